@@ -1,0 +1,26 @@
+# AllocBench: the two commands are `make bench` and `make test`; each installs what is missing first.
+SWIFT ?= swift
+# Flags for `make bench`, e.g. make bench BENCHFLAGS="--count 10 --benchtime 2s"
+BENCHFLAGS ?=
+
+.PHONY: bench test setup build clean
+
+## bench: install what is missing, build in release, run the default suite, print the results folder
+bench: build
+	.build/release/bench run $(BENCHFLAGS)
+
+## test: install what is missing, build everything (debug), run swift test
+test: setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## setup: install jemalloc (required), tcmalloc and mimalloc (optional) with apt-get when missing
+setup:
+	@scripts/setup.sh
+
+## build: release build of every product (bench, libBenchCount.so, ...)
+build: setup
+	$(SWIFT) build -c release
+
+clean:
+	rm -rf .build

@@ -1,0 +1,113 @@
+import CBenchKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The explicit allocation interface: allocate and free with a size and an alignment, on the
+/// allocator selected for this process.
+///
+/// Workloads that manage memory by hand use this instead of `UnsafeMutablePointer.allocate`, so
+/// that allocators which take sizes on free (jemalloc's `sdallocx`) get them, and so that
+/// allocators without a `malloc` of their own can plug in here.
+///
+///     let allocator = b.allocator
+///     let p = allocator.allocate(Point.self)
+///     p.initialize(to: Point(x: 1, y: 2))
+///     allocator.deallocate(p)
+///
+/// Alignments up to 16 get the allocator's natural alignment (16 bytes for blocks of 16 bytes
+/// or more on every allocator here); larger power-of-two alignments are honoured.
+/// Allocation failure stops the process with a message: a benchmark cannot go on without memory.
+public struct Allocator: @unchecked Sendable {
+    @usableFromInline
+    enum Backend {
+        /// malloc/free through the process's symbol lookup, so whichever allocator is preloaded.
+        case libc
+        /// jemalloc's sized API.
+        case jemalloc(mallocx: Jemalloc.Mallocx, sdallocx: Jemalloc.Sdallocx)
+    }
+
+    @usableFromInline let backend: Backend
+
+    /// The interface for the allocator selected in this process.
+    public init(for name: AllocatorName) {
+        switch name {
+        case .jemalloc:
+            guard let mallocx = dlsym(nil, "mallocx"), let sdallocx = dlsym(nil, "sdallocx") else {
+                fatalError("allocator jemalloc was selected, but mallocx/sdallocx are not loaded in this process")
+            }
+            backend = .jemalloc(mallocx: unsafeBitCast(mallocx, to: Jemalloc.Mallocx.self),
+                                sdallocx: unsafeBitCast(sdallocx, to: Jemalloc.Sdallocx.self))
+        case .system, .tcmalloc, .mimalloc:
+            backend = .libc
+        }
+    }
+
+    /// Allocates `byteCount` bytes aligned to `alignment` (a power of two).
+    @inlinable @inline(__always)
+    public func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer {
+        let block: UnsafeMutableRawPointer?
+        switch backend {
+        case .libc:
+            if alignment <= 16 {
+                block = malloc(byteCount)
+            } else {
+                var aligned: UnsafeMutableRawPointer?
+                block = posix_memalign(&aligned, alignment, byteCount) == 0 ? aligned : nil
+            }
+        case .jemalloc(let mallocx, _):
+            block = mallocx(byteCount, Jemalloc.flags(alignment: alignment))
+        }
+        guard let block else { Allocator.outOfMemory(byteCount) }
+        return block
+    }
+
+    /// Frees a block from ``allocate(byteCount:alignment:)`` with the same size and alignment.
+    @inlinable @inline(__always)
+    public func deallocate(_ block: UnsafeMutableRawPointer, byteCount: Int, alignment: Int = 16) {
+        switch backend {
+        case .libc:
+            free(block)
+        case .jemalloc(_, let sdallocx):
+            sdallocx(block, byteCount, Jemalloc.flags(alignment: alignment))
+        }
+    }
+
+    /// The bytes usable in `block`, at least the size it was allocated with.
+    @inlinable
+    public func usableSize(of block: UnsafeMutableRawPointer) -> Int {
+        malloc_usable_size(block)
+    }
+
+    /// Allocates uninitialised memory for `capacity` values of `type`.
+    @inlinable @inline(__always)
+    public func allocate<T>(_ type: T.Type, capacity: Int = 1) -> UnsafeMutablePointer<T> {
+        allocate(byteCount: MemoryLayout<T>.stride * capacity, alignment: MemoryLayout<T>.alignment)
+            .assumingMemoryBound(to: T.self)
+    }
+
+    /// Frees memory from ``allocate(_:capacity:)``; the values must already be deinitialised.
+    @inlinable @inline(__always)
+    public func deallocate<T>(_ pointer: UnsafeMutablePointer<T>, capacity: Int = 1) {
+        deallocate(UnsafeMutableRawPointer(pointer), byteCount: MemoryLayout<T>.stride * capacity,
+                   alignment: MemoryLayout<T>.alignment)
+    }
+
+    @usableFromInline
+    static func outOfMemory(_ byteCount: Int) -> Never {
+        fatalError("out of memory: the allocator could not provide \(byteCount) bytes")
+    }
+}
+
+/// jemalloc's non-standard entry points, found with dlsym when jemalloc is preloaded.
+@usableFromInline
+enum Jemalloc {
+    @usableFromInline typealias Mallocx = @convention(c) (Int, Int32) -> UnsafeMutableRawPointer?
+    @usableFromInline typealias Sdallocx = @convention(c) (UnsafeMutableRawPointer?, Int, Int32) -> Void
+
+    /// MALLOCX_LG_ALIGN(log2(alignment)) above the natural 16-byte alignment, else no flags.
+    @inlinable @inline(__always)
+    static func flags(alignment: Int) -> Int32 {
+        alignment <= 16 ? 0 : Int32(alignment.trailingZeroBitCount)
+    }
+}

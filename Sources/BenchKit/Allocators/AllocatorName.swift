@@ -1,0 +1,33 @@
+/// The allocators `bench` can select for a worker process.
+public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    /// glibc's malloc: the process as the system builds it, nothing preloaded.
+    case system
+    /// jemalloc, preloaded from `libjemalloc.so.2` (Debian: libjemalloc-dev).
+    case jemalloc
+    /// gperftools' tcmalloc, preloaded from `libtcmalloc_minimal.so.4` (Debian: libgoogle-perftools-dev).
+    case tcmalloc
+    /// Microsoft's mimalloc, preloaded from `libmimalloc.so.2` (Debian: libmimalloc-dev).
+    case mimalloc
+
+    public var description: String { rawValue }
+
+    /// The shared library that LD_PRELOAD names for this allocator, or nil for `system`.
+    public var preloadSoname: String? {
+        switch self {
+        case .system: nil
+        case .jemalloc: "libjemalloc.so.2"
+        case .tcmalloc: "libtcmalloc_minimal.so.4"
+        case .mimalloc: "libmimalloc.so.2"
+        }
+    }
+
+    /// The Debian package that provides the library, for the message when it is missing.
+    var debianPackage: String? {
+        switch self {
+        case .system: nil
+        case .jemalloc: "libjemalloc-dev"
+        case .tcmalloc: "libgoogle-perftools-dev"
+        case .mimalloc: "libmimalloc-dev"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// The messages between the runner and a worker process.
+///
+/// One request and one reply per worker process, each a JSON object on one line, sent over a
+/// socket that the runner passes as file descriptor 3 (`worker --protocol-fd 3`). Standard output
+/// and error stay free for the workload's own prints, so nothing a workload writes can corrupt
+/// the protocol. Both sides check ``version``: a plugin built against another BenchKit is told
+/// to rebuild rather than misread.
+public enum WorkerProtocol {
+    /// Bump when a message changes shape or meaning.
+    public static let version = 1
+    /// The file descriptor the runner hands the protocol socket to the worker on.
+    public static let conventionalFD: Int32 = 3
+}
+
+/// A message with the protocol version it was written in.
+struct Envelope<Body: Codable>: Codable {
+    var protocolVersion: Int
+    var body: Body
+}
+
+/// What the runner asks a worker to do.
+public enum WorkerRequest: Codable, Equatable, Sendable {
+    /// Describe the workloads this executable provides.
+    case listWorkloads
+    /// Run one cell.
+    case run(CellRequest)
+}
+
+/// One measurement: a workload on the process's allocator with a thread count.
+public struct CellRequest: Codable, Equatable, Sendable {
+    /// How this process measures the cell.
+    public enum Pass: Codable, Equatable, Sendable {
+        /// Grow b.N like Go until one run takes the bench time; nothing extra is loaded.
+        case timed(BenchTime)
+        /// Replay these iteration counts with the counting interposer preloaded.
+        case counting(iterations: [Int])
+    }
+
+    public var workload: String
+    public var allocator: AllocatorName
+    public var threads: Int
+    public var pass: Pass
+
+    public init(workload: String, allocator: AllocatorName, threads: Int, pass: Pass) {
+        self.workload = workload
+        self.allocator = allocator
+        self.threads = threads
+        self.pass = pass
+    }
+}
+
+/// What a worker answers.
+public enum WorkerReply: Codable, Equatable, Sendable {
+    case workloads([WorkloadInfo])
+    case result(CellResult)
+    /// The request could not be served (for example an unknown workload).
+    case failure(String)
+}
+
+/// The measurement of one pass of a cell.
+public struct CellResult: Codable, Equatable, Sendable {
+    /// b.N of every run in order; the last run is the measurement.
+    public var iterations: [Int]
+    /// Timed nanoseconds of the last run.
+    public var elapsedNs: UInt64
+    /// Allocations while the timer ran in the last run (counting pass only).
+    public var counts: AllocationCounts?
+    /// Metrics the workload reported in the last run.
+    public var metrics: [String: Double]
+    /// MemStats after the last run: native statistics in the timed pass, counted ones in the counting pass.
+    public var memStats: MemStatsSnapshot
+    /// The worker's own figures over the last run.
+    public var process: ProcessFigures
+    /// The allocator as it names itself (`jemalloc 5.3.0-...`, `glibc 2.36`).
+    public var allocatorVersion: String
+
+    /// b.N of the reported run.
+    public var n: Int { iterations.last ?? 0 }
+    public var nsPerOp: Double { n > 0 ? Double(elapsedNs) / Double(n) : 0 }
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The files of one run, written so that a killed runner loses nothing it finished.
+///
+/// - `runs.csv`: one row per cell, appended and fsynced as each cell finishes.
+/// - `bench.txt`: Go benchmark format, rewritten (atomically) after each cell.
+/// - `params.json`: the run's flags, machine and allocators, written at the start and the end.
+/// - `summary.csv`: statistics per workload x allocator x threads, written at the end.
+/// - `logs/`: what workers printed, kept only when they printed something.
+struct RunFolder {
+    let path: String
+    private let runsFD: Int32
+
+    init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: "\(path)/logs", withIntermediateDirectories: true)
+        runsFD = open("\(path)/runs.csv", O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+        guard runsFD >= 0 else {
+            throw UsageError("cannot create \(path)/runs.csv: \(String(cString: strerror(errno)))")
+        }
+        try append(RunsCSV.header)
+    }
+
+    func append(row: RunRow) throws {
+        try append(RunsCSV.line(row))
+    }
+
+    private func append(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(runsFD, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            offset += written
+        }
+        fsync(runsFD)
+    }
+
+    /// Replaces a file whole: written beside it, then renamed over it.
+    func replace(_ name: String, with text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(path)/\(name)"), options: .atomic)
+    }
+
+    func logPath(_ name: String) -> String { "\(path)/logs/\(name).log" }
+
+    /// Drops an empty log; for a non-empty one returns what best explains a failure (see ``diagnosis(of:)``).
+    func settleLog(_ name: String) -> String {
+        let file = logPath(name)
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8), !text.isEmpty else {
+            try? FileManager.default.removeItem(atPath: file)
+            return ""
+        }
+        return Self.diagnosis(of: text)
+    }
+
+    /// One line from a worker's output: Swift's runtime error and crash lines when there are some
+    /// (a crash log ends with a long backtrace, whose tail says nothing), else the last three lines.
+    static func diagnosis(of output: String) -> String {
+        let lines = output.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        let markers = ["Fatal error", "fatal error", "Assertion failed", "Precondition failed", "*** Program crashed"]
+        let runtime = lines.filter { line in markers.contains { line.contains($0) } }
+        let chosen = runtime.isEmpty ? Array(lines.suffix(3)) : Array(runtime.prefix(2))
+        return String(chosen.joined(separator: " | ").prefix(400))
+    }
+
+    func close() {
+        Glibc.close(runsFD)
+    }
+}
+
+/// `params.json`: what was asked for and what it ran on.
+struct RunParameters: Codable {
+    var schemaVersion = RunsCSV.schemaVersion
+    var runID: String
+    var startedAt: String
+    var finishedAt: String?
+    var commandLine: [String]
+    var machine: MachineInfo
+    var benchtime: String
+    var count: Int
+    var threads: [Int]
+    var timeout: String
+    var filter: String?
+    var plugins: [String]
+    var workloads: [String]
+    var allocators: [Allocator]
+    var cells: Int
+    var failedCells: Int?
+
+    struct Allocator: Codable {
+        var name: String
+        var library: String?
+        var version: String?
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}

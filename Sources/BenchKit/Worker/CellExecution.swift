@@ -1,0 +1,74 @@
+/// Runs one pass of a cell inside the worker process, the way Go's `testing` runs a benchmark.
+struct CellExecution {
+    let workload: Workload
+    let request: CellRequest
+
+    /// Why a pass cannot run in this process.
+    struct Refusal: Error {
+        let message: String
+    }
+
+    func run() throws(Refusal) -> CellResult {
+        let counter = AllocationCounter.loaded()
+        var iterations: [Int] = []
+        var last: RunOutcome?
+
+        func runOnce(_ n: Int) -> RunOutcome {
+            iterations.append(n)
+            let outcome = runN(n, counter: counter)
+            last = outcome
+            return outcome
+        }
+
+        switch request.pass {
+        case .timed(let benchTime):
+            // The timed pass must be free of the interposer: its presence would be measured too.
+            if counter != nil {
+                throw Refusal(message: "the timed pass found libBenchCount.so loaded; LD_PRELOAD must not name it")
+            }
+            var outcome = runOnce(1)
+            switch benchTime {
+            case .iterations(let count):
+                if count > 1 { outcome = runOnce(count) }
+            case .duration(let goal):
+                while let n = IterationPlanner.nextN(goalNs: goal, previousN: outcome.n,
+                                                     previousNs: Int64(clamping: outcome.elapsedNs)) {
+                    outcome = runOnce(n)
+                }
+            }
+        case .counting(let replay):
+            guard counter != nil else {
+                throw Refusal(message: "the counting pass needs libBenchCount.so preloaded, and it is not")
+            }
+            guard !replay.isEmpty, replay.allSatisfy({ $0 > 0 }) else {
+                throw Refusal(message: "the counting pass needs positive iteration counts, got \(replay)")
+            }
+            for n in replay { _ = runOnce(n) }
+        }
+
+        guard let last else { throw Refusal(message: "no run was made") }
+        let native = NativeStats.read(request.allocator)
+        let memStats = counter.map { MemStatsSnapshot(counted: $0.totals()) } ?? native.stats
+        return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts,
+                          metrics: last.metrics, memStats: memStats, process: last.process,
+                          allocatorVersion: native.version)
+    }
+
+    private struct RunOutcome {
+        let n: Int
+        let elapsedNs: UInt64
+        let counts: AllocationCounts?
+        let metrics: [String: Double]
+        let process: ProcessFigures
+    }
+
+    private func runN(_ n: Int, counter: AllocationCounter?) -> RunOutcome {
+        let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator),
+                  allocatorName: request.allocator, counter: counter)
+        let probe = ProcessFigureProbe()
+        b.run(workload.body)
+        let process = probe.finish()
+        return RunOutcome(n: n, elapsedNs: b.elapsedNs, counts: counter == nil ? nil : b.counted,
+                          metrics: b.metrics, process: process)
+    }
+}

@@ -1,0 +1,98 @@
+import CBenchKit
+
+/// The context a workload body runs in, modelled on Go's `testing.B`.
+///
+/// The body runs the measured operation ``n`` times. The harness calls it with growing `n`
+/// until one call takes at least the bench time, and reports the last call.
+///
+///     { b in
+///         let allocator = b.allocator
+///         for _ in 0..<b.n {
+///             let p = allocator.allocate(byteCount: 80)
+///             allocator.deallocate(p, byteCount: 80)
+///         }
+///     }
+///
+/// The timer runs while the body runs. Exclude setup with ``resetTimer()`` (after setup) or with
+/// ``stopTimer()``/``startTimer()`` around it; allocations made while the timer is stopped are
+/// not counted either. Call the timer methods from the thread that runs the body.
+public final class B: @unchecked Sendable {
+    /// How many times to run the measured operation.
+    public let n: Int
+    /// The thread count of this cell (`--threads`); a ``Workload/Threading/parallel`` workload
+    /// spreads its work over this many threads.
+    public let threads: Int
+    /// The explicit allocation interface of the process's allocator.
+    public let allocator: Allocator
+    /// The name of the allocator selected for this process (`system`, `jemalloc`, ...).
+    public let allocatorName: AllocatorName
+
+    private let counter: AllocationCounter?
+    private var timerOn = false
+    private var startNs: UInt64 = 0
+    private var startCounts = AllocationCounts()
+    private(set) var elapsedNs: UInt64 = 0
+    private(set) var counted = AllocationCounts()
+    private(set) var metrics: [String: Double] = [:]
+
+    init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?) {
+        self.n = n
+        self.threads = threads
+        self.allocator = allocator
+        self.allocatorName = allocatorName
+        self.counter = counter
+        // Reserved here, while nothing is timed or counted, so that reportMetric in the measured
+        // region never allocates: the harness's own bookkeeping must not show up in allocs/op.
+        metrics.reserveCapacity(16)
+    }
+
+    /// Starts timing (and counting). Does nothing if the timer runs already.
+    public func startTimer() {
+        guard !timerOn else { return }
+        if let counter { startCounts = counter.totals() }
+        startNs = monotonicNanoseconds()
+        timerOn = true
+    }
+
+    /// Stops timing (and counting); the time and allocations so far are kept.
+    public func stopTimer() {
+        guard timerOn else { return }
+        elapsedNs += monotonicNanoseconds() - startNs
+        if let counter { counted = counted + (counter.totals() - startCounts) }
+        timerOn = false
+    }
+
+    /// Zeroes the elapsed time, the allocation counts and the reported metrics, without
+    /// stopping the timer, as Go's `ResetTimer` does.
+    public func resetTimer() {
+        if timerOn {
+            if let counter { startCounts = counter.totals() }
+            startNs = monotonicNanoseconds()
+        }
+        elapsedNs = 0
+        counted = AllocationCounts()
+        metrics.removeAll(keepingCapacity: true)
+    }
+
+    /// Reports an extra metric for this run, like Go's `ReportMetric` (for example `ops/s`).
+    /// The unit names the metric; a later report with the same unit replaces the earlier one.
+    public func reportMetric(_ unit: String, _ value: Double) {
+        metrics[unit] = value
+    }
+
+    /// Keeps `value` alive and its computation in place, at no cost beyond having the value in
+    /// memory: the optimiser must assume the value is read, so it cannot delete or hoist the work
+    /// that produced it.
+    @inlinable @inline(__always)
+    public func blackHole<T>(_ value: T) {
+        withUnsafePointer(to: value) { benchkit_black_hole($0) }
+    }
+
+    /// Runs `body` with this context and a running timer, like Go's `runN`.
+    func run(_ body: (B) -> Void) {
+        resetTimer()
+        startTimer()
+        body(self)
+        stopTimer()
+    }
+}

@@ -1,0 +1,65 @@
+/// A benchmark that `bench` can run: its suite, its name, what it stresses, and its body.
+///
+/// The body receives a ``B`` and runs the operation `b.n` times, exactly like a Go benchmark
+/// function runs `b.N` iterations. The harness picks `b.n` and times the call.
+///
+///     let append = Workload(suite: "Arrays", name: "Append100",
+///                           summary: "Appends 100 Ints to a fresh array") { b in
+///         for _ in 0..<b.n {
+///             var array: [Int] = []
+///             for i in 0..<100 { array.append(i) }
+///             b.blackHole(array)
+///         }
+///     }
+///
+/// Built-in suites live in `Benchmarks/<Suite>/`; a plugin executable hands its workloads to
+/// ``BenchPlugin/main(workloads:)``.
+public struct Workload: Sendable {
+    /// Whether the body uses `b.threads` threads or runs on one.
+    public enum Threading: String, Codable, Sendable {
+        /// Runs on the calling thread only; `bench` runs it once per repetition with threads = 1.
+        case single
+        /// Spreads its work over `b.threads` threads; `bench` runs it for every `--threads` value.
+        case parallel
+    }
+
+    /// The suite (a folder under `Benchmarks/`, or a plugin's name for its workloads).
+    public let suite: String
+    /// The workload's name within its suite.
+    public let name: String
+    /// One line that says what the workload stresses.
+    public let summary: String
+    /// Whether the workload uses several threads.
+    public let threading: Threading
+    /// Runs the measured operation `b.n` times.
+    public let body: @Sendable (B) -> Void
+
+    public init(
+        suite: String, name: String, summary: String, threading: Threading = .single,
+        body: @escaping @Sendable (B) -> Void
+    ) {
+        self.suite = suite
+        self.name = name
+        self.summary = summary
+        self.threading = threading
+        self.body = body
+    }
+
+    /// `Suite/Name`, the name `--filter` matches and reports show.
+    public var fullName: String { "\(suite)/\(name)" }
+
+    /// What the runner needs to know about the workload, without its body.
+    public var info: WorkloadInfo {
+        WorkloadInfo(suite: suite, name: name, summary: summary, threading: threading)
+    }
+}
+
+/// A workload's description as it crosses the runner-worker protocol.
+public struct WorkloadInfo: Codable, Equatable, Sendable {
+    public let suite: String
+    public let name: String
+    public let summary: String
+    public let threading: Workload.Threading
+
+    public var fullName: String { "\(suite)/\(name)" }
+}

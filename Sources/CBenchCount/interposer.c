@@ -1,0 +1,307 @@
+// libBenchCount.so: counts every malloc-family call and forwards it unchanged.
+//
+// Why a separate preloaded library: an interposer that is present in the timed process
+// costs a check and an indirect call on every allocation even when switched off, and one
+// that adds a header to each block changes the size class the allocator sees (80 bytes
+// become 96). `bench` therefore times each cell in a process without this library and
+// counts in a second process with it, replaying the same iteration counts.
+//
+// The library is loaded first, so it must work before anything is set up: the first
+// call resolves the next definitions with dlsym(RTLD_NEXT), and dlsym may itself call
+// malloc/calloc, which are then served from a small static arena (never freed, never
+// counted).
+#define _GNU_SOURCE
+#include "BenchCount.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+// initial-exec: a preloaded library's TLS lives in the static TLS block, so access needs no
+// __tls_get_addr call, which could allocate and recurse into malloc.
+#define TLS_IE __attribute__((tls_model("initial-exec")))
+
+// MARK: - The next allocator
+
+static struct {
+    void *(*malloc)(size_t);
+    void (*free)(void *);
+    void *(*calloc)(size_t, size_t);
+    void *(*realloc)(void *, size_t);
+    int (*posix_memalign)(void **, size_t, size_t);
+    void *(*aligned_alloc)(size_t, size_t);
+    void *(*memalign)(size_t, size_t);
+    size_t (*malloc_usable_size)(void *);
+    // jemalloc's own API; null unless jemalloc is the next allocator.
+    void *(*mallocx)(size_t, int);
+    void *(*rallocx)(void *, size_t, int);
+    void (*sdallocx)(void *, size_t, int);
+    void (*dallocx)(void *, int);
+} next;
+
+static atomic_bool resolved;
+static __thread bool resolving TLS_IE;
+
+static void die(const char *message) {
+    // write(2) allocates nothing; stdio might.
+    ssize_t ignored = write(STDERR_FILENO, message, strlen(message));
+    (void)ignored;
+    abort();
+}
+
+/// Resolves the next definitions once. Returns false while this thread is inside dlsym, whose
+/// own allocations must then come from the bootstrap arena.
+static bool resolve(void) {
+    if (atomic_load_explicit(&resolved, memory_order_acquire)) return true;
+    if (resolving) return false;
+    resolving = true;
+    // Several threads may race here at startup; they store the same values.
+    next.malloc = dlsym(RTLD_NEXT, "malloc");
+    next.free = dlsym(RTLD_NEXT, "free");
+    next.calloc = dlsym(RTLD_NEXT, "calloc");
+    next.realloc = dlsym(RTLD_NEXT, "realloc");
+    next.posix_memalign = dlsym(RTLD_NEXT, "posix_memalign");
+    next.aligned_alloc = dlsym(RTLD_NEXT, "aligned_alloc");
+    next.memalign = dlsym(RTLD_NEXT, "memalign");
+    next.malloc_usable_size = dlsym(RTLD_NEXT, "malloc_usable_size");
+    next.mallocx = dlsym(RTLD_NEXT, "mallocx");
+    next.rallocx = dlsym(RTLD_NEXT, "rallocx");
+    next.sdallocx = dlsym(RTLD_NEXT, "sdallocx");
+    next.dallocx = dlsym(RTLD_NEXT, "dallocx");
+    resolving = false;
+    if (!next.malloc || !next.free || !next.calloc || !next.realloc || !next.posix_memalign ||
+        !next.aligned_alloc || !next.memalign || !next.malloc_usable_size) {
+        die("libBenchCount: the next allocator lacks part of the malloc family\n");
+    }
+    atomic_store_explicit(&resolved, true, memory_order_release);
+    return true;
+}
+
+// MARK: - Bootstrap arena (allocations made by dlsym during resolve)
+
+enum { BOOTSTRAP_BYTES = 256 * 1024, BOOTSTRAP_HEADER = 16 };
+static _Alignas(64) unsigned char bootstrap[BOOTSTRAP_BYTES];
+static atomic_size_t bootstrap_used;
+
+static bool in_bootstrap(const void *p) {
+    return (const unsigned char *)p >= bootstrap && (const unsigned char *)p < bootstrap + BOOTSTRAP_BYTES;
+}
+
+/// Bump allocation with the block size stored in the 16 bytes before the block. The arena is
+/// static (zeroed) and never reused, so calloc needs no memset.
+static void *bootstrap_alloc(size_t size, size_t alignment) {
+    if (alignment < BOOTSTRAP_HEADER) alignment = BOOTSTRAP_HEADER;
+    size_t used = atomic_load_explicit(&bootstrap_used, memory_order_relaxed);
+    for (;;) {
+        size_t start = (used + BOOTSTRAP_HEADER + alignment - 1) & ~(alignment - 1);
+        if (size > BOOTSTRAP_BYTES || start > BOOTSTRAP_BYTES - size) die("libBenchCount: bootstrap arena exhausted\n");
+        if (atomic_compare_exchange_weak(&bootstrap_used, &used, start + size)) {
+            memcpy(bootstrap + start - sizeof(size_t), &size, sizeof(size_t));
+            return bootstrap + start;
+        }
+    }
+}
+
+static size_t bootstrap_size(const void *p) {
+    size_t size;
+    memcpy(&size, (const unsigned char *)p - sizeof(size_t), sizeof(size_t));
+    return size;
+}
+
+// MARK: - Counters
+
+// Sharded by thread so that a many-threaded workload's counting pass does not serialise on one
+// cache line. Counting passes are not timed, but they must still finish within --timeout.
+enum { SHARDS = 64 };
+static struct shard {
+    _Alignas(64) atomic_uint_fast64_t mallocs;
+    atomic_uint_fast64_t frees;
+    atomic_uint_fast64_t bytes_requested;
+    atomic_uint_fast64_t bytes_usable;
+} shards[SHARDS];
+static atomic_uint next_shard;
+static __thread int shard_index TLS_IE = -1;
+
+static struct shard *my_shard(void) {
+    if (shard_index < 0) shard_index = (int)(atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) % SHARDS);
+    return &shards[shard_index];
+}
+
+static void count_alloc(size_t requested, void *block) {
+    struct shard *s = my_shard();
+    atomic_fetch_add_explicit(&s->mallocs, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->bytes_requested, requested, memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->bytes_usable, next.malloc_usable_size(block), memory_order_relaxed);
+}
+
+static void count_free(void) {
+    atomic_fetch_add_explicit(&my_shard()->frees, 1, memory_order_relaxed);
+}
+
+void benchcount_read(struct benchcount_totals *out) {
+    struct benchcount_totals sum = {0, 0, 0, 0};
+    for (int i = 0; i < SHARDS; i++) {
+        sum.mallocs += atomic_load_explicit(&shards[i].mallocs, memory_order_relaxed);
+        sum.frees += atomic_load_explicit(&shards[i].frees, memory_order_relaxed);
+        sum.bytes_requested += atomic_load_explicit(&shards[i].bytes_requested, memory_order_relaxed);
+        sum.bytes_usable += atomic_load_explicit(&shards[i].bytes_usable, memory_order_relaxed);
+    }
+    *out = sum;
+}
+
+// MARK: - The malloc family
+
+void *malloc(size_t size) {
+    if (!resolve()) return bootstrap_alloc(size, 16);
+    void *p = next.malloc(size);
+    if (p) count_alloc(size, p);
+    return p;
+}
+
+void free(void *p) {
+    // A block that did not come from the bootstrap arena was made after resolve() succeeded.
+    if (!p || in_bootstrap(p) || !resolve()) return;
+    count_free();
+    next.free(p);
+}
+
+void *calloc(size_t count, size_t size) {
+    size_t total;
+    if (__builtin_mul_overflow(count, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!resolve()) return bootstrap_alloc(total, 16);
+    void *p = next.calloc(count, size);
+    if (p) count_alloc(total, p);
+    return p;
+}
+
+void *realloc(void *p, size_t size) {
+    if (!resolve()) {
+        void *q = bootstrap_alloc(size, 16);
+        if (p) memcpy(q, p, bootstrap_size(p) < size ? bootstrap_size(p) : size);
+        return q;
+    }
+    if (!p) return malloc(size);
+    if (in_bootstrap(p)) {
+        // Move a block that dlsym allocated into the real allocator.
+        void *q = next.malloc(size);
+        if (q) {
+            size_t old = bootstrap_size(p);
+            memcpy(q, p, old < size ? old : size);
+            count_alloc(size, q);
+        }
+        return q;
+    }
+    void *q = next.realloc(p, size);
+    if (q) {
+        count_free();
+        count_alloc(size, q);
+    } else if (size == 0) {
+        count_free(); // glibc's realloc(p, 0) frees p and returns NULL
+    }
+    return q;
+}
+
+void *reallocarray(void *p, size_t count, size_t size) {
+    size_t total;
+    if (__builtin_mul_overflow(count, size, &total)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return realloc(p, total);
+}
+
+int posix_memalign(void **out, size_t alignment, size_t size) {
+    if (!resolve()) {
+        *out = bootstrap_alloc(size, alignment);
+        return 0;
+    }
+    int result = next.posix_memalign(out, alignment, size);
+    if (result == 0) count_alloc(size, *out);
+    return result;
+}
+
+void *aligned_alloc(size_t alignment, size_t size) {
+    if (!resolve()) return bootstrap_alloc(size, alignment);
+    void *p = next.aligned_alloc(alignment, size);
+    if (p) count_alloc(size, p);
+    return p;
+}
+
+void *memalign(size_t alignment, size_t size) {
+    if (!resolve()) return bootstrap_alloc(size, alignment);
+    void *p = next.memalign(alignment, size);
+    if (p) count_alloc(size, p);
+    return p;
+}
+
+// valloc and pvalloc go through the next posix_memalign: not every allocator exports them, and
+// glibc's versions would hand out glibc blocks that the allocator under test cannot free.
+void *valloc(size_t size) {
+    void *p = NULL;
+    return posix_memalign(&p, (size_t)sysconf(_SC_PAGESIZE), size) == 0 ? p : NULL;
+}
+
+void *pvalloc(size_t size) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t rounded;
+    if (__builtin_add_overflow(size, page - 1, &rounded)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return valloc(rounded & ~(page - 1));
+}
+
+size_t malloc_usable_size(void *p) {
+    if (!p) return 0;
+    if (in_bootstrap(p)) return bootstrap_size(p);
+    resolve();
+    return next.malloc_usable_size(p);
+}
+
+// MARK: - jemalloc's API, counted the same way (the explicit Allocator interface uses it)
+
+static void require_jemalloc(void *fn) {
+    if (!fn) die("libBenchCount: a jemalloc function was called, but jemalloc is not the next allocator\n");
+}
+
+void *mallocx(size_t size, int flags) {
+    resolve();
+    require_jemalloc((void *)next.mallocx);
+    void *p = next.mallocx(size, flags);
+    if (p) count_alloc(size, p);
+    return p;
+}
+
+void *rallocx(void *p, size_t size, int flags) {
+    resolve();
+    require_jemalloc((void *)next.rallocx);
+    void *q = next.rallocx(p, size, flags);
+    if (q) {
+        count_free();
+        count_alloc(size, q);
+    }
+    return q;
+}
+
+void sdallocx(void *p, size_t size, int flags) {
+    resolve();
+    require_jemalloc((void *)next.sdallocx);
+    count_free();
+    next.sdallocx(p, size, flags);
+}
+
+void dallocx(void *p, int flags) {
+    resolve();
+    require_jemalloc((void *)next.dallocx);
+    count_free();
+    next.dallocx(p, flags);
+}

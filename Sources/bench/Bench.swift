@@ -1,0 +1,50 @@
+import ArgumentParser
+import BenchKit
+import Foundation
+
+/// `bench`: measures what allocations cost, one worker process per cell, on every allocator.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure what allocations cost, on every allocator, one process per measurement.",
+        discussion: "Run with no arguments to measure the default suite on every installed allocator.",
+        subcommands: [RunCommand.self, ListCommand.self, WorkerCommand.self],
+        defaultSubcommand: RunCommand.self)
+
+    /// Bad input is one line on standard error and exit status 2; a run whose cells failed exits 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as UsageError {
+            fail(error.message)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            switch exitCode(for: error) {
+            case .success:
+                exit(withError: error) // --help and friends
+            case .validationFailure:
+                fail("\(message(for: error)) (see bench --help)")
+            default:
+                printToStandardError("error: \(message(for: error))")
+                Foundation.exit(1)
+            }
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        printToStandardError("error: \(message)")
+        Foundation.exit(2)
+    }
+}
+
+func printToStandardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// The path of the running `bench` executable, which serves as the worker of built-in workloads.
+func benchExecutablePath() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}

@@ -1,0 +1,38 @@
+import BenchKit
+import Foundation
+
+/// Finds libBenchCount.so, the allocation counter that counting passes preload.
+///
+/// SwiftPM puts every product of a build in one folder, so the counter sits next to `bench`.
+/// `swift run bench` builds only the `bench` product, though; when `bench` runs from a SwiftPM
+/// build folder and the counter is missing, it is built there (one C file, about a second)
+/// rather than failing a first run on a fresh clone.
+enum CountingLibrary {
+    static var expectedPath: String {
+        URL(fileURLWithPath: benchExecutablePath()).deletingLastPathComponent().appendingPathComponent("libBenchCount.so").path
+    }
+
+    /// The library's path, built first if it is missing and can be built here.
+    static func locate() -> String {
+        let path = expectedPath
+        guard !FileManager.default.isReadableFile(atPath: path), let build = buildCommand() else { return path }
+        printToStandardError("bench: building the allocation counter: \(build.joined(separator: " "))")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = build
+        process.standardOutput = FileHandle.standardError
+        if (try? process.run()) != nil { process.waitUntilExit() }
+        return path // validation reports it if the build did not produce it
+    }
+
+    /// `swift build` for this build folder, when `bench` lives in `<package>/.build/<triple>/<configuration>/`.
+    static func buildCommand() -> [String]? {
+        let folder = URL(fileURLWithPath: benchExecutablePath()).deletingLastPathComponent()
+        let configuration = folder.lastPathComponent
+        let buildRoot = folder.deletingLastPathComponent().deletingLastPathComponent()
+        guard ["debug", "release"].contains(configuration), buildRoot.lastPathComponent == ".build" else { return nil }
+        let package = buildRoot.deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: "\(package)/Package.swift") else { return nil }
+        return ["swift", "build", "-c", configuration, "--package-path", package, "--product", "BenchCount"]
+    }
+}

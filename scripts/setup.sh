@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what AllocBench needs and this machine lacks (Debian/Ubuntu, apt-get as root):
+#   required: jemalloc (libjemalloc-dev)
+#   optional: tcmalloc (libgoogle-perftools-dev), mimalloc (libmimalloc-dev)
+# Does nothing when everything is there, so `make bench` and `make test` can always call it.
+set -euo pipefail
+
+has_library() { /sbin/ldconfig -p | grep -q " $1 "; }
+
+required=() optional=()
+has_library libjemalloc.so.2 || required+=(libjemalloc-dev)
+has_library libtcmalloc_minimal.so.4 || optional+=(libgoogle-perftools-dev)
+has_library libmimalloc.so.2 || optional+=(libmimalloc-dev)
+[ ${#required[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo)
+else
+    echo "setup: missing ${required[*]} ${optional[*]}; install them as root: apt-get install -y ${required[*]} ${optional[*]}" >&2
+    [ ${#required[@]} -eq 0 ] && exit 0 || exit 1
+fi
+
+echo "setup: installing ${required[*]} ${optional[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+if [ ${#required[@]} -gt 0 ]; then
+    "${sudo[@]}" apt-get install -y -qq "${required[@]}" >/dev/null
+fi
+for package in "${optional[@]}"; do
+    "${sudo[@]}" apt-get install -y -qq "$package" >/dev/null || echo "setup: optional $package could not be installed; bench will skip it" >&2
+done
