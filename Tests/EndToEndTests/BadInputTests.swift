@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Bad input: one clear line on stderr, exit status 2, and nothing written.
+@Suite(.serialized) struct BadInputTests {
+    @Test(arguments: [
+        (["--filter", "NoSuchWorkload"], "--filter 'NoSuchWorkload' matches no workload; the workloads are: BigStruct/CopyIt"),
+        (["--filter", "("], "--filter '(' is not a valid regular expression"),
+        (["--allocators", "system,glibc"], "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc"),
+        (["--benchtime", "1parsec"], "--benchtime '1parsec' is not a Go duration or count; use for example 1s, 250ms, 1m30s or 1000x"),
+        (["--count", "0"], "--count must be at least 1 (got 0)"),
+        (["--count", "many"], "The value 'many' is invalid for '--count <count>'"),
+        (["--threads", "two"], "--threads 'two' must be a comma-separated list of thread counts"),
+        (["--timeout", "forever"], "--timeout 'forever' is not a positive Go duration"),
+        (["--plugin", "/nonexistent/plugin"], "--plugin /nonexistent/plugin: no executable file there"),
+        (["--plugin", "/bin/true"], "--plugin /bin/true: is not a working AllocBench plugin"),
+        (["--frobnicate"], "Unknown option '--frobnicate'"),
+    ])
+    func isRefusedBeforeAnyWork(arguments: [String], message: String) throws {
+        let out = BenchCommand.scratch("bad")
+        let result = try BenchCommand.bench(["run"] + arguments + ["--out", out])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got: \(result.stderr)")
+        #expect(lines.first?.hasPrefix("error: ") == true)
+        #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/runs.csv"))
+    }
+
+    @Test func anOutputFolderThatCannotBeWrittenIsRefused() throws {
+        let result = try BenchCommand.bench(["--filter", "CopyIt", "--out", "/proc/allocbench"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: --out /proc/allocbench cannot be written"))
+    }
+
+    @Test func aFolderThatHoldsARunIsNotOverwritten() throws {
+        let out = BenchCommand.scratch("taken")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try Data("earlier run\n".utf8).write(to: URL(fileURLWithPath: out + "/runs.csv"))
+        let result = try BenchCommand.bench(["--filter", "CopyIt", "--out", out])
+        #expect(result.status == 2)
+        #expect(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8) == "earlier run\n")
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import BenchKit
+
+/// Runs the built `bench` (and friends) as a user would, from the folder that holds the tests.
+///
+/// `make test` builds every product before `swift test`, so the executables sit next to the
+/// test bundle.
+enum BenchCommand {
+    static let products = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    static let bench = products.appendingPathComponent("bench").path
+    static let fixtures = products.appendingPathComponent("bench-fixtures").path
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    struct Execution {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Runs an executable to completion and captures its output.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Execution {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes while the process runs, so neither can fill up and block it.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var stderrData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            stderrData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Execution(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                         stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    static func bench(_ arguments: [String]) throws -> Execution {
+        try run(bench, arguments)
+    }
+
+    /// A fresh folder for one test's results.
+    static func scratch(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-e2e-\(name)-\(UUID())").path
+    }
+
+    static func rows(in folder: String) throws -> [RunRow] {
+        try RunsCSV.parse(String(contentsOfFile: folder + "/runs.csv", encoding: .utf8))
+    }
+
+    /// The allocators installed on this machine (system always).
+    static var installedAllocators: [String] {
+        AllocatorCatalog.discover().available.map(\.name.rawValue)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import BenchKit
+
+/// The README's plugin example, built as a user would build it and run by `bench --plugin`.
+@Suite(.serialized) struct PluginTests {
+    @Test func theExamplePluginBuildsListsAndRuns() throws {
+        let example = BenchCommand.packageRoot.appendingPathComponent("Examples/MyPlugin")
+        let scratch = BenchCommand.packageRoot.appendingPathComponent(".build/example-plugin").path
+        let build = try BenchCommand.run("/usr/bin/env", ["swift", "build", "--package-path", example.path,
+                                                          "--scratch-path", scratch])
+        #expect(build.status == 0, "swift build failed: \(build.stderr)\(build.stdout)")
+        let plugin = scratch + "/debug/my-plugin"
+
+        let list = try BenchCommand.bench(["list", "--plugin", plugin])
+        #expect(list.stdout.contains("Example/Tree4"))
+        #expect(list.stdout.contains("Example/Manual256"))
+
+        let out = BenchCommand.scratch("plugin")
+        let run = try BenchCommand.bench(["--plugin", plugin, "--filter", "^Example/", "--allocators", "system,jemalloc",
+                                          "--count", "1", "--benchtime", "200x", "--out", out])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let rows = try BenchCommand.rows(in: out)
+        #expect(rows.count == 4)
+        for row in rows {
+            #expect(row.status == .ok)
+            #expect(row.allocsPerOp == (row.workload == "Tree4" ? 31 : 1))
+        }
+
+        // Run by hand, a plugin explains itself instead of waiting for a runner.
+        let byHand = try BenchCommand.run(plugin, [])
+        #expect(byHand.status == 2)
+        #expect(byHand.stderr.contains("is an AllocBench plugin with 2 workloads"))
+    }
+}

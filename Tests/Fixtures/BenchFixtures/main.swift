@@ -1,0 +1,45 @@
+// bench-fixtures: a plugin whose workloads misbehave on purpose, for the end-to-end tests.
+import BenchKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+BenchPlugin.main(workloads: [
+    Workload(suite: "Fixtures", name: "Crash", summary: "traps (a Swift runtime error) on its first op") { b in
+        let values: [Int] = []
+        for i in 0..<b.n { b.blackHole(values[i]) }
+    },
+    Workload(suite: "Fixtures", name: "Hang", summary: "never returns") { _ in
+        while true { sleep(1) }
+    },
+    Workload(suite: "Fixtures", name: "ExitNonZero", summary: "exits with status 7") { _ in
+        exit(7)
+    },
+    Workload(suite: "Fixtures", name: "Noisy", summary: "prints to stdout and stderr (timer stopped: printing allocates), then allocates one 48-byte block per op") { b in
+        b.stopTimer()
+        print("{\"protocolVersion\": 1, \"body\": \"not a message\"}")
+        FileHandle.standardError.write(Data("noise on stderr\n".utf8))
+        b.startTimer()
+        let allocator = b.allocator
+        for _ in 0..<b.n {
+            let block = allocator.allocate(byteCount: 48)
+            b.blackHole(block)
+            allocator.deallocate(block, byteCount: 48)
+        }
+        b.reportMetric("widgets/op", 2.5)
+    },
+    Workload(suite: "Fixtures", name: "SetupExcluded", summary: "allocates 1000 blocks in setup, then one 100-byte block per op") { b in
+        let allocator = b.allocator
+        b.stopTimer()
+        let setup = (0..<1000).map { _ in allocator.allocate(byteCount: 64) }
+        b.startTimer()
+        for _ in 0..<b.n {
+            let block = allocator.allocate(byteCount: 100)
+            b.blackHole(block)
+            allocator.deallocate(block, byteCount: 100)
+        }
+        b.stopTimer()
+        for block in setup { allocator.deallocate(block, byteCount: 64) }
+    },
+])
