@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "bench", targets: ["bench"]),
         .library(name: "BenchKit", targets: ["BenchKit"]),
+        .library(name: "GoAlloc", targets: ["GoAlloc"]),
         // The allocation-counting interposer, preloaded into the counting pass of each cell
         // (never into the timed pass). `bench` looks for it next to its own executable.
         .library(name: "BenchCount", type: .dynamic, targets: ["CBenchCount"]),
@@ -35,6 +36,11 @@ let package = Package(
         .target(name: "CBenchKit"),
         .target(name: "CBenchCount", dependencies: ["CBenchKit"]),
 
+        // MARK: GoAlloc: Go's allocator design in Swift
+
+        .target(name: "GoAlloc", dependencies: ["CGoAlloc"]),
+        .target(name: "CGoAlloc"),
+
         // MARK: Built-in workload suites (Benchmarks/<Suite>/)
 
         .target(name: "BigStruct", dependencies: ["BenchKit"], path: "Benchmarks/BigStruct"),
@@ -47,6 +53,7 @@ let package = Package(
         // A plugin executable with workloads that crash, hang or fail, for the end-to-end tests.
         .executableTarget(name: "bench-fixtures", dependencies: ["BenchKit"], path: "Tests/Fixtures/BenchFixtures"),
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"]),
+        .testTarget(name: "GoAllocTests", dependencies: ["GoAlloc", "CGoAlloc"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BenchKit"]),
     ]
 )
