@@ -29,10 +29,11 @@ let package = Package(
                 "BenchKit",
                 "BigStruct",
                 "Harness",
+                "ExplicitAlloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "BenchKit", dependencies: ["CBenchKit"]),
+        .target(name: "BenchKit", dependencies: ["CBenchKit", "GoAlloc"]),
         .target(name: "CBenchKit"),
         .target(name: "CBenchCount", dependencies: ["CBenchKit"]),
 
@@ -45,6 +46,7 @@ let package = Package(
 
         .target(name: "BigStruct", dependencies: ["BenchKit"], path: "Benchmarks/BigStruct"),
         .target(name: "Harness", dependencies: ["BenchKit"], path: "Benchmarks/Harness"),
+        .target(name: "ExplicitAlloc", dependencies: ["BenchKit"], path: "Benchmarks/ExplicitAlloc"),
         // The same BigStruct code timed by a plain loop, to show what the harness adds (nothing, we hope).
         .executableTarget(name: "handloop", dependencies: ["BigStruct", "CBenchKit"], path: "Benchmarks/HandLoop"),
 

@@ -3,19 +3,28 @@ public enum TerminalTable {
     public static func render(_ summary: [SummaryRow], runs: [RunRow]) -> String {
         struct Key: Hashable { let suite, workload, allocator: String; let threads: Int }
         var byKey: [Key: [String: SummaryRow]] = [:]
-        var order: [Key] = []
         for row in summary {
             let key = Key(suite: row.suite, workload: row.workload, allocator: row.allocator, threads: row.threads)
-            if byKey[key] == nil { order.append(key) }
             byKey[key, default: [:]][row.metric] = row
+        }
+        var order: [Key] = []
+        for run in runs {
+            let key = Key(suite: run.suite, workload: run.workload, allocator: run.allocator, threads: run.threads)
+            if !order.contains(key) { order.append(key) }
         }
         var table: [[String]] = [["workload", "allocator", "threads", "ns/op", "± MAD", "max/min", "B/op", "allocs/op",
                                   "peak RSS", "reps", "note"]]
         for key in order {
-            let metrics = byKey[key]!
+            let metrics = byKey[key] ?? [:]
             let reps = runs.filter { $0.suite == key.suite && $0.workload == key.workload && $0.allocator == key.allocator && $0.threads == key.threads }
             let ok = reps.filter { $0.status == .ok }.count
-            guard let time = metrics["ns_per_op"] else { continue }
+            guard let time = metrics["ns_per_op"] else {
+                let reason = reps.first { $0.status == .notApplicable }.map { "n/a: " + $0.error }
+                    ?? "all \(reps.count) failed"
+                table.append(["\(key.suite)/\(key.workload)", key.allocator, String(key.threads), "", "", "", "", "", "",
+                              "\(ok)/\(reps.count)", reason])
+                continue
+            }
             let spread = time.min > 0 ? time.max / time.min : 1
             var note = ""
             if time.unstable {
