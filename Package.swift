@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Harness", dependencies: ["BenchKit"], path: "Benchmarks/Harness"),
         .target(name: "ExplicitAlloc", dependencies: ["BenchKit"], path: "Benchmarks/ExplicitAlloc"),
         // The same BigStruct code timed by a plain loop, to show what the harness adds (nothing, we hope).
-        .executableTarget(name: "handloop", dependencies: ["BigStruct", "CBenchKit"], path: "Benchmarks/HandLoop"),
+        .executableTarget(name: "handloop", dependencies: ["BenchKit", "BigStruct", "CBenchKit"], path: "Benchmarks/HandLoop"),
 
         // MARK: Tests
 

@@ -26,6 +26,11 @@ let alignments = [0] + classes.map { Int($0[6])! }
 let divMuls = sizes.map { $0 == 0 ? 0 : Int(UInt32.max) / $0 + 1 }
 let small = rows("size_to_class8.csv").map { Int($0[2])! }
 let large = rows("size_to_class128.csv").map { Int($0[2])! }
+// The fast path's table: requests aligned to 16 (every size rounded up to a multiple of 16, zero
+// to 16), indexed by (size + 15) / 16, one load instead of Go's two-table branch. Derived from
+// Go's own tables, so the classes are exactly Go's; the tests check it size by size.
+func goClass(_ size: Int) -> Int { size <= 1024 ? small[(size + 7) / 8] : large[(size - 1024 + 127) / 128] }
+let aligned16 = (0...(32768 / 16)).map { goClass(max($0 * 16, 16)) }
 
 func table(_ type: String, _ name: String, _ values: [Int]) -> String {
     var lines: [String] = []
@@ -74,5 +79,7 @@ enum {
 \(table("uint8_t", "go_size_to_class8", small))
 /// Class for sizes 1025...32768, indexed by (size - 1024 + 127) / 128.
 \(table("uint8_t", "go_size_to_class128", large))
+/// Class for sizes 0...32768 rounded up to 16 bytes (GoAlloc's minimum alignment), indexed by (size + 15) / 16.
+\(table("uint8_t", "go_size16_to_class", aligned16))
 #endif
 """)

@@ -31,7 +31,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         var arena = pointee.arenas
         while let current = arena {
             if current.pointee.base <= previousBase && previousBase != 0 { fatal("invariant: arenas out of address order") }
-            if arenaOf(current.pointee.base) != current { fatal("invariant: arena missing from the index") }
+            if MHeap.arenaOf(current.pointee.base) != current { fatal("invariant: arena missing from the index") }
             previousBase = current.pointee.base
             for chunk in 0..<HeapArena.chunks where current.isChunkMapped(chunk) {
                 let first = chunk * HeapArena.chunkPages
@@ -65,7 +65,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
                 }
                 for offset in 0..<span.pointee.npages {
                     let address = span.pointee.startAddr + UInt(offset << SizeClasses.pageShift)
-                    guard let owner = arenaOf(address), owner.spans[owner.pageIndex(address)] == span,
+                    guard let owner = MHeap.arenaOf(address), owner.spans[owner.pageIndex(address)] == span,
                           Bitmap.isSet(owner.allocBits, owner.pageIndex(address))
                     else { fatal("invariant: a span's page is not marked as the span's") }
                 }
@@ -118,7 +118,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
         while let object = next {
             count += 1
             let address = UInt(bitPattern: object)
-            guard let span = heap.spanOf(address), span.pointee.spanclass.sizeClass == sizeClass,
+            guard let span = MHeap.spanOf(address), span.pointee.spanclass.sizeClass == sizeClass,
                   span.pointee.isAllocated(span.pointee.objectIndex(address))
             else { fatal("invariant: a cached object is not held for its cache in its span") }
             next = object.load(as: UnsafeMutableRawPointer?.self)

@@ -82,7 +82,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
     /// One object back to its span. Central lock held. Emptied spans are collected (linked
     /// through `next`) to be freed to the heap after the lock is dropped.
     private func returnObject(_ address: UInt, heap: UnsafeMutablePointer<MHeap>, emptied: inout UnsafeMutablePointer<MSpan>?) {
-        guard let span = heap.spanOf(address), span.pointee.state == .inUse else {
+        guard let span = MHeap.spanOf(address), span.pointee.state == .inUse else {
             fatal("free of a pointer GoAlloc does not own")
         }
         if span.pointee.spanclass != pointee.spanclass { fatal("object freed with the wrong size (its span holds another size class)") }

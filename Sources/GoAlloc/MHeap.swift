@@ -1,3 +1,5 @@
+import CGoAlloc
+
 /// The page heap (Go's `mheap`, runtime/mheap.go): owns the arenas, hands out runs of pages as
 /// spans, takes them back, and keeps the heap's OS-level statistics.
 ///
@@ -7,7 +9,7 @@
 /// metadata in one load, and the arena's spans table maps a page to its span in a second, which is
 /// how `free` finds an object's span.
 ///
-/// Everything here is guarded by `lock`, except `arenaIndex` and the spans tables, which any
+/// Everything here is guarded by `lock`, except the arena index and the spans tables, which any
 /// thread may read for in-use spans (entries are written before a span's memory is handed out).
 struct MHeap {
     /// Address bits user space can have (x86-64 and arm64 with 4-level page tables).
@@ -19,8 +21,6 @@ struct MHeap {
     var lock = Mutex()
     /// Arenas in address order.
     var arenas: UnsafeMutablePointer<HeapArena>?
-    /// One entry per 64 MiB of address space: the arena's metadata, or nil.
-    var arenaIndex: UnsafeMutablePointer<UnsafeMutablePointer<HeapArena>?>?
     /// The growth frontier: [frontier, frontierEnd) is reserved and not yet mapped.
     var frontier: UInt = 0
     var frontierEnd: UInt = 0
@@ -56,26 +56,28 @@ struct MHeap {
         guard let index = OSMemory.sysReserve(indexBytes) else { fatal("cannot reserve the arena index") }
         // Mapped but untouched: only the pages that receive an entry become resident (and are charged).
         OSMemory.sysMap(index, indexBytes)
-        arenaIndex = UnsafeMutablePointer(bitPattern: index)
+        // One entry per 64 MiB of address space: the arena's metadata, or nil. It lives behind a C
+        // pointer so that free reaches it in one load.
+        goalloc_publish_arena_index(UnsafeMutablePointer(bitPattern: index))
+    }
+
+    /// The arena that contains `address`, or nil. No lock.
+    @inline(__always)
+    static func arenaOf(_ address: UInt) -> UnsafeMutablePointer<HeapArena>? {
+        let slot = address >> UInt(HeapArena.logBytes)
+        guard slot < UInt(arenaIndexEntries) else { return nil }
+        return goalloc_arena_at(Int(bitPattern: slot))?.assumingMemoryBound(to: HeapArena.self)
+    }
+
+    /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
+    @inline(__always)
+    static func spanOf(_ address: UInt) -> UnsafeMutablePointer<MSpan>? {
+        guard let arena = arenaOf(address) else { return nil }
+        return arena.spans[Int(truncatingIfNeeded: (address >> UInt(SizeClasses.pageShift))) & (HeapArena.pages - 1)]
     }
 }
 
 extension UnsafeMutablePointer where Pointee == MHeap {
-    /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
-    @inline(__always)
-    func spanOf(_ address: UInt) -> UnsafeMutablePointer<MSpan>? {
-        let index = Int(truncatingIfNeeded: address >> UInt(HeapArena.logBytes))
-        guard index < MHeap.arenaIndexEntries, let arena = pointee.arenaIndex.unsafelyUnwrapped[index] else { return nil }
-        return arena.spans[Int(truncatingIfNeeded: (address >> UInt(SizeClasses.pageShift))) & (HeapArena.pages - 1)]
-    }
-
-    /// The arena that contains `address`. Lock held, or the address is known to be in the heap.
-    @inline(__always)
-    func arenaOf(_ address: UInt) -> UnsafeMutablePointer<HeapArena>? {
-        let index = Int(truncatingIfNeeded: address >> UInt(HeapArena.logBytes))
-        return index < MHeap.arenaIndexEntries ? pointee.arenaIndex.unsafelyUnwrapped[index] : nil
-    }
-
     /// Allocates a span of `npages` pages for objects of `spanclass` (Go's mheap.alloc), or nil
     /// when the OS has no more memory.
     func allocSpan(npages: Int, spanclass: SpanClass) -> UnsafeMutablePointer<MSpan>? {
@@ -157,7 +159,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         var address = span.pointee.startAddr
         let end = address + UInt(span.pointee.bytes)
         while address < end {
-            let arena = arenaOf(address)!
+            let arena = MHeap.arenaOf(address)!
             arena.spans[arena.pageIndex(address)] = value
             address += UInt(SizeClasses.pageSize)
         }
@@ -200,9 +202,9 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         let perPage = 4096 / MemoryLayout<UnsafeMutablePointer<HeapArena>?>.stride
         var entry = slot & ~(perPage - 1)
         let pageEnd = entry + perPage
-        while entry < pageEnd && pointee.arenaIndex![entry] == nil { entry += 1 }
+        while entry < pageEnd && goalloc_arena_at(entry) == nil { entry += 1 }
         if entry == pageEnd { pointee.gcSys += 4096 }
-        pointee.arenaIndex![slot] = arena
+        goalloc_set_arena_at(slot, arena)
         if let first = pointee.arenas, first.pointee.base < base {
             var previous = first
             while let next = previous.pointee.next, next.pointee.base < base { previous = next }

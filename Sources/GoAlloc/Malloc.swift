@@ -92,21 +92,23 @@ public enum GoAlloc {
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to the page size;
     /// at least 16, as glibc's malloc). Returns nil when the request cannot be met: an alignment
     /// that is not a power of two or exceeds the page size, or memory the OS will not give.
+    @inlinable @inline(__always)
     public static func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
-        let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
-        if _fastPath(sizeClass != 0), let cache = UnsafeMutablePointer<MCache>.current,
-           let object = cache.allocate(sizeClass: sizeClass) {
-            return object
-        }
-        return allocateSlow(byteCount: byteCount, alignment: alignment, sizeClass: sizeClass)
+        // Inlined so that a constant alignment (nearly always) picks the path at compile time.
+        alignment > 0 && alignment <= 16 && alignment & (alignment &- 1) == 0
+            ? allocateNaturallyAligned(byteCount)
+            : allocateSlow(byteCount: byteCount, alignment: alignment)
     }
 
-    @inline(never)
-    static func allocateSlow(byteCount: Int, alignment: Int, sizeClass: Int) -> UnsafeMutableRawPointer? {
+    /// Everything but the fast path: large objects, alignments over 16, invalid requests, the
+    /// first allocation of a thread, and refills.
+    @usableFromInline @inline(never)
+    static func allocateSlow(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= pageSize,
               byteCount >= 0, byteCount <= maxAllocation else { return nil }
         let globals = Globals.shared
         defer { globals.startScavengerIfNeeded() }
+        let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
             return globals.heap.allocLarge(npages: npages).flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) }
@@ -121,7 +123,7 @@ public enum GoAlloc {
         if SizeClasses.sizeClass(size: byteCount, alignment: alignment) == 0 {
             // A large object's span knows whether its pages can hold old data; fresh or released
             // pages read as zero already.
-            if let span = Globals.shared.heap.spanOf(UInt(bitPattern: object)), !span.pointee.needzero { return object }
+            if let span = MHeap.spanOf(UInt(bitPattern: object)), !span.pointee.needzero { return object }
         }
         object.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
         return object
@@ -129,35 +131,47 @@ public enum GoAlloc {
 
     /// Frees memory from `allocate`, finding its size through the arena index.
     public static func deallocate(_ pointer: UnsafeMutableRawPointer) {
-        guard let globals = Globals.existing, let span = globals.heap.spanOf(UInt(bitPattern: pointer)) else {
+        guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
             fatal("free of a pointer GoAlloc does not own")
         }
+        let globals = Globals.shared
         let sizeClass = span.pointee.spanclass.sizeClass
         if sizeClass == 0 {
             if span.pointee.base != UInt(bitPattern: pointer) { fatal("free of a pointer into the middle of a large object") }
             globals.heap.freeLarge(span)
             return
         }
-        globals.cache.free(pointer, sizeClass: sizeClass, globals: globals)
+        globals.cache.free(pointer, sizeClass: sizeClass)
     }
 
     /// Frees memory from `allocate` given the size and alignment it was allocated with: the size
     /// class comes from the size, so the span lookup is skipped (like C++'s sized delete). Only
     /// the arena is checked here; an object freed with the wrong size is caught when its batch
     /// goes back to its span.
+    @inlinable @inline(__always)
     public static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int = 16) {
+        if alignment > 0 && alignment <= 16 && alignment & (alignment &- 1) == 0 {
+            deallocateNaturallyAligned(pointer, byteCount: byteCount)
+        } else {
+            deallocateSlow(pointer, byteCount: byteCount, alignment: alignment)
+        }
+    }
+
+    /// The sized free of an over-aligned object: its class comes from size and alignment.
+    @usableFromInline @inline(never)
+    static func deallocateSlow(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) {
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
-        guard sizeClass != 0, let globals = Globals.existing,
-              globals.heap.arenaOf(UInt(bitPattern: pointer)) != nil else {
+        guard sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current,
+              MHeap.arenaOf(UInt(bitPattern: pointer)) != nil else {
             deallocate(pointer)
             return
         }
-        globals.cache.free(pointer, sizeClass: sizeClass, globals: globals)
+        cache.free(pointer, sizeClass: sizeClass)
     }
 
     /// The bytes usable at `pointer`: its size class's size, or the rest of a large object's pages.
     public static func usableSize(of pointer: UnsafeMutableRawPointer) -> Int {
-        guard let span = Globals.existing?.heap.spanOf(UInt(bitPattern: pointer)) else {
+        guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
             fatal("usableSize of a pointer GoAlloc does not own")
         }
         return span.pointee.spanclass.sizeClass == 0
@@ -180,7 +194,7 @@ public enum GoAlloc {
 
     /// Whether `pointer` lies in a span GoAlloc has in use.
     public static func owns(_ pointer: UnsafeRawPointer) -> Bool {
-        Globals.existing?.heap.spanOf(UInt(bitPattern: pointer)) != nil
+        MHeap.spanOf(UInt(bitPattern: pointer)) != nil
     }
 
     /// Allocates uninitialised memory for `capacity` values of `type`. Stops the process when
@@ -222,4 +236,32 @@ public enum GoAlloc {
         pthread_setspecific(globals.pointee.threadKey, nil)
         globals.releaseCache(cache)
     }
+}
+
+// MARK: - The fast paths
+
+// Free functions rather than static methods: a static method's unused metatype argument is
+// specialised away, which leaves a thunk in front of it for callers in other modules.
+
+/// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache (a list pop
+/// or a carve), or else the slow path.
+@usableFromInline
+func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    if UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize), let cache = UnsafeMutablePointer<MCache>.current,
+       let object = cache.allocate(sizeClass: SizeClasses.sizeClass16(byteCount)) {
+        return object
+    }
+    return GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+}
+
+/// GoAlloc's sized free for alignments up to 16: a push on the thread's list for the class, once
+/// the pointer is known to lie in one of GoAlloc's arenas; anything else takes the unsized path.
+@usableFromInline
+func deallocateNaturallyAligned(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+    if UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize), let cache = UnsafeMutablePointer<MCache>.current,
+       MHeap.arenaOf(UInt(bitPattern: pointer)) != nil {
+        cache.free(pointer, sizeClass: SizeClasses.sizeClass16(byteCount))
+        return
+    }
+    GoAlloc.deallocate(pointer)
 }

@@ -150,7 +150,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         var current = address
         var left = npages
         while left > 0 {
-            guard let arena = arenaOf(current) else { fatal("page allocator: address outside the heap") }
+            guard let arena = MHeap.arenaOf(current) else { fatal("page allocator: address outside the heap") }
             let page = arena.pageIndex(current)
             let count = min(left, HeapArena.pages - page)
             body(arena, page, count)

@@ -13,6 +13,11 @@ enum SizeClasses {
     @inline(__always)
     static func sizeClass(_ size: Int) -> Int { Int(goalloc_size_class(size)) }
 
+    /// The class of a request (0...32768 bytes) aligned to 16: Go's class for the size rounded up
+    /// to 16, in one table load.
+    @inline(__always)
+    static func sizeClass16(_ size: Int) -> Int { Int(goalloc_size_class16(size)) }
+
     @inline(__always)
     static func size(_ sizeClass: Int) -> Int { Int(goalloc_class_size(UInt32(truncatingIfNeeded: sizeClass))) }
 
@@ -37,8 +42,7 @@ enum SizeClasses {
     static func sizeClass(size: Int, alignment: Int) -> Int {
         // One compare each: alignment in 1...16 (0 wraps around), size in 0...32768 (negatives wrap).
         if UInt(bitPattern: alignment) &- 1 < 16 && alignment & (alignment &- 1) == 0 {
-            guard UInt(bitPattern: size) <= UInt(maxSmallSize) else { return 0 }
-            return sizeClass((max(size, 1) + 15) & ~15)
+            return UInt(bitPattern: size) <= UInt(maxSmallSize) ? sizeClass16(size) : 0
         }
         return alignedSizeClass(size: size, alignment: alignment)
     }

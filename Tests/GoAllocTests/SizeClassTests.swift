@@ -43,6 +43,17 @@ import Testing
         }
     }
 
+    /// The fast path's one-load table gives Go's class of the size rounded up to 16, for every size.
+    @Test func theSixteenByteTableAgreesWithGosTablesForEverySize() {
+        for size in 0...32768 {
+            let expected = SizeClasses.sizeClass((max(size, 1) + 15) & ~15)
+            if SizeClasses.sizeClass16(size) != expected {
+                Issue.record("size \(size): class \(SizeClasses.sizeClass16(size)), Go's tables give \(expected)")
+                return
+            }
+        }
+    }
+
     @Test func divMulDividesEveryOffsetInASpan() {
         for sizeClass in 1..<SizeClasses.count {
             let size = SizeClasses.size(sizeClass)
