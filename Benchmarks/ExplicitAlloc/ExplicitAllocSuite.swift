@@ -76,23 +76,6 @@ enum Churn {
     static func nextSize(_ random: inout XorShift) -> Int {
         let roll = random.next() % 100
         let (low, high): (Double, Double) = roll < 90 ? (16, 1024) : roll < 99 ? (1024, 16384) : (32768, 262_144)
-        let unit = Double(random.next() >> 11) / Double(1 << 53)
-        return Int(low * exp2(unit * log2(high / low)))
-    }
-}
-
-/// Marsaglia's xorshift64: the same sequence on every allocator, no allocation.
-struct XorShift {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
+        return Int(low * exp2(random.nextUnit() * log2(high / low)))
     }
 }

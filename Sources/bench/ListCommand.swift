@@ -18,10 +18,11 @@ struct ListCommand: ParsableCommand {
         let width = catalog.workloads.map(\.info.fullName.count).max() ?? 0
         for workload in catalog.workloads {
             let info = workload.info
-            let mark = BuiltinWorkloads.defaultSuites.contains(info.suite) || workload.isPlugin ? "*" : " "
+            let mark = BuiltinWorkloads.defaultWorkloads.contains(info.fullName) || workload.isPlugin ? "*" : " "
             let name = info.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
             let threading = info.threading == .parallel ? "[threads] " : ""
-            print("  \(mark) \(name)  \(threading)\(info.summary)")
+            let fixed = info.fixedIterations.map { "[b.N=\($0), any --benchtime] " } ?? ""
+            print("  \(mark) \(name)  \(threading)\(fixed)\(info.summary)")
         }
         print("\nAllocators:")
         for allocator in AllocatorCatalog.discover().allocators {

@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
             builtins: BuiltinWorkloads.all.map(\.info), benchExecutable: benchExecutablePath(), plugins: plugins,
             scratchDirectory: FileManager.default.temporaryDirectory.path)
         let configuration = try RunConfiguration.validate(
-            options, catalog: catalog, defaultSuites: BuiltinWorkloads.defaultSuites,
+            options, catalog: catalog, defaultWorkloads: BuiltinWorkloads.defaultWorkloads,
             allocatorCatalog: AllocatorCatalog.discover(), countingLibrary: CountingLibrary.locate())
         for warning in configuration.warnings { printToStandardError("warning: \(warning)") }
 
@@ -65,6 +65,9 @@ struct RunCommand: ParsableCommand {
         print()
         print(TerminalTable.render(outcome.summary, runs: outcome.rows), terminator: "")
         print("\nresults: \(configuration.outputDirectory) (runs.csv, summary.csv, bench.txt, params.json)")
+        if let changes = outcome.memStatsChanges {
+            print("MemStats samples: memstats.csv; the fields each workload changed, in words: \(changes)")
+        }
         if outcome.failedCells > 0 {
             print("\(outcome.failedCells) of \(outcome.rows.count) cells failed; their rows in runs.csv say why (status, error)")
             throw ExitCode(1)

@@ -61,7 +61,8 @@ import Testing
 /// glibc's statistics in this very process keep Go's invariants.
 @Suite struct NativeStatsTests {
     @Test func glibcKeepsGosHeapInvariants() {
-        let (stats, version) = NativeStats.read(.system)
+        let reader = NativeStatsReader(.system)
+        let (stats, version) = (reader.read(), reader.version)
         #expect(version.hasPrefix("glibc "))
         let sys = stats[.heapSys]!, idle = stats[.heapIdle]!, inuse = stats[.heapInuse]!, alloc = stats[.heapAlloc]!
         #expect(sys == idle + inuse)

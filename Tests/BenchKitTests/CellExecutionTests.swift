@@ -69,6 +69,48 @@ import Glibc
         #expect(result.allocatorVersion.hasPrefix("glibc"))
     }
 
+    @Test func aFixedIterationCountWinsOverTheBenchTime() throws {
+        let workload = Workload(suite: "Test", name: "Ticks", summary: "", fixedIterations: 60) { b in
+            for i in 0..<b.n { b.blackHole(i) }
+        }
+        let request = CellRequest(workload: workload.fullName, allocator: .system, threads: 1,
+                                  pass: .timed(.duration(nanoseconds: 50_000_000)))
+        #expect(try CellExecution(workload: workload, request: request).run().iterations == [1, 60])
+    }
+
+    @Test func memStatsSamplesOfTheLastRunFormItsSeries() throws {
+        let result = try run({ b in
+            for _ in 0..<b.n { b.recordMemStatsSample() }
+        }, benchTime: .iterations(3))
+        let series = try #require(result.series)
+        #expect(series.count == 3)
+        #expect(series.allSatisfy { $0[.heapAlloc] != nil && $0[.mallocs] == nil }) // glibc's own fields only
+        #expect(try run({ b in for i in 0..<b.n { b.blackHole(i) } }, benchTime: .iterations(3)).series == nil)
+    }
+
+    @Test func samplesBeyondTheReservedOnesAreKept() throws {
+        let result = try run({ b in
+            for _ in 0..<b.n {
+                b.recordMemStatsSample()
+                b.blackHole(b.elapsedNanoseconds)
+            }
+        }, benchTime: .iterations(B.reservedSamples + 10))
+        // Samples beyond the reserved ones grow the series; all of them are kept.
+        #expect(result.series?.count == B.reservedSamples + 10)
+    }
+
+    @Test func aFailedCheckFailsThePassWithTheFirstMessageAndTheCount() {
+        #expect {
+            try run({ b in
+                b.fail("block 3 lost its stamp")
+                b.fail("block 9 lost its stamp")
+            }, benchTime: .iterations(5))
+        } throws: { error in
+            let message = (error as? CellExecution.Refusal)?.message ?? ""
+            return message.contains("at b.N=1") && message.contains("block 3 lost its stamp (and 1 more failures)")
+        }
+    }
+
     @Test func theCountingPassRefusesToRunWithoutTheInterposer() {
         let workload = Workload(suite: "Test", name: "Body", summary: "") { _ in }
         let request = CellRequest(workload: workload.fullName, allocator: .system, threads: 1, pass: .counting(iterations: [1, 10]))

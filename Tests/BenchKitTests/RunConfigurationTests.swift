@@ -22,7 +22,7 @@ import Testing
         var options = RunOptions()
         options.out = scratch + "/out"
         configure(&options)
-        return try RunConfiguration.validate(options, catalog: catalog, defaultSuites: ["BigStruct"],
+        return try RunConfiguration.validate(options, catalog: catalog, defaultWorkloads: ["BigStruct/CopyIt", "BigStruct/PointerIt"],
                                              allocatorCatalog: allocators, countingLibrary: "/proc/self/exe")
     }
 
@@ -99,7 +99,7 @@ import Testing
         var options = RunOptions()
         options.out = scratch + "/nocounter"
         #expect(throws: UsageError.self) {
-            try RunConfiguration.validate(options, catalog: catalog, defaultSuites: ["BigStruct"],
+            try RunConfiguration.validate(options, catalog: catalog, defaultWorkloads: ["BigStruct/CopyIt", "BigStruct/PointerIt"],
                                           allocatorCatalog: allocators, countingLibrary: "/nonexistent/libBenchCount.so")
         }
     }

@@ -60,4 +60,38 @@ enum BenchCommand {
     static var installedAllocators: [String] {
         AllocatorCatalog.discover().available.map(\.name.rawValue)
     }
+
+    /// Says which allocators the tests that run "on every installed allocator" leave out, and why.
+    static func reportMissingAllocators() {
+        for missing in AllocatorCatalog.discover().allocators where !missing.isAvailable {
+            print("note: skipping allocator \(missing.name): \(missing.unavailableReason ?? "")")
+        }
+    }
+
+    /// Runs `bench` on every installed allocator with the given flags, expects success, and
+    /// returns the rows and the results folder.
+    static func runOnEveryAllocator(_ name: String, _ arguments: [String]) throws -> (rows: [RunRow], folder: String) {
+        reportMissingAllocators()
+        let out = scratch(name)
+        let result = try bench(["--allocators", installedAllocators.joined(separator: ","), "--count", "1", "--out", out]
+            + arguments)
+        guard result.status == 0 else {
+            throw Failure(message: "bench exited \(result.status): \(result.stderr.suffix(2000))")
+        }
+        return (try rows(in: out), out)
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    /// `memstats.csv` of a results folder, as records by column name.
+    static func memStats(in folder: String) throws -> [[String: String]] {
+        let records = CSV.parse(try String(contentsOfFile: folder + "/memstats.csv", encoding: .utf8))
+        guard let header = records.first, header == MemStatsCSV.columns else {
+            throw Failure(message: "memstats.csv does not have the agreed columns: \(records.first ?? [])")
+        }
+        return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
 }

@@ -7,14 +7,14 @@ import BenchKit
     @Test func crashesHangsAndExitsAreRecordedAndTheRunGoesOn() throws {
         let out = BenchCommand.scratch("failing")
         let result = try BenchCommand.bench([
-            "run", "--plugin", BenchCommand.fixtures, "--filter", "^Fixtures/(Crash|Hang|ExitNonZero|Noisy)$",
+            "run", "--plugin", BenchCommand.fixtures, "--filter", "^Fixtures/(Crash|Hang|ExitNonZero|FailsCheck|Noisy)$",
             "--allocators", "system", "--count", "1", "--benchtime", "100x", "--timeout", "3s", "--out", out,
         ])
         #expect(result.status == 1, "a run with failed cells exits 1")
-        #expect(result.stdout.contains("3 of 4 cells failed"))
+        #expect(result.stdout.contains("4 of 5 cells failed"))
 
         let rows = try BenchCommand.rows(in: out)
-        #expect(rows.count == 4)
+        #expect(rows.count == 5)
         let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0.workload, $0) })
 
         let crash = try #require(byName["Crash"])
@@ -30,6 +30,13 @@ import BenchKit
         let exit = try #require(byName["ExitNonZero"])
         #expect(exit.status == .failed)
         #expect(exit.error.contains("exited with status 7"))
+
+        // A workload that finds its data corrupted (b.fail, from any thread) fails its cell.
+        let check = try #require(byName["FailsCheck"])
+        #expect(check.status == .failed)
+        #expect(check.error.contains("timed pass: the workload failed at b.N=1: block "))
+        #expect(check.error.contains("lost its stamp (and 1 more failures)"))
+        #expect(check.nsPerOp == nil)
 
         // Prints on stdout and stderr do not disturb the protocol; they are kept in logs/.
         let noisy = try #require(byName["Noisy"])

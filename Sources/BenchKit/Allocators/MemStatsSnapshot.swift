@@ -26,16 +26,27 @@ public struct MemStatsSnapshot: Codable, Equatable, Sendable {
         set { values[field] = newValue }
     }
 
+    /// An empty snapshot with room for every field: filling it in place allocates nothing, so a
+    /// sample read inside a workload does not show up in the statistics of the next sample.
+    static func withRoomForEveryField() -> MemStatsSnapshot {
+        var snapshot = MemStatsSnapshot()
+        snapshot.values.reserveCapacity(MemStatsField.allCases.count)
+        return snapshot
+    }
+
     /// The fields that counting gives for any allocator: cumulative allocations and frees since the
     /// process started, TotalAlloc as the bytes the allocator handed out (usable sizes, the
     /// analogue of Go's size-class-rounded bytes), and the live objects they imply.
     public init(counted: AllocationCounts) {
-        values = [
-            .mallocs: Double(counted.mallocs),
-            .frees: Double(counted.frees),
-            .totalAlloc: Double(counted.bytesUsable),
-            .heapObjects: Double(counted.mallocs &- counted.frees),
-        ]
+        record(counted: counted)
+    }
+
+    /// Sets the fields that counting gives (see ``init(counted:)``), in place.
+    mutating func record(counted: AllocationCounts) {
+        values[.mallocs] = Double(counted.mallocs)
+        values[.frees] = Double(counted.frees)
+        values[.totalAlloc] = Double(counted.bytesUsable)
+        values[.heapObjects] = Double(counted.mallocs &- counted.frees)
     }
 
     /// This snapshot, with the fields it lacks taken from `other`.

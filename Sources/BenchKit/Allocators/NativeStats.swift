@@ -6,18 +6,70 @@ import Glibc
 
 /// Reads an allocator's own statistics in the worker and maps them onto Go's MemStats fields.
 ///
-/// Called after the measured run, never inside it. Each reader uses only what the allocator
-/// exports; what it cannot say stays nil. The README's MemStats table documents each mapping.
-enum NativeStats {
-    /// The snapshot and the allocator's version string, for the allocator loaded in this process.
-    static func read(_ name: AllocatorName) -> (stats: MemStatsSnapshot, version: String) {
+/// Everything that needs memory happens in `init`: symbol look-ups, the version string, the C
+/// strings and jemalloc's MIBs. After that, ``read(into:)`` allocates nothing through malloc when
+/// the snapshot has room for every field (``MemStatsSnapshot/withRoomForEveryField()``), so a
+/// MemStats sample taken inside a workload sees the workload, not the harness reading it.
+/// (On `go`, `GoAlloc.readMemStats()` builds Swift arrays, but those come from glibc, which is not
+/// the allocator whose statistics are read.)
+///
+/// Each reader uses only what the allocator exports; what it cannot say stays nil. The README's
+/// MemStats table documents each mapping.
+final class NativeStatsReader {
+    /// The allocator as it names itself (`jemalloc 5.3.0-...`, `glibc 2.36`).
+    let version: String
+    private let source: Source
+
+    private enum Source {
+        case glibc
+        case jemalloc(JemallocStats)
+        case tcmalloc(TcmallocStats)
+        case mimalloc(MimallocStats.ProcessInfo)
+        case go
+        /// The allocator's statistics interface is not loaded in this process.
+        case none
+    }
+
+    /// Prepares to read the statistics of `name`, the allocator loaded in this process.
+    init(_ name: AllocatorName) {
         switch name {
-        case .system: GlibcStats.read()
-        case .jemalloc: JemallocStats.read()
-        case .tcmalloc: TcmallocStats.read()
-        case .mimalloc: MimallocStats.read()
-        case .go: GoAllocStats.read()
+        case .system:
+            version = GlibcStats.version()
+            source = .glibc
+        case .jemalloc:
+            let stats = JemallocStats()
+            version = stats?.version ?? "jemalloc"
+            source = stats.map { .jemalloc($0) } ?? .none
+        case .tcmalloc:
+            let stats = TcmallocStats()
+            version = TcmallocStats.version()
+            source = stats.map { .tcmalloc($0) } ?? .none
+        case .mimalloc:
+            version = MimallocStats.version()
+            source = NativeStatsReader.symbol("mi_process_info", as: MimallocStats.ProcessInfo.self).map { .mimalloc($0) } ?? .none
+        case .go:
+            version = "GoAlloc (Go 1.19 design)"
+            source = .go
         }
+    }
+
+    /// Sets the fields the allocator provides, in place; leaves the others as they are.
+    func read(into stats: inout MemStatsSnapshot) {
+        switch source {
+        case .glibc: GlibcStats.read(into: &stats)
+        case .jemalloc(let jemalloc): jemalloc.read(into: &stats)
+        case .tcmalloc(let tcmalloc): tcmalloc.read(into: &stats)
+        case .mimalloc(let processInfo): MimallocStats.read(processInfo, into: &stats)
+        case .go: GoAllocStats.read(into: &stats)
+        case .none: break
+        }
+    }
+
+    /// A fresh snapshot of the allocator's statistics.
+    func read() -> MemStatsSnapshot {
+        var stats = MemStatsSnapshot.withRoomForEveryField()
+        read(into: &stats)
+        return stats
     }
 
     /// A C function of the loaded allocator, or nil.
@@ -29,20 +81,18 @@ enum NativeStats {
 /// glibc: `mallinfo2` (all arenas). glibc keeps no cumulative counts; Mallocs, Frees and
 /// TotalAlloc come from the counting pass.
 enum GlibcStats {
-    static func read() -> (stats: MemStatsSnapshot, version: String) {
+    static func read(into stats: inout MemStatsSnapshot) {
         let info = mallinfo2()
         let inUse = Double(info.uordblks + info.hblkhd) // chunks in use, sbrk heap plus mmapped
-        var stats = MemStatsSnapshot()
         stats[.heapAlloc] = inUse
         stats[.alloc] = inUse
         stats[.heapInuse] = inUse
         stats[.heapIdle] = Double(info.fordblks)
         stats[.heapSys] = Double(info.arena + info.hblkhd)
         stats[.sys] = Double(info.arena + info.hblkhd)
-        return (stats, libcVersion())
     }
 
-    static func libcVersion() -> String {
+    static func version() -> String {
         var buffer = [UInt8](repeating: 0, count: 64)
         let length = buffer.withUnsafeMutableBufferPointer {
             confstr(Int32(_CS_GNU_LIBC_VERSION), UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), $0.count)
@@ -51,107 +101,49 @@ enum GlibcStats {
     }
 }
 
-/// jemalloc: `mallctl` after refreshing `epoch` and flushing this thread's tcache.
-enum JemallocStats {
-    typealias Mallctl = @convention(c) (
-        UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
-    ) -> Int32
-
-    /// MALLCTL_ARENAS_ALL: statistics merged over all arenas.
-    static let allArenas = 4096
-
-    static func read() -> (stats: MemStatsSnapshot, version: String) {
-        guard let mallctl = NativeStats.symbol("mallctl", as: Mallctl.self) else { return (MemStatsSnapshot(), "jemalloc") }
-        func value<T>(_ name: String, _ type: T.Type) -> T? {
-            let pointer = UnsafeMutablePointer<T>.allocate(capacity: 1)
-            defer { pointer.deallocate() }
-            var size = MemoryLayout<T>.size
-            return mallctl(name, pointer, &size, nil, 0) == 0 ? pointer.pointee : nil
-        }
-        _ = mallctl("thread.tcache.flush", nil, nil, nil, 0)
-        var epoch: UInt64 = 1 // writing any value to "epoch" refreshes the statistics
-        _ = withUnsafeMutablePointer(to: &epoch) { mallctl("epoch", nil, nil, $0, MemoryLayout<UInt64>.size) }
-
-        let version = value("version", UnsafePointer<CChar>.self).map { "jemalloc " + String(cString: $0) } ?? "jemalloc"
-        var stats = MemStatsSnapshot()
-        let merged = "stats.arenas.\(allArenas)"
-        let page = Double(value("arenas.page", Int.self) ?? 4096)
-        if let allocated = value("stats.allocated", Int.self) {
-            stats[.alloc] = Double(allocated)
-            stats[.heapAlloc] = Double(allocated)
-        }
-        if let active = value("stats.active", Int.self),
-           let dirty = value("\(merged).pdirty", Int.self), let muzzy = value("\(merged).pmuzzy", Int.self),
-           let retained = value("stats.retained", Int.self) {
-            let idle = Double(dirty + muzzy) * page + Double(retained)
-            stats[.heapInuse] = Double(active)
-            stats[.heapIdle] = idle
-            stats[.heapReleased] = Double(muzzy) * page + Double(retained)
-            stats[.heapSys] = Double(active) + idle
-        }
-        if let metadata = value("stats.metadata", Int.self) {
-            stats[.otherSys] = Double(metadata)
-        }
-        if let heapSys = stats[.heapSys], let otherSys = stats[.otherSys] {
-            stats[.sys] = heapSys + otherSys
-        }
-
-        // Requests and live objects per size class give Mallocs, TotalAlloc (class-rounded, as
-        // Go's) and HeapObjects; Frees follows from Go's invariant HeapObjects = Mallocs - Frees.
-        var mallocs: UInt64 = 0, totalAlloc: UInt64 = 0, live: UInt64 = 0
-        let classes = [("bin", value("arenas.nbins", UInt32.self) ?? 0, "curregs"),
-                       ("lextent", value("arenas.nlextents", UInt32.self) ?? 0, "curlextents")]
-        for (kind, count, liveName) in classes {
-            for index in 0..<Int(count) {
-                guard let size = value("arenas.\(kind).\(index).size", Int.self),
-                      let requests = value("\(merged).\(kind)s.\(index).nrequests", UInt64.self),
-                      let current = value("\(merged).\(kind)s.\(index).\(liveName)", Int.self)
-                else { continue }
-                mallocs += requests
-                totalAlloc += requests * UInt64(size)
-                live += UInt64(current)
-            }
-        }
-        if mallocs > 0, mallocs >= live {
-            stats[.mallocs] = Double(mallocs)
-            stats[.totalAlloc] = Double(totalAlloc)
-            stats[.heapObjects] = Double(live)
-            stats[.frees] = Double(mallocs - live)
-        }
-        return (stats, version)
-    }
-}
-
 /// gperftools tcmalloc: `MallocExtension_GetNumericProperty`. No cumulative counts; Mallocs,
 /// Frees and TotalAlloc come from the counting pass.
-enum TcmallocStats {
+final class TcmallocStats {
     typealias GetProperty = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<Int>?) -> Int32
     typealias Version = @convention(c) (UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<Int32>?,
                                         UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> UnsafePointer<CChar>?
 
-    static func read() -> (stats: MemStatsSnapshot, version: String) {
-        let version = NativeStats.symbol("tc_version", as: Version.self)
-            .flatMap { $0(nil, nil, nil) }.map { String(cString: $0) } ?? "tcmalloc"
-        guard let get = NativeStats.symbol("MallocExtension_GetNumericProperty", as: GetProperty.self) else {
-            return (MemStatsSnapshot(), version)
-        }
-        func property(_ name: String) -> Double? {
+    private let get: GetProperty
+    /// The property names as C strings made once, so that reading converts no Swift string.
+    private let allocated = strdup("generic.current_allocated_bytes")!
+    private let heapSize = strdup("generic.heap_size")!
+    private let pageheapFree = strdup("tcmalloc.pageheap_free_bytes")!
+    private let pageheapUnmapped = strdup("tcmalloc.pageheap_unmapped_bytes")!
+
+    /// nil when tcmalloc's extension interface is not loaded.
+    init?() {
+        guard let get = NativeStatsReader.symbol("MallocExtension_GetNumericProperty", as: GetProperty.self) else { return nil }
+        self.get = get
+    }
+
+    deinit {
+        for name in [allocated, heapSize, pageheapFree, pageheapUnmapped] { free(name) }
+    }
+
+    static func version() -> String {
+        NativeStatsReader.symbol("tc_version", as: Version.self).flatMap { $0(nil, nil, nil) }.map { String(cString: $0) }
+            ?? "tcmalloc"
+    }
+
+    func read(into stats: inout MemStatsSnapshot) {
+        func property(_ name: UnsafeMutablePointer<CChar>) -> Double? {
             var value = 0
             return get(name, &value) != 0 ? Double(value) : nil
         }
-        var stats = MemStatsSnapshot()
-        stats[.alloc] = property("generic.current_allocated_bytes")
+        stats[.alloc] = property(allocated)
         stats[.heapAlloc] = stats[.alloc]
-        if let heapSys = property("generic.heap_size"),
-           let free = property("tcmalloc.pageheap_free_bytes"),
-           let unmapped = property("tcmalloc.pageheap_unmapped_bytes") {
+        if let heapSys = property(heapSize), let free = property(pageheapFree), let unmapped = property(pageheapUnmapped) {
             stats[.heapSys] = heapSys
             stats[.heapIdle] = free + unmapped
             stats[.heapReleased] = unmapped
             stats[.heapInuse] = heapSys - free - unmapped // spans in use, with their cached free objects
             stats[.sys] = heapSys
         }
-        return (stats, version)
     }
 }
 
@@ -164,37 +156,50 @@ enum MimallocStats {
         UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?, UnsafeMutablePointer<Int>?
     ) -> Void
 
-    static func read() -> (stats: MemStatsSnapshot, version: String) {
-        let version = NativeStats.symbol("mi_version", as: Version.self).map { raw -> String in
+    static func version() -> String {
+        NativeStatsReader.symbol("mi_version", as: Version.self).map { raw -> String in
             let v = Int(raw())
             return "mimalloc \(v / 100).\(v / 10 % 10).\(v % 10)"
         } ?? "mimalloc"
-        var stats = MemStatsSnapshot()
-        if let info = NativeStats.symbol("mi_process_info", as: ProcessInfo.self) {
-            var committed = 0
-            info(nil, nil, nil, nil, nil, &committed, nil, nil)
-            stats[.heapSys] = Double(committed)
-            stats[.sys] = Double(committed)
-        }
-        return (stats, version)
+    }
+
+    static func read(_ processInfo: ProcessInfo, into stats: inout MemStatsSnapshot) {
+        var committed = 0
+        processInfo(nil, nil, nil, nil, nil, &committed, nil, nil)
+        stats[.heapSys] = Double(committed)
+        stats[.sys] = Double(committed)
     }
 }
 
 /// GoAlloc: its own MemStats, every field with Go's meaning.
 enum GoAllocStats {
-    static func read() -> (stats: MemStatsSnapshot, version: String) {
+    static func read(into stats: inout MemStatsSnapshot) {
         let go = GoAlloc.readMemStats()
-        let values: [MemStatsField: UInt64] = [
-            .alloc: go.alloc, .totalAlloc: go.totalAlloc, .sys: go.sys, .mallocs: go.mallocs, .frees: go.frees,
-            .heapAlloc: go.heapAlloc, .heapSys: go.heapSys, .heapIdle: go.heapIdle, .heapInuse: go.heapInuse,
-            .heapReleased: go.heapReleased, .heapObjects: go.heapObjects, .stackInuse: go.stackInuse,
-            .stackSys: go.stackSys, .mSpanInuse: go.mSpanInuse, .mSpanSys: go.mSpanSys, .mCacheInuse: go.mCacheInuse,
-            .mCacheSys: go.mCacheSys, .buckHashSys: go.buckHashSys, .gcSys: go.gcSys, .otherSys: go.otherSys,
-            .nextGC: go.nextGC, .lastGC: go.lastGC, .pauseTotalNs: go.pauseTotalNs, .numGC: UInt64(go.numGC),
-            .numForcedGC: UInt64(go.numForcedGC),
-        ]
-        var stats = MemStatsSnapshot(values.mapValues { Double($0) })
+        stats[.alloc] = Double(go.alloc)
+        stats[.totalAlloc] = Double(go.totalAlloc)
+        stats[.sys] = Double(go.sys)
+        stats[.mallocs] = Double(go.mallocs)
+        stats[.frees] = Double(go.frees)
+        stats[.heapAlloc] = Double(go.heapAlloc)
+        stats[.heapSys] = Double(go.heapSys)
+        stats[.heapIdle] = Double(go.heapIdle)
+        stats[.heapInuse] = Double(go.heapInuse)
+        stats[.heapReleased] = Double(go.heapReleased)
+        stats[.heapObjects] = Double(go.heapObjects)
+        stats[.stackInuse] = Double(go.stackInuse)
+        stats[.stackSys] = Double(go.stackSys)
+        stats[.mSpanInuse] = Double(go.mSpanInuse)
+        stats[.mSpanSys] = Double(go.mSpanSys)
+        stats[.mCacheInuse] = Double(go.mCacheInuse)
+        stats[.mCacheSys] = Double(go.mCacheSys)
+        stats[.buckHashSys] = Double(go.buckHashSys)
+        stats[.gcSys] = Double(go.gcSys)
+        stats[.otherSys] = Double(go.otherSys)
+        stats[.nextGC] = Double(go.nextGC)
+        stats[.lastGC] = Double(go.lastGC)
+        stats[.pauseTotalNs] = Double(go.pauseTotalNs)
+        stats[.numGC] = Double(go.numGC)
+        stats[.numForcedGC] = Double(go.numForcedGC)
         stats[.gcCPUFraction] = go.gcCPUFraction
-        return (stats, "GoAlloc (Go 1.19 design)")
     }
 }

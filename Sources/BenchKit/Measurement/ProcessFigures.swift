@@ -28,18 +28,27 @@ public struct ProcessFigures: Codable, Equatable, Sendable {
 }
 
 /// Measures ``ProcessFigures`` over a stretch of the worker's life (all threads).
-struct ProcessFigureProbe {
+///
+/// The harness measures every run with one; a workload can measure a part of its run too:
+///
+///     let probe = ProcessFigureProbe()
+///     for _ in 0..<b.n { ... }
+///     b.reportMetric("page-faults", Double(probe.finish().minorFaults))
+///
+/// Starting a probe resets the process's peak-RSS mark, so the harness's peak then covers the
+/// same stretch or less.
+public struct ProcessFigureProbe {
     private let start: rusage
 
     /// Starts measuring: resets the peak-RSS mark to the current RSS (Linux `clear_refs` 5) so
     /// that the peak belongs to what follows, and takes the rusage counters.
-    init() {
+    public init() {
         ProcessFigureProbe.resetPeakRSS()
         start = ProcessFigureProbe.usage()
     }
 
     /// The figures since `init`.
-    func finish() -> ProcessFigures {
+    public func finish() -> ProcessFigures {
         let end = ProcessFigureProbe.usage()
         return ProcessFigures(
             peakRSSBytes: ProcessFigureProbe.peakRSSBytes(),

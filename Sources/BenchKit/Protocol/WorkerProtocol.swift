@@ -6,8 +6,9 @@
 /// the protocol. Both sides check ``version``: a plugin built against another BenchKit is told
 /// to rebuild rather than misread.
 public enum WorkerProtocol {
-    /// Bump when a message changes shape or meaning.
-    public static let version = 1
+    /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
+    /// result and the fixed b.N of a workload.
+    public static let version = 2
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
 }
@@ -75,6 +76,9 @@ public struct CellResult: Codable, Equatable, Sendable {
     public var process: ProcessFigures
     /// The allocator as it names itself (`jemalloc 5.3.0-...`, `glibc 2.36`).
     public var allocatorVersion: String
+    /// The MemStats samples the workload took in the last run (``B/recordMemStatsSample()``), in
+    /// the same kind as `memStats`; nil when it took none.
+    public var series: [MemStatsSnapshot]?
 
     /// b.N of the reported run.
     public var n: Int { iterations.last ?? 0 }

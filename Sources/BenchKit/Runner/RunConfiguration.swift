@@ -33,16 +33,17 @@ public struct RunConfiguration: Sendable {
     ///
     /// - Parameters:
     ///   - catalog: every workload, built-in and from plugins.
-    ///   - defaultSuites: the suites run when no `--filter` is given (plugin workloads always run).
+    ///   - defaultWorkloads: the full names (`Suite/Name`) of the workloads run when no `--filter` is
+    ///     given (plugin workloads always run).
     ///   - allocatorCatalog: the allocators and whether each is installed.
     ///   - countingLibrary: where libBenchCount.so should be.
     ///   - now: the run's start, for the default output folder.
     public static func validate(
-        _ options: RunOptions, catalog: WorkloadCatalog, defaultSuites: Set<String>,
+        _ options: RunOptions, catalog: WorkloadCatalog, defaultWorkloads: Set<String>,
         allocatorCatalog: AllocatorCatalog, countingLibrary: String, now: Date = Date()
     ) throws(UsageError) -> RunConfiguration {
         var warnings: [String] = []
-        let workloads = try selectWorkloads(options.filter, from: catalog, defaultSuites: defaultSuites)
+        let workloads = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
         let allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
         guard let benchTime = BenchTime(parsing: options.benchtime) else {
             throw UsageError("--benchtime '\(options.benchtime)' is not a Go duration or count; use for example 1s, 250ms, 1m30s or 1000x")
@@ -65,10 +66,10 @@ public struct RunConfiguration: Sendable {
     }
 
     static func selectWorkloads(_ filter: String?, from catalog: WorkloadCatalog,
-                                defaultSuites: Set<String>) throws(UsageError) -> [PlannedWorkload] {
+                                defaultWorkloads: Set<String>) throws(UsageError) -> [PlannedWorkload] {
         let all = catalog.workloads
         guard let filter else {
-            return all.filter { $0.isPlugin || defaultSuites.contains($0.info.suite) }
+            return all.filter { $0.isPlugin || defaultWorkloads.contains($0.info.fullName) }
         }
         let regex: Regex<AnyRegexOutput>
         do {

@@ -6,6 +6,8 @@ import Foundation
 /// The files of one run, written so that a killed runner loses nothing it finished.
 ///
 /// - `runs.csv`: one row per cell, appended and fsynced as each cell finishes.
+/// - `memstats.csv`: the MemStats samples of the cells that take some, appended the same way;
+///   created with the first of them.
 /// - `bench.txt`: Go benchmark format, rewritten (atomically) after each cell.
 /// - `params.json`: the run's flags, machine and allocators, written at the start and the end.
 /// - `summary.csv`: statistics per workload x allocator x threads, written at the end.
@@ -28,18 +30,41 @@ struct RunFolder {
         try append(RunsCSV.line(row))
     }
 
+    /// Appends one cell's samples to `memstats.csv`, creating it (with its header) for the first.
+    func append(memStats rows: [MemStatsRow]) throws {
+        guard !rows.isEmpty else { return }
+        let file = "\(path)/memstats.csv"
+        var text = rows.map(MemStatsCSV.line).joined()
+        var fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+        if fd >= 0 {
+            text = MemStatsCSV.header + text
+        } else if errno == EEXIST {
+            fd = open(file, O_WRONLY | O_APPEND | O_CLOEXEC)
+        }
+        guard fd >= 0 else {
+            throw UsageError("cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        try Self.write(text, to: fd)
+    }
+
     private func append(_ text: String) throws {
+        try Self.write(text, to: runsFD)
+    }
+
+    /// Writes all of `text` and fsyncs, so that a killed runner keeps every line it wrote.
+    private static func write(_ text: String, to fd: Int32) throws {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(runsFD, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
             offset += written
         }
-        fsync(runsFD)
+        fsync(fd)
     }
 
     /// Replaces a file whole: written beside it, then renamed over it.

@@ -24,6 +24,8 @@ public struct Runner {
     public struct Outcome {
         public let rows: [RunRow]
         public let summary: [SummaryRow]
+        /// The file with the MemStats changes in words, when a workload took MemStats samples.
+        public let memStatsChanges: String?
         public var failedCells: Int { rows.filter(\.status.isFailure).count }
     }
 
@@ -44,12 +46,18 @@ public struct Runner {
         try folder.replace("params.json", with: parameters.json())
 
         var rows: [RunRow] = []
+        var sampledRows: [RunRow] = []
         var versions: [String: String] = [:]
         let clock = Date()
         for (index, cell) in cells.enumerated() {
-            let row = measure(cell, index: index, runID: runID, folder: folder)
+            let (row, series) = measure(cell, index: index, runID: runID, folder: folder)
             rows.append(row)
             if row.status == .ok { versions[row.allocator] = row.allocatorVersion }
+            try folder.append(memStats: series.enumerated().map { tick, memStats in
+                MemStatsRow(runID: row.runID, host: row.host, suite: row.suite, workload: row.workload,
+                            allocator: row.allocator, threads: row.threads, rep: row.rep, tick: tick, memStats: memStats)
+            })
+            if series.count >= 2 { sampledRows.append(row) }
             try folder.append(row: row)
             try folder.replace("bench.txt", with: BenchFormat.render(
                 rows: rows, machine: machine, benchTime: config.benchTime.description, allocatorVersions: versions))
@@ -58,15 +66,21 @@ public struct Runner {
 
         let summary = Summary.rows(rows)
         try folder.replace("summary.csv", with: Summary.csv(summary))
+        var changesFile: String?
+        if let changes = MemStatsChanges.markdown(sampledRows) {
+            try folder.replace(MemStatsChanges.fileName, with: changes)
+            changesFile = "\(config.outputDirectory)/\(MemStatsChanges.fileName)"
+        }
         parameters.finishedAt = Self.timestamp(Date())
         parameters.failedCells = rows.filter(\.status.isFailure).count
         parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name]) }
         try folder.replace("params.json", with: parameters.json())
-        return Outcome(rows: rows, summary: summary)
+        return Outcome(rows: rows, summary: summary, memStatsChanges: changesFile)
     }
 
-    /// Runs both passes of a cell and turns them into a row (a failed row if either fails).
-    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> RunRow {
+    /// Runs both passes of a cell and turns them into a row (a failed row if either fails), with
+    /// the MemStats samples the workload took (none unless the row is ok).
+    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> (RunRow, [MemStatsSnapshot]) {
         let info = cell.workload.info
         var row = RunRow(runID: runID, host: machine.host, suite: info.suite, workload: info.name,
                          allocator: cell.allocator.name.rawValue, threads: cell.threads, rep: cell.rep,
@@ -97,14 +111,14 @@ public struct Runner {
         case .success(let result): timed = result
         case .failure(let failure):
             row.status = failure.status
-            return row
+            return (row, [])
         }
         let counted: CellResult
         switch pass("counting", .counting(iterations: timed.iterations), preload: [configuration.countingLibrary] + preload) {
         case .success(let result): counted = result
         case .failure(let failure):
             row.status = failure.status
-            return row
+            return (row, [])
         }
 
         row.allocatorVersion = timed.allocatorVersion
@@ -115,7 +129,7 @@ public struct Runner {
             row.error = "go serves only the explicit Allocator interface, and this workload made "
                 + NumberFormat.goStyle(Double(viaMalloc.mallocs) / Double(timed.n))
                 + " malloc calls per op (Swift objects, arrays or strings), which glibc would serve"
-            return row
+            return (row, [])
         }
         row.n = timed.n
         row.nsPerOp = timed.nsPerOp
@@ -126,8 +140,10 @@ public struct Runner {
         row.memStats = timed.memStats.filling(from: counted.memStats)
         row.process = timed.process
         row.countedNsPerOp = counted.nsPerOp
-        row.metrics = timed.metrics
-        return row
+        let series = MemStatsSeries.merge(timed: timed.series, counted: counted.series)
+        // What the workload reported itself wins over a change of the same name.
+        row.metrics = MemStatsSeries.changes(series).merging(timed.metrics) { _, reported in reported }
+        return (row, series)
     }
 
     static func progressLine(_ row: RunRow, index: Int, total: Int, elapsed: TimeInterval) -> String {

@@ -10,30 +10,36 @@ struct CellExecution {
 
     func run() throws(Refusal) -> CellResult {
         let counter = AllocationCounter.loaded(for: request.allocator)
+        let sampler = MemStatsSampler(allocator: request.allocator, counter: counter)
         var iterations: [Int] = []
         var last: RunOutcome?
 
-        func runOnce(_ n: Int) -> RunOutcome {
+        func runOnce(_ n: Int) throws(Refusal) -> RunOutcome {
             iterations.append(n)
-            let outcome = runN(n, counter: counter)
+            let outcome = runN(n, counter: counter, sampler: sampler)
+            if let failure = outcome.failure {
+                throw Refusal(message: "the workload failed at b.N=\(n): \(failure)")
+            }
             last = outcome
             return outcome
         }
 
         switch request.pass {
-        case .timed(let benchTime):
+        case .timed(let requested):
             // The timed pass must be free of the interposer: its presence would be measured too.
             if counter != nil {
                 throw Refusal(message: "the timed pass found libBenchCount.so loaded; LD_PRELOAD must not name it")
             }
-            var outcome = runOnce(1)
+            // A workload with a fixed b.N runs as if --benchtime were that count.
+            let benchTime = workload.fixedIterations.map { BenchTime.iterations($0) } ?? requested
+            var outcome = try runOnce(1)
             switch benchTime {
             case .iterations(let count):
-                if count > 1 { outcome = runOnce(count) }
+                if count > 1 { outcome = try runOnce(count) }
             case .duration(let goal):
                 while let n = IterationPlanner.nextN(goalNs: goal, previousN: outcome.n,
                                                      previousNs: Int64(clamping: outcome.elapsedNs)) {
-                    outcome = runOnce(n)
+                    outcome = try runOnce(n)
                 }
             }
         case .counting(let replay):
@@ -43,15 +49,14 @@ struct CellExecution {
             guard !replay.isEmpty, replay.allSatisfy({ $0 > 0 }) else {
                 throw Refusal(message: "the counting pass needs positive iteration counts, got \(replay)")
             }
-            for n in replay { _ = runOnce(n) }
+            for n in replay { _ = try runOnce(n) }
         }
 
         guard let last else { throw Refusal(message: "no run was made") }
-        let native = NativeStats.read(request.allocator)
-        let memStats = counter.map { MemStatsSnapshot(counted: $0.totals().all) } ?? native.stats
         return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts?.all,
-                          mallocCounts: last.counts?.malloc, metrics: last.metrics, memStats: memStats,
-                          process: last.process, allocatorVersion: native.version)
+                          mallocCounts: last.counts?.malloc, metrics: last.metrics, memStats: sampler.read(),
+                          process: last.process, allocatorVersion: sampler.allocatorVersion,
+                          series: last.series.isEmpty ? nil : last.series)
     }
 
     private struct RunOutcome {
@@ -60,15 +65,17 @@ struct CellExecution {
         let counts: (all: AllocationCounts, malloc: AllocationCounts)?
         let metrics: [String: Double]
         let process: ProcessFigures
+        let series: [MemStatsSnapshot]
+        let failure: String?
     }
 
-    private func runN(_ n: Int, counter: AllocationCounter?) -> RunOutcome {
+    private func runN(_ n: Int, counter: AllocationCounter?, sampler: MemStatsSampler) -> RunOutcome {
         let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator, counter: counter?.explicit),
-                  allocatorName: request.allocator, counter: counter)
+                  allocatorName: request.allocator, counter: counter, sampler: sampler)
         let probe = ProcessFigureProbe()
         b.run(workload.body)
         let process = probe.finish()
         return RunOutcome(n: n, elapsedNs: b.elapsedNs, counts: counter == nil ? nil : b.counted,
-                          metrics: b.metrics, process: process)
+                          metrics: b.metrics, process: process, series: b.memStatsSeries, failure: b.failureReport)
     }
 }

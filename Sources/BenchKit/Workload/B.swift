@@ -1,4 +1,5 @@
 import CBenchKit
+import Foundation
 
 /// The context a workload body runs in, modelled on Go's `testing.B`.
 ///
@@ -15,7 +16,10 @@ import CBenchKit
 ///
 /// The timer runs while the body runs. Exclude setup with ``resetTimer()`` (after setup) or with
 /// ``stopTimer()``/``startTimer()`` around it; allocations made while the timer is stopped are
-/// not counted either. Call the timer methods from the thread that runs the body.
+/// not counted either. Call the timer methods, and ``recordMemStatsSample()``, from one thread at
+/// a time: the thread that runs the body, or a thread the body is waiting for.
+///
+/// A workload that finds its data corrupted calls ``fail(_:)``; the cell becomes a failed row.
 public final class B: @unchecked Sendable {
     /// How many times to run the measured operation.
     public let n: Int
@@ -28,6 +32,7 @@ public final class B: @unchecked Sendable {
     public let allocatorName: AllocatorName
 
     private let counter: AllocationCounter?
+    private let sampler: MemStatsSampler
     private var timerOn = false
     private var startNs: UInt64 = 0
     private var startCounts = (all: AllocationCounts(), malloc: AllocationCounts())
@@ -35,13 +40,21 @@ public final class B: @unchecked Sendable {
     /// Allocations while the timer ran, and the part of them that went through malloc.
     private(set) var counted = (all: AllocationCounts(), malloc: AllocationCounts())
     private(set) var metrics: [String: Double] = [:]
+    /// The MemStats samples of this run; only the first `sampleCount` are taken.
+    private var samples: [MemStatsSnapshot] = []
+    private var sampleCount = 0
+    /// The first failure a workload reported, and how many it reported in all.
+    private var failure: (message: String, count: Int)?
+    private let failureLock = NSLock()
 
-    init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?) {
+    init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?,
+         sampler: MemStatsSampler) {
         self.n = n
         self.threads = threads
         self.allocator = allocator
         self.allocatorName = allocatorName
         self.counter = counter
+        self.sampler = sampler
         // Reserved here, while nothing is timed or counted, so that reportMetric in the measured
         // region never allocates: the harness's own bookkeeping must not show up in allocs/op.
         metrics.reserveCapacity(16)
@@ -77,6 +90,54 @@ public final class B: @unchecked Sendable {
         counted = (AllocationCounts(), AllocationCounts())
         metrics.removeAll(keepingCapacity: true)
     }
+
+    /// The timed nanoseconds so far (Go's `Elapsed`), for metrics such as `ops/s`.
+    public var elapsedNanoseconds: UInt64 {
+        timerOn ? elapsedNs + (monotonicNanoseconds() - startNs) : elapsedNs
+    }
+
+    /// Reads the allocator's MemStats now and appends them to this run's series, with the timer
+    /// stopped during the read. The series goes to `memstats.csv` (one row per sample, `tick` 0,
+    /// 1, ...), and the fields that changed between the first and the last sample become metrics
+    /// named `Δ<Field>` (`ΔHeapInuse`).
+    ///
+    /// The first call sets aside room for ``reservedSamples`` samples before it reads, so up to
+    /// that many samples allocate nothing between them: the statistics show the workload, not the
+    /// harness. Each sample beyond that grows the series, and the next sample sees the growth.
+    public func recordMemStatsSample() {
+        let wasTiming = timerOn
+        stopTimer()
+        if samples.isEmpty {
+            samples = (0..<B.reservedSamples).map { _ in MemStatsSnapshot.withRoomForEveryField() }
+        }
+        if sampleCount == samples.count { samples.append(MemStatsSnapshot.withRoomForEveryField()) }
+        sampler.read(into: &samples[sampleCount])
+        sampleCount += 1
+        if wasTiming { startTimer() }
+    }
+
+    /// Samples that ``recordMemStatsSample()`` takes without allocating in between.
+    public static let reservedSamples = 64
+
+    /// Marks this run as failed, like Go's `b.Error`: the worker reports the first message (and how
+    /// many failures there were) instead of a result, and the cell becomes a failed row. The body
+    /// goes on; return early if going on is unsafe. Safe to call from any thread.
+    public func fail(_ message: String) {
+        failureLock.lock()
+        defer { failureLock.unlock() }
+        failure = (failure?.message ?? message, (failure?.count ?? 0) + 1)
+    }
+
+    /// What ``fail(_:)`` reported, as one line; nil when the run did not fail.
+    var failureReport: String? {
+        failureLock.lock()
+        defer { failureLock.unlock() }
+        guard let failure else { return nil }
+        return failure.count == 1 ? failure.message : "\(failure.message) (and \(failure.count - 1) more failures)"
+    }
+
+    /// The MemStats samples this run took.
+    var memStatsSeries: [MemStatsSnapshot] { Array(samples.prefix(sampleCount)) }
 
     /// Reports an extra metric for this run, like Go's `ReportMetric` (for example `ops/s`).
     /// The unit names the metric; a later report with the same unit replaces the earlier one.

@@ -31,17 +31,23 @@ public struct Workload: Sendable {
     public let summary: String
     /// Whether the workload uses several threads.
     public let threading: Threading
+    /// A b.N that the workload always runs with, whatever `--benchtime` says (as if it were
+    /// `--benchtime <N>x`: one run with b.N = 1, then one with N); nil to grow b.N like Go.
+    /// For scenarios that must run a set number of times, like a 60-tick time series.
+    public let fixedIterations: Int?
     /// Runs the measured operation `b.n` times.
     public let body: @Sendable (B) -> Void
 
     public init(
-        suite: String, name: String, summary: String, threading: Threading = .single,
+        suite: String, name: String, summary: String, threading: Threading = .single, fixedIterations: Int? = nil,
         body: @escaping @Sendable (B) -> Void
     ) {
+        precondition(fixedIterations.map { $0 > 0 } ?? true, "a fixed b.N must be positive")
         self.suite = suite
         self.name = name
         self.summary = summary
         self.threading = threading
+        self.fixedIterations = fixedIterations
         self.body = body
     }
 
@@ -50,7 +56,7 @@ public struct Workload: Sendable {
 
     /// What the runner needs to know about the workload, without its body.
     public var info: WorkloadInfo {
-        WorkloadInfo(suite: suite, name: name, summary: summary, threading: threading)
+        WorkloadInfo(suite: suite, name: name, summary: summary, threading: threading, fixedIterations: fixedIterations)
     }
 }
 
@@ -60,6 +66,8 @@ public struct WorkloadInfo: Codable, Equatable, Sendable {
     public let name: String
     public let summary: String
     public let threading: Workload.Threading
+    /// See ``Workload/fixedIterations``.
+    public var fixedIterations: Int? = nil
 
     public var fullName: String { "\(suite)/\(name)" }
 }

@@ -29,6 +29,13 @@ BenchPlugin.main(workloads: [
         }
         b.reportMetric("widgets/op", 2.5)
     },
+    Workload(suite: "Fixtures", name: "FailsCheck", summary: "finds its data corrupted on two threads and says so with b.fail") { b in
+        let threads = (0..<2).map { index in
+            Thread { b.fail("block \(index) lost its stamp") }
+        }
+        threads.forEach { $0.start() }
+        while threads.contains(where: { !$0.isFinished }) { usleep(1000) }
+    },
     Workload(suite: "Fixtures", name: "SetupExcluded", summary: "allocates 1000 blocks in setup, then one 100-byte block per op") { b in
         let allocator = b.allocator
         b.stopTimer()

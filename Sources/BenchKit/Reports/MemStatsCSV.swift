@@ -1,0 +1,45 @@
+/// One row of `memstats.csv`: Go's MemStats fields as one repetition of a workload that records
+/// samples (``B/recordMemStatsSample()``) read them at one tick.
+public struct MemStatsRow: Equatable, Sendable {
+    public var runID: String
+    public var host: String
+    public var suite: String
+    public var workload: String
+    public var allocator: String
+    public var threads: Int
+    public var rep: Int
+    /// The sample's position in the series, from 0.
+    public var tick: Int
+    /// Fields the allocator cannot give are nil (empty in the file).
+    public var memStats: MemStatsSnapshot
+
+    public init(runID: String, host: String, suite: String, workload: String, allocator: String, threads: Int,
+                rep: Int, tick: Int, memStats: MemStatsSnapshot) {
+        self.runID = runID
+        self.host = host
+        self.suite = suite
+        self.workload = workload
+        self.allocator = allocator
+        self.threads = threads
+        self.rep = rep
+        self.tick = tick
+        self.memStats = memStats
+    }
+}
+
+/// The `memstats.csv` schema, in one place for the runner that writes it and the reports that
+/// read it: the cell and tick, then the 26 MemStats fields by Go name in ``MemStatsField`` order.
+///
+/// Add columns, never rename or reorder (like ``RunsCSV``).
+public enum MemStatsCSV {
+    static let leadingColumns = ["run_id", "host", "suite", "workload", "allocator", "threads", "rep", "tick"]
+
+    public static let columns = leadingColumns + MemStatsField.allCases.map(\.rawValue)
+
+    public static var header: String { CSV.line(columns) }
+
+    public static func line(_ row: MemStatsRow) -> String {
+        CSV.line([row.runID, row.host, row.suite, row.workload, row.allocator, String(row.threads), String(row.rep),
+                  String(row.tick)] + MemStatsField.allCases.map { CSV.number(row.memStats[$0]) })
+    }
+}
