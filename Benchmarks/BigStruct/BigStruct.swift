@@ -1,3 +1,5 @@
+import BenchKit
+
 /// The value at the heart of the copy-vs-pointer study: three Ints, three Strings, three Bools
 /// (75 bytes of payload, like the Go struct it mirrors).
 public struct BigStruct: Sendable {
@@ -37,4 +39,13 @@ public func copyIt() -> BigStruct {
 @inline(never)
 public func pointerIt() -> BigStructObject {
     BigStructObject(BigStruct.sample())
+}
+
+/// Allocates the struct through the explicit allocator interface and initialises it there: one
+/// block of `MemoryLayout<BigStruct>.stride` bytes, no reference count. The caller frees it by hand.
+@inline(never)
+public func pointerItManual(_ allocator: Allocator) -> UnsafeMutablePointer<BigStruct> {
+    let pointer = allocator.allocate(BigStruct.self)
+    pointer.initialize(to: BigStruct.sample())
+    return pointer
 }

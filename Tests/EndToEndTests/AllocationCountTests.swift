@@ -9,23 +9,27 @@ import BenchKit
         let allocators = BenchCommand.installedAllocators
         #expect(allocators.contains("jemalloc"), "make test installs jemalloc")
         #expect(allocators.contains("go"))
+        BenchCommand.reportMissingAllocators()
         let result = try BenchCommand.bench([
             "run", "--plugin", BenchCommand.fixtures,
-            "--filter", "^BigStruct/|^ExplicitAlloc/(Pair80|Batch1000)$|^Fixtures/(Noisy|SetupExcluded)$",
+            "--filter", "^BigStruct/(CopyIt|PointerIt|PointerItManual|StackIt|StackIt2|StackIt3)$"
+                + "|^ExplicitAlloc/(Pair80|Batch1000)$|^Fixtures/(Noisy|SetupExcluded)$",
             "--allocators", allocators.joined(separator: ","), "--count", "1", "--benchtime", "2000x", "--out", out,
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = try BenchCommand.rows(in: out)
-        #expect(rows.count == 6 * allocators.count)
+        #expect(rows.count == 10 * allocators.count)
 
         // allocs/op and B/op while the timer ran; setup with the timer stopped is not counted.
+        // BigStruct: 0, 1, 1, 0, 1, 0 allocations, as in Go's copy-vs-pointer and stackIt examples.
         let expected: [String: (allocs: Double, bytes: Double)] = [
-            "CopyIt": (0, 0), "PointerIt": (1, 91), "Noisy": (1, 48), "SetupExcluded": (1, 100),
-            "Pair80": (1, 80), "Batch1000": (1, 80),
+            "CopyIt": (0, 0), "PointerIt": (1, 91), "PointerItManual": (1, 80),
+            "StackIt": (0, 0), "StackIt2": (1, 24), "StackIt3": (0, 0),
+            "Noisy": (1, 48), "SetupExcluded": (1, 100), "Pair80": (1, 80), "Batch1000": (1, 80),
         ]
         for row in rows {
             // GoAlloc serves only the explicit interface: a Swift class instance is not for it.
-            if row.allocator == "go" && row.workload == "PointerIt" {
+            if row.allocator == "go" && ["PointerIt", "StackIt2"].contains(row.workload) {
                 #expect(row.status == .notApplicable)
                 #expect(row.error.contains("1.000 malloc calls per op"))
                 #expect(row.nsPerOp == nil)
@@ -55,7 +59,7 @@ import BenchKit
 
     @Test func theCSVFilesKeepTheirSchema() throws {
         let out = BenchCommand.scratch("schema")
-        let result = try BenchCommand.bench(["--filter", "CopyIt", "--allocators", "system", "--count", "2",
+        let result = try BenchCommand.bench(["--filter", "^BigStruct/CopyIt$", "--allocators", "system", "--count", "2",
                                              "--benchtime", "100x", "--out", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let runs = CSV.parse(try String(contentsOfFile: out + "/runs.csv", encoding: .utf8))
@@ -74,9 +78,16 @@ import BenchKit
     @Test func listShowsEveryWorkloadAndAllocator() throws {
         let result = try BenchCommand.bench(["list"])
         #expect(result.status == 0)
-        for name in ["BigStruct/CopyIt", "BigStruct/PointerIt", "Harness/Empty"] {
+        let names = ["BigStruct/CopyIt", "BigStruct/PointerIt", "BigStruct/PointerItManual", "BigStruct/StackIt ",
+                     "BigStruct/StackIt2", "BigStruct/StackIt3", "BigStruct/CopyItTrace", "BigStruct/PointerItTrace",
+                     "Harness/Empty"]
+        for name in names {
             #expect(result.stdout.contains(name))
         }
+        // Each with its summary on the same line, and the default pair marked.
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("* BigStruct/PointerIt ") })
+        #expect(lines.contains { $0.contains("  BigStruct/PointerItManual") && !$0.contains("*") })
         for allocator in ["system", "jemalloc", "tcmalloc", "mimalloc", "go"] {
             #expect(result.stdout.contains("    \(allocator) "))
         }
