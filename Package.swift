@@ -30,6 +30,8 @@ let package = Package(
                 "BigStruct",
                 "Harness",
                 "ExplicitAlloc",
+                "MemStatsTour",
+                "Sawtooth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +49,8 @@ let package = Package(
         .target(name: "BigStruct", dependencies: ["BenchKit"], path: "Benchmarks/BigStruct"),
         .target(name: "Harness", dependencies: ["BenchKit"], path: "Benchmarks/Harness"),
         .target(name: "ExplicitAlloc", dependencies: ["BenchKit"], path: "Benchmarks/ExplicitAlloc"),
+        .target(name: "MemStatsTour", dependencies: ["BenchKit", "CBenchKit"], path: "Benchmarks/MemStatsTour"),
+        .target(name: "Sawtooth", dependencies: ["BenchKit"], path: "Benchmarks/Sawtooth"),
         // The same BigStruct code timed by a plain loop, to show what the harness adds (nothing, we hope).
         .executableTarget(name: "handloop", dependencies: ["BenchKit", "BigStruct", "CBenchKit"], path: "Benchmarks/HandLoop"),
 

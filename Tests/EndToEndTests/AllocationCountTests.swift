@@ -80,6 +80,8 @@ import BenchKit
         #expect(result.status == 0)
         let names = ["BigStruct/CopyIt", "BigStruct/PointerIt", "BigStruct/PointerItManual", "BigStruct/StackIt ",
                      "BigStruct/StackIt2", "BigStruct/StackIt3", "BigStruct/CopyItTrace", "BigStruct/PointerItTrace",
+                     "MemStatsTour/growsTheStack", "MemStatsTour/createsThreadAndWaits", "MemStatsTour/usesHeap",
+                     "MemStatsTour/usesTempStack", "MemStatsTour/createsThread ", "Sawtooth/QuarterMiBPerTick",
                      "Harness/Empty"]
         for name in names {
             #expect(result.stdout.contains(name))
