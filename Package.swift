@@ -32,6 +32,7 @@ let package = Package(
                 "ExplicitAlloc",
                 "MemStatsTour",
                 "Sawtooth",
+                "AllocatorStress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +52,7 @@ let package = Package(
         .target(name: "ExplicitAlloc", dependencies: ["BenchKit"], path: "Benchmarks/ExplicitAlloc"),
         .target(name: "MemStatsTour", dependencies: ["BenchKit", "CBenchKit"], path: "Benchmarks/MemStatsTour"),
         .target(name: "Sawtooth", dependencies: ["BenchKit"], path: "Benchmarks/Sawtooth"),
+        .target(name: "AllocatorStress", dependencies: ["BenchKit", "CBenchKit"], path: "Benchmarks/AllocatorStress"),
         // The same BigStruct code timed by a plain loop, to show what the harness adds (nothing, we hope).
         .executableTarget(name: "handloop", dependencies: ["BenchKit", "BigStruct", "CBenchKit"], path: "Benchmarks/HandLoop"),
 
@@ -61,5 +63,6 @@ let package = Package(
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"]),
         .testTarget(name: "GoAllocTests", dependencies: ["GoAlloc", "CGoAlloc"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BenchKit"]),
+        .testTarget(name: "AllocatorStressTests", dependencies: ["AllocatorStress", "BenchKit"]),
     ]
 )

@@ -1,3 +1,4 @@
+import AllocatorStress
 import BenchKit
 import BigStruct
 import ExplicitAlloc
@@ -8,7 +9,7 @@ import Sawtooth
 /// The suites built into `bench` (the targets under Benchmarks/).
 enum BuiltinWorkloads {
     static let all: [Workload] = BigStructSuite.workloads + MemStatsTourSuite.workloads + SawtoothSuite.workloads
-        + ExplicitAllocSuite.workloads + HarnessSuite.workloads
+        + AllocatorStressSuite.workloads + ExplicitAllocSuite.workloads + HarnessSuite.workloads
 
     /// What `bench run` (and `make bench`) measures when no `--filter` is given: the copy-vs-pointer
     /// pair, which takes about 3 minutes on every installed allocator on a 2-core machine. The other

@@ -82,12 +82,15 @@ import BenchKit
                      "BigStruct/StackIt2", "BigStruct/StackIt3", "BigStruct/CopyItTrace", "BigStruct/PointerItTrace",
                      "MemStatsTour/growsTheStack", "MemStatsTour/createsThreadAndWaits", "MemStatsTour/usesHeap",
                      "MemStatsTour/usesTempStack", "MemStatsTour/createsThread ", "Sawtooth/QuarterMiBPerTick",
-                     "Harness/Empty"]
+                     "AllocatorStress/Larson", "AllocatorStress/ProducerConsumer", "AllocatorStress/CacheScratch",
+                     "AllocatorStress/ParetoMix", "AllocatorStress/GlibcSimple", "AllocatorStress/LargeBlocks",
+                     "AllocatorStress/ThreadChurn", "AllocatorStress/BinaryTrees", "Harness/Empty"]
         for name in names {
             #expect(result.stdout.contains(name))
         }
         // Each with its summary on the same line, and the default pair marked.
         let lines = result.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("AllocatorStress/Larson") && $0.contains("[threads]") && $0.contains("Larson's server simulation") })
         #expect(lines.contains { $0.contains("* BigStruct/PointerIt ") })
         #expect(lines.contains { $0.contains("  BigStruct/PointerItManual") && !$0.contains("*") })
         for allocator in ["system", "jemalloc", "tcmalloc", "mimalloc", "go"] {
