@@ -22,13 +22,13 @@ enum Stamp {
     static let page = 4096
 
     /// Stamps a block of at least 8 bytes. With `everyPage`, also writes `tag + n` into the first
-    /// word of every page `n` after the first, so that a large block's pages are really used, and
-    /// checked.
+    /// word of every page `n` that starts before the tail word, so that a large block's pages are
+    /// really used, and checked.
     @inline(__always)
     static func write(_ block: UnsafeMutableRawPointer, size: Int, tag: UInt64, everyPage: Bool = false) {
         block.storeBytes(of: tag, as: UInt64.self)
         if everyPage {
-            for page in 1..<pages(size) {
+            for page in 1..<stampedPages(size) {
                 block.storeBytes(of: tag &+ UInt64(page), toByteOffset: page * Self.page, as: UInt64.self)
             }
         }
@@ -38,19 +38,30 @@ enum Stamp {
     /// Whether the block still carries what ``write(_:size:tag:everyPage:)`` wrote.
     @inline(__always)
     static func check(_ block: UnsafeMutableRawPointer, size: Int, tag: UInt64, everyPage: Bool = false) -> Bool {
-        guard block.load(as: UInt64.self) == tag, block.load(fromByteOffset: tailOffset(size), as: UInt64.self) == tag
-        else { return false }
-        if everyPage {
-            for page in 1..<pages(size)
-            where block.load(fromByteOffset: page * Self.page, as: UInt64.self) != tag &+ UInt64(page) {
-                return false
-            }
-        }
-        return true
+        damage(block, size: size, tag: tag, everyPage: everyPage) == nil
     }
 
+    /// The first stamped word that does not hold what was written: its offset, what it holds, and
+    /// what it should; nil for an intact block.
     @inline(__always)
-    static func pages(_ size: Int) -> Int {
-        max(1, (size + page - 1) / page)
+    static func damage(_ block: UnsafeMutableRawPointer, size: Int, tag: UInt64, everyPage: Bool = false)
+        -> (offset: Int, found: UInt64, expected: UInt64)? {
+        func word(_ offset: Int, _ expected: UInt64) -> (offset: Int, found: UInt64, expected: UInt64)? {
+            let found = block.load(fromByteOffset: offset, as: UInt64.self)
+            return found == expected ? nil : (offset, found, expected)
+        }
+        if let broken = word(0, tag) ?? word(tailOffset(size), tag) { return broken }
+        if everyPage {
+            for page in 1..<stampedPages(size) {
+                if let broken = word(page * Self.page, tag &+ UInt64(page)) { return broken }
+            }
+        }
+        return nil
+    }
+
+    /// The pages that start before the tail word: a page stamp never shares a word with the tail.
+    @inline(__always)
+    static func stampedPages(_ size: Int) -> Int {
+        max(1, (tailOffset(size) + page - 1) / page)
     }
 }

@@ -48,8 +48,9 @@ struct StampedSlots<Memory: BlockAllocator>: @unchecked Sendable {
     func empty(_ slot: Int) {
         guard let block = blocks[slot] else { return }
         blocks[slot] = nil
-        guard Stamp.check(block, size: sizes[slot], tag: tags[slot], everyPage: everyPage) else {
-            setup.report.corrupted(describe(slot, sizes[slot]))
+        if let damage = Stamp.damage(block, size: sizes[slot], tag: tags[slot], everyPage: everyPage) {
+            setup.report.corrupted(describe(slot, sizes[slot]) + " (the word at offset \(damage.offset) holds 0x"
+                + String(damage.found, radix: 16) + ", not 0x" + String(damage.expected, radix: 16) + ")")
             return
         }
         setup.memory.release(block, sizes[slot])

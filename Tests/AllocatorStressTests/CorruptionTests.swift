@@ -85,3 +85,26 @@ struct AnyBlockAllocator: BlockAllocator {
         base.deallocate(block, byteCount: byteCount, alignment: alignment)
     }
 }
+
+/// Stamps check out for every size, including those whose tail word starts a page.
+@Suite struct StampTests {
+    @Test(arguments: [false, true])
+    func everySizeChecksOutAndEveryStampedWordIsChecked(everyPage: Bool) {
+        let sizes = Array(8...300) + (1...3).flatMap { pages in (Stamp.page * pages - 16)...(Stamp.page * pages + 24) }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: 4 * Stamp.page, alignment: 16)
+        defer { block.deallocate() }
+        for size in sizes {
+            let tag = Stamp.tag(1, size)
+            Stamp.write(block, size: size, tag: tag, everyPage: everyPage)
+            #expect(Stamp.check(block, size: size, tag: tag, everyPage: everyPage), "size \(size)")
+            var offsets = [0, Stamp.tailOffset(size)]
+            if everyPage { offsets += (1..<Stamp.stampedPages(size)).map { $0 * Stamp.page } }
+            for offset in offsets {
+                let word = block.load(fromByteOffset: offset, as: UInt64.self)
+                block.storeBytes(of: word ^ 0x80, toByteOffset: offset, as: UInt64.self)
+                #expect(Stamp.damage(block, size: size, tag: tag, everyPage: everyPage)?.offset == offset, "size \(size)")
+                block.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+            }
+        }
+    }
+}
