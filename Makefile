@@ -3,11 +3,15 @@ SWIFT ?= swift
 # Flags for `make bench`, e.g. make bench BENCHFLAGS="--count 10 --benchtime 2s"
 BENCHFLAGS ?=
 
-.PHONY: bench test setup build clean
+.PHONY: bench bench-all test setup build clean
 
 ## bench: install what is missing, build in release, run the default suite, print the results folder
 bench: build
 	.build/release/bench run $(BENCHFLAGS)
+
+## bench-all: every suite on every installed allocator, --count 5 (about 20 minutes; scripts/all-suites.sh)
+bench-all: setup
+	scripts/all-suites.sh
 
 ## test: install what is missing, build everything (debug), run swift test
 test: setup

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# One run of every built-in suite (BigStruct, MemStatsTour, Sawtooth, AllocatorStress, ExplicitAlloc,
+# Harness) on every installed allocator, the stress suite on 1 and 2 threads, in fresh processes
+# per cell. About 20 minutes on the 2-core machine with the defaults below; make it quiet first.
+#
+# Usage: scripts/all-suites.sh [OUT] [bench flags...]
+#   OUT defaults to results/all-suites-<UTC date>; later flags override the defaults, e.g.
+#   scripts/all-suites.sh /tmp/smoke --count 1 --benchtime 2x     (a smoke test: under a minute)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-results/all-suites-$(date -u +%Y-%m-%d)}
+shift $(($# > 0 ? 1 : 0))
+swift build -c release >&2
+# 250ms per measurement: the stress workloads reach millions of ops in it (LargeBlocks, tens of
+# 15 MiB blocks); the Trace, MemStatsTour and Sawtooth workloads have a fixed b.N anyway.
+exec .build/release/bench run --filter . --count 5 --benchtime 250ms --threads 1,2 --timeout 5m --out "$out" "$@"
