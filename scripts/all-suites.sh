@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One run of every built-in suite (BigStruct, MemStatsTour, Sawtooth, AllocatorStress, ExplicitAlloc,
 # Harness) on every installed allocator, the stress suite on 1 and 2 threads, in fresh processes
-# per cell. About 20 minutes on the 2-core machine with the defaults below; make it quiet first.
+# per cell. About 16 minutes on the 2-core machine with the defaults below (one repetition took
+# 3 min 10 s); make the machine quiet first.
 #
 # Usage: scripts/all-suites.sh [OUT] [bench flags...]
 #   OUT defaults to results/all-suites-<UTC date>; later flags override the defaults, e.g.
