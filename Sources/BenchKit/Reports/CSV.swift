@@ -62,4 +62,50 @@ public enum CSV {
     public static func number<I: BinaryInteger>(_ value: I?) -> String {
         value.map { String($0) } ?? ""
     }
+
+    /// A parsed CSV file: its header and its records, which can be written back unchanged (every
+    /// field, even columns this version does not know) and concatenated with a file of the same
+    /// columns.
+    public struct Document: Equatable, Sendable {
+        public var header: [String]
+        public var records: [[String]]
+
+        public init(header: [String], records: [[String]] = []) {
+            self.header = header
+            self.records = records
+        }
+
+        /// Parses `text`; blank lines are skipped.
+        public init(parsing text: String) {
+            let all = CSV.parse(text)
+            header = all.first ?? []
+            records = all.dropFirst().filter { $0 != [""] }
+        }
+
+        public var text: String {
+            CSV.line(header) + records.map(CSV.line).joined()
+        }
+
+        /// The field of `record` in `column`, empty when the record is short or the column absent.
+        func field(_ record: [String], _ column: String, index: [String: Int]) -> String {
+            guard let i = index[column], i < record.count else { return "" }
+            return record[i]
+        }
+
+        /// Column name to position (the first, should a name repeat), after checking that every
+        /// `required` column is there; `file` names the file in the error.
+        func columnIndex(requiring required: [String], file: String) throws -> [String: Int] {
+            let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            for column in required where index[column] == nil {
+                throw ParseError(message: "\(file) lacks the column \(column)")
+            }
+            return index
+        }
+    }
+
+    /// A file that does not hold what its schema promises; the message names the file and row.
+    public struct ParseError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
 }

@@ -36,4 +36,33 @@ enum NumberFormat {
         }
         return unit == 0 ? "\(Int(scaled)) B" : "\(goStyle(scaled)) \(units[unit])"
     }
+
+    /// `± 3.2%` (under 10%) or `± 14%`: the half-width of a 95% confidence interval relative to
+    /// the median, as `benchstat` prints it; `± ∞` when there is no interval (see
+    /// ``Summary/noIntervalFootnote``), never a made-up number.
+    static func plusMinus(_ percent: Double?) -> String {
+        guard let percent else { return "± ∞" }
+        return "± " + fixed(percent, percent < 10 ? 1 : 0) + "%"
+    }
+
+    /// `+5.23%`, `-17.51%`, `0.00%`.
+    static func signedPercent(_ percent: Double) -> String {
+        let text = fixed(percent, 2)
+        return percent > 0 && text != "0.00" ? "+" + text : (text == "-0.00" ? "0.00" : text)
+    }
+
+    /// Up to four significant figures without trailing zeros, in exponent form only when very
+    /// large or small: `0`, `0.5`, `120`, `2.5e-8`, `1e6`. For axis ticks, which are round numbers.
+    static func compact(_ value: Double) -> String {
+        if value == 0 { return "0" }
+        var text = String(format: "%.4g", value)
+        guard let e = text.firstIndex(of: "e") else { return text }
+        // C writes 1e-08 and 1e+06; 1e-8 and 1e6 read better and mean the same.
+        let mantissa = text[..<e]
+        var exponent = String(text[text.index(after: e)...])
+        let negative = exponent.hasPrefix("-")
+        exponent = String(exponent.drop { $0 == "-" || $0 == "+" || $0 == "0" })
+        text = mantissa + "e" + (negative ? "-" : "") + exponent
+        return text
+    }
 }

@@ -1,0 +1,58 @@
+/// What identifies a cell's repetitions: a workload on an allocator with a thread count, measured
+/// on one host. Runs merged from several machines keep their hosts apart, so no statistic ever
+/// mixes two machines' numbers.
+public struct CellKey: Hashable, Sendable {
+    public var suite: String
+    public var workload: String
+    public var allocator: String
+    public var threads: Int
+    public var host: String
+
+    public init(suite: String, workload: String, allocator: String, threads: Int, host: String) {
+        self.suite = suite
+        self.workload = workload
+        self.allocator = allocator
+        self.threads = threads
+        self.host = host
+    }
+
+    public init(_ row: RunRow) {
+        self.init(suite: row.suite, workload: row.workload, allocator: row.allocator, threads: row.threads, host: row.host)
+    }
+
+    public var fullName: String { "\(suite)/\(workload)" }
+}
+
+/// The rows of one cell, in file order.
+public struct CellGroup: Sendable {
+    public let cell: CellKey
+    public let runs: [RunRow]
+
+    /// Groups rows by cell, in the order the cells first appear.
+    public static func of(_ runs: [RunRow]) -> [CellGroup] {
+        var order: [CellKey] = []
+        var groups: [CellKey: [RunRow]] = [:]
+        for run in runs {
+            let key = CellKey(run)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(run)
+        }
+        return order.map { CellGroup(cell: $0, runs: groups[$0]!) }
+    }
+}
+
+extension CellGroup {
+    /// Groups rows by cell in the order reports list them: workloads as they first appear, then
+    /// thread counts rising, then allocators in ``AllocatorOrder``, then hosts by name. Rows of
+    /// a run rotate the allocator order from repetition to repetition; tables must not.
+    public static func inReportOrder(_ runs: [RunRow]) -> [CellGroup] {
+        var workloadRank: [String: Int] = [:]
+        for run in runs where workloadRank[run.fullName] == nil { workloadRank[run.fullName] = workloadRank.count }
+        let allocatorRank = Dictionary(uniqueKeysWithValues: AllocatorOrder.sorted(runs.map(\.allocator)).enumerated().map { ($1, $0) })
+        return of(runs).sorted { a, b in
+            let x = a.cell, y = b.cell
+            return (workloadRank[x.fullName]!, x.threads, allocatorRank[x.allocator]!, x.host)
+                < (workloadRank[y.fullName]!, y.threads, allocatorRank[y.allocator]!, y.host)
+        }
+    }
+}

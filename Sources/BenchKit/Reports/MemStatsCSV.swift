@@ -1,0 +1,72 @@
+/// One row of `memstats.csv`: Go's MemStats fields as one repetition of a time-series workload
+/// (Sawtooth) read them at one tick.
+public struct MemStatsRow: Equatable, Sendable {
+    public var runID: String
+    public var host: String
+    public var suite: String
+    public var workload: String
+    public var allocator: String
+    public var threads: Int
+    public var rep: Int
+    /// The sample's position in the series, from 0.
+    public var tick: Int
+    /// Fields the allocator cannot give are nil (empty in the file).
+    public var memStats: MemStatsSnapshot
+
+    public init(runID: String, host: String, suite: String, workload: String, allocator: String, threads: Int,
+                rep: Int, tick: Int, memStats: MemStatsSnapshot) {
+        self.runID = runID
+        self.host = host
+        self.suite = suite
+        self.workload = workload
+        self.allocator = allocator
+        self.threads = threads
+        self.rep = rep
+        self.tick = tick
+        self.memStats = memStats
+    }
+
+    public var fullName: String { "\(suite)/\(workload)" }
+
+    /// The cell this sample belongs to.
+    public var cell: CellKey {
+        CellKey(suite: suite, workload: workload, allocator: allocator, threads: threads, host: host)
+    }
+}
+
+/// The `memstats.csv` schema, in one place for the workloads that write it and the reports that
+/// read it: the cell and tick, then the 26 MemStats fields by Go name in ``MemStatsField`` order.
+///
+/// Add columns, never rename or reorder (like ``RunsCSV``).
+public enum MemStatsCSV {
+    static let leadingColumns = ["run_id", "host", "suite", "workload", "allocator", "threads", "rep", "tick"]
+
+    public static let columns = leadingColumns + MemStatsField.allCases.map(\.rawValue)
+
+    public static var header: String { CSV.line(columns) }
+
+    public static func line(_ row: MemStatsRow) -> String {
+        CSV.line([row.runID, row.host, row.suite, row.workload, row.allocator, String(row.threads), String(row.rep),
+                  String(row.tick)] + MemStatsField.allCases.map { CSV.number(row.memStats[$0]) })
+    }
+
+    public static func parse(_ text: String) throws -> [MemStatsRow] {
+        try parse(CSV.Document(parsing: text))
+    }
+
+    /// Reads rows back; unknown extra columns are ignored, a missing field column reads as empty.
+    public static func parse(_ document: CSV.Document) throws -> [MemStatsRow] {
+        guard !document.header.isEmpty else { return [] }
+        let index = try document.columnIndex(requiring: leadingColumns, file: "memstats.csv")
+        return try document.records.enumerated().map { offset, record in
+            func text(_ column: String) -> String { document.field(record, column, index: index) }
+            guard let threads = Int(text("threads")), let rep = Int(text("rep")), let tick = Int(text("tick")) else {
+                throw CSV.ParseError(message: "memstats.csv row \(offset + 2) has a bad threads, rep or tick")
+            }
+            var snapshot = MemStatsSnapshot()
+            for field in MemStatsField.allCases { snapshot[field] = Double(text(field.rawValue)) }
+            return MemStatsRow(runID: text("run_id"), host: text("host"), suite: text("suite"), workload: text("workload"),
+                               allocator: text("allocator"), threads: threads, rep: rep, tick: tick, memStats: snapshot)
+        }
+    }
+}
