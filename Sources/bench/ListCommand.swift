@@ -28,6 +28,8 @@ struct ListCommand: ParsableCommand {
             let name = allocator.name.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             if let reason = allocator.unavailableReason {
                 print("    \(name)  unavailable: \(reason)")
+            } else if allocator.name == .go {
+                print("    \(name)  available (GoAlloc, built in; serves the explicit Allocator interface only)")
             } else {
                 print("    \(name)  available (\(allocator.library ?? "glibc malloc, nothing preloaded"))")
             }

@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
         let outcome = try runner.run(commandLine: CommandLine.arguments)
 
         print()
-        print(TerminalTable.render(outcome.summary, runs: outcome.rows), terminator: "")
+        print(SummaryTable.table(outcome.summary, runs: outcome.rows).text(), terminator: "")
         print("\nresults: \(configuration.outputDirectory) (runs.csv, summary.csv, bench.txt, params.json)")
         if outcome.failedCells > 0 {
             print("\(outcome.failedCells) of \(outcome.rows.count) cells failed; their rows in runs.csv say why (status, error)")

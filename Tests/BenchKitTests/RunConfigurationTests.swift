@@ -14,6 +14,7 @@ import Testing
         AllocatorAvailability(name: .jemalloc, library: "/lib/libjemalloc.so.2", unavailableReason: nil),
         AllocatorAvailability(name: .tcmalloc, library: nil, unavailableReason: "libtcmalloc_minimal.so.4 not found"),
         AllocatorAvailability(name: .mimalloc, library: nil, unavailableReason: "libmimalloc.so.2 not found"),
+        AllocatorAvailability(name: .go, library: nil, unavailableReason: nil),
     ])
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-config-\(UUID())").path
 
@@ -37,7 +38,7 @@ import Testing
     @Test func defaultsRunTheDefaultSuiteOnEveryAvailableAllocatorWithWarnings() throws {
         let configuration = try validate { _ in }
         #expect(configuration.workloads.map(\.info.fullName) == ["BigStruct/CopyIt", "BigStruct/PointerIt"])
-        #expect(configuration.allocators.map(\.name) == [.system, .jemalloc])
+        #expect(configuration.allocators.map(\.name) == [.system, .jemalloc, .go])
         #expect(configuration.warnings.count == 2)
         #expect(configuration.warnings[0].contains("tcmalloc") && configuration.warnings[0].contains("not found"))
         #expect(configuration.benchTime == .duration(nanoseconds: 1_000_000_000))
@@ -62,7 +63,7 @@ import Testing
 
     @Test func badAllocators() {
         #expect(message { $0.allocators = "system,glibc" }
-            == "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc")
+            == "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go")
         #expect(message { $0.allocators = "tcmalloc" }?.hasPrefix("none of the requested allocators is available") == true)
     }
 

@@ -71,6 +71,6 @@ import Testing
         let runs = [row("A", "system", ns: 1), row("A", "jemalloc", ns: 2)]
         let rows = Summary.rows(runs)
         #expect(Set(rows.map(\.allocator)) == ["system", "jemalloc"])
-        #expect(CSV.parse(Summary.csv(rows)).count == rows.count + 1)
+        #expect(CSV.parse(SummaryFile.csv(rows)).count == rows.count + 1)
     }
 }

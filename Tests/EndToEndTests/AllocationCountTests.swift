@@ -8,19 +8,30 @@ import BenchKit
         let out = BenchCommand.scratch("counts")
         let allocators = BenchCommand.installedAllocators
         #expect(allocators.contains("jemalloc"), "make test installs jemalloc")
+        #expect(allocators.contains("go"))
         let result = try BenchCommand.bench([
-            "run", "--plugin", BenchCommand.fixtures, "--filter", "^BigStruct/|^Fixtures/(Noisy|SetupExcluded)$",
+            "run", "--plugin", BenchCommand.fixtures,
+            "--filter", "^BigStruct/|^ExplicitAlloc/(Pair80|Batch1000)$|^Fixtures/(Noisy|SetupExcluded)$",
             "--allocators", allocators.joined(separator: ","), "--count", "1", "--benchtime", "2000x", "--out", out,
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = try BenchCommand.rows(in: out)
-        #expect(rows.count == 4 * allocators.count)
+        #expect(rows.count == 6 * allocators.count)
 
         // allocs/op and B/op while the timer ran; setup with the timer stopped is not counted.
         let expected: [String: (allocs: Double, bytes: Double)] = [
             "CopyIt": (0, 0), "PointerIt": (1, 91), "Noisy": (1, 48), "SetupExcluded": (1, 100),
+            "Pair80": (1, 80), "Batch1000": (1, 80),
         ]
         for row in rows {
+            // GoAlloc serves only the explicit interface: a Swift class instance is not for it.
+            if row.allocator == "go" && row.workload == "PointerIt" {
+                #expect(row.status == .notApplicable)
+                #expect(row.error.contains("1.000 malloc calls per op"))
+                #expect(row.nsPerOp == nil)
+                continue
+            }
+            // Every other cell is measured; on go that also proves GoAlloc made no malloc call.
             #expect(row.status == .ok, "\(row.fullName) on \(row.allocator): \(row.error)")
             let want = try #require(expected[row.workload])
             #expect(row.allocsPerOp == want.allocs, "\(row.fullName) on \(row.allocator)")
@@ -33,7 +44,7 @@ import BenchKit
             for field in [MemStatsField.mallocs, .frees, .totalAlloc, .heapObjects] {
                 #expect(row.memStats[field] != nil, "\(field.rawValue) on \(row.allocator)")
             }
-            if row.allocator == "system" || row.allocator == "jemalloc" {
+            if ["system", "jemalloc", "go"].contains(row.allocator) {
                 for field in [MemStatsField.heapAlloc, .heapInuse, .heapSys, .heapIdle] {
                     #expect(row.memStats[field] != nil, "\(field.rawValue) on \(row.allocator)")
                 }
@@ -52,7 +63,7 @@ import BenchKit
         #expect(runs.count == 3)
         #expect(runs.allSatisfy { $0.count == RunsCSV.columns.count })
         let summary = CSV.parse(try String(contentsOfFile: out + "/summary.csv", encoding: .utf8))
-        #expect(summary.first == Summary.csvColumns)
+        #expect(summary.first == SummaryFile.columns)
         #expect(summary.dropFirst().contains { $0[4] == "ns_per_op" && $0[5] == "2" })
         let benchTxt = try String(contentsOfFile: out + "/bench.txt", encoding: .utf8)
         #expect(benchTxt.contains("\nBenchmarkBigStruct/CopyIt/alloc=system-1\t100\t"))
@@ -66,8 +77,34 @@ import BenchKit
         for name in ["BigStruct/CopyIt", "BigStruct/PointerIt", "Harness/Empty"] {
             #expect(result.stdout.contains(name))
         }
-        for allocator in ["system", "jemalloc", "tcmalloc", "mimalloc"] {
+        for allocator in ["system", "jemalloc", "tcmalloc", "mimalloc", "go"] {
             #expect(result.stdout.contains("    \(allocator) "))
         }
+    }
+}
+
+/// GoAlloc in the harness: Go's MemStats, with Go's invariants, from real workers.
+@Suite(.serialized) struct GoAllocatorTests {
+    @Test func goReportsEveryMemStatsFieldAndAllocatesNothingThroughMalloc() throws {
+        let out = BenchCommand.scratch("go")
+        let result = try BenchCommand.bench(["--filter", "^ExplicitAlloc/Churn$", "--allocators", "go", "--count", "1",
+                                             "--benchtime", "20000x", "--out", out])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let row = try #require(try BenchCommand.rows(in: out).first)
+        // ok (not n/a): mixed sizes up to 256 KiB, refills, flushes and large spans, and no malloc call.
+        #expect(row.status == .ok, "\(row.error)")
+        #expect(row.allocatorVersion.hasPrefix("GoAlloc"))
+        let stats = row.memStats
+        for field in MemStatsField.allCases {
+            #expect(stats[field] != nil, "\(field.rawValue) is reported")
+        }
+        func value(_ field: MemStatsField) -> Double { stats[field] ?? -1 }
+        #expect(value(.sys) == value(.heapSys) + value(.stackSys) + value(.mSpanSys) + value(.mCacheSys)
+            + value(.buckHashSys) + value(.gcSys) + value(.otherSys))
+        #expect(value(.heapSys) == value(.heapIdle) + value(.heapInuse))
+        #expect(value(.heapObjects) == value(.mallocs) - value(.frees))
+        #expect(value(.heapAlloc) <= value(.heapInuse))
+        #expect(value(.heapReleased) <= value(.heapIdle))
+        #expect(value(.numGC) == 0)
     }
 }

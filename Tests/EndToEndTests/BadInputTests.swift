@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: [
         (["--filter", "NoSuchWorkload"], "--filter 'NoSuchWorkload' matches no workload; the workloads are: BigStruct/CopyIt"),
         (["--filter", "("], "--filter '(' is not a valid regular expression"),
-        (["--allocators", "system,glibc"], "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc"),
+        (["--allocators", "system,glibc"], "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go"),
         (["--benchtime", "1parsec"], "--benchtime '1parsec' is not a Go duration or count; use for example 1s, 250ms, 1m30s or 1000x"),
         (["--count", "0"], "--count must be at least 1 (got 0)"),
         (["--count", "many"], "The value 'many' is invalid for '--count <count>'"),

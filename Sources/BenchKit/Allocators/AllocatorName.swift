@@ -8,13 +8,16 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     case tcmalloc
     /// Microsoft's mimalloc, preloaded from `libmimalloc.so.2` (Debian: libmimalloc-dev).
     case mimalloc
+    /// GoAlloc, Go's allocator design in Swift, built into BenchKit. It serves the explicit
+    /// ``Allocator`` interface only: Swift's own allocations in the process stay on glibc.
+    case go
 
     public var description: String { rawValue }
 
     /// The shared library that LD_PRELOAD names for this allocator, or nil for `system`.
     public var preloadSoname: String? {
         switch self {
-        case .system: nil
+        case .system, .go: nil
         case .jemalloc: "libjemalloc.so.2"
         case .tcmalloc: "libtcmalloc_minimal.so.4"
         case .mimalloc: "libmimalloc.so.2"
@@ -24,7 +27,7 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     /// The Debian package that provides the library, for the message when it is missing.
     var debianPackage: String? {
         switch self {
-        case .system: nil
+        case .system, .go: nil
         case .jemalloc: "libjemalloc-dev"
         case .tcmalloc: "libgoogle-perftools-dev"
         case .mimalloc: "libmimalloc-dev"

@@ -1,4 +1,5 @@
 import CBenchKit
+import GoAlloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,7 @@ enum NativeStats {
         case .jemalloc: JemallocStats.read()
         case .tcmalloc: TcmallocStats.read()
         case .mimalloc: MimallocStats.read()
+        case .go: GoAllocStats.read()
         }
     }
 
@@ -175,5 +177,24 @@ enum MimallocStats {
             stats[.sys] = Double(committed)
         }
         return (stats, version)
+    }
+}
+
+/// GoAlloc: its own MemStats, every field with Go's meaning.
+enum GoAllocStats {
+    static func read() -> (stats: MemStatsSnapshot, version: String) {
+        let go = GoAlloc.readMemStats()
+        let values: [MemStatsField: UInt64] = [
+            .alloc: go.alloc, .totalAlloc: go.totalAlloc, .sys: go.sys, .mallocs: go.mallocs, .frees: go.frees,
+            .heapAlloc: go.heapAlloc, .heapSys: go.heapSys, .heapIdle: go.heapIdle, .heapInuse: go.heapInuse,
+            .heapReleased: go.heapReleased, .heapObjects: go.heapObjects, .stackInuse: go.stackInuse,
+            .stackSys: go.stackSys, .mSpanInuse: go.mSpanInuse, .mSpanSys: go.mSpanSys, .mCacheInuse: go.mCacheInuse,
+            .mCacheSys: go.mCacheSys, .buckHashSys: go.buckHashSys, .gcSys: go.gcSys, .otherSys: go.otherSys,
+            .nextGC: go.nextGC, .lastGC: go.lastGC, .pauseTotalNs: go.pauseTotalNs, .numGC: UInt64(go.numGC),
+            .numForcedGC: UInt64(go.numForcedGC),
+        ]
+        var stats = MemStatsSnapshot(values.mapValues { Double($0) })
+        stats[.gcCPUFraction] = go.gcCPUFraction
+        return (stats, "GoAlloc (Go 1.19 design)")
     }
 }

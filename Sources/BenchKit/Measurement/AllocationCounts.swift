@@ -32,20 +32,26 @@ public struct AllocationCounts: Codable, Equatable, Sendable {
     }
 }
 
-/// Reads the counting interposer's totals when it is loaded (the counting pass), else nothing.
+/// Reads the counting interposer's totals when it is loaded (the counting pass), else nothing;
+/// on `go`, adds the allocations made through the explicit interface, which never reach malloc.
 struct AllocationCounter {
     private let read: benchcount_read_fn
+    /// GoAlloc's explicit allocations, on `go`.
+    let explicit: ExplicitAllocationCounter?
 
     /// The counter of this process, or nil when libBenchCount.so is not preloaded (the timed pass).
-    static func loaded() -> AllocationCounter? {
+    static func loaded(for allocator: AllocatorName) -> AllocationCounter? {
         guard let symbol = dlsym(nil, "benchcount_read") else { return nil }
-        return AllocationCounter(read: unsafeBitCast(symbol, to: benchcount_read_fn.self))
+        return AllocationCounter(read: unsafeBitCast(symbol, to: benchcount_read_fn.self),
+                                 explicit: allocator == .go ? ExplicitAllocationCounter() : nil)
     }
 
-    func totals() -> AllocationCounts {
+    /// Everything counted so far, and the part of it that went through malloc.
+    func totals() -> (all: AllocationCounts, malloc: AllocationCounts) {
         var raw = benchcount_totals()
         read(&raw)
-        return AllocationCounts(mallocs: raw.mallocs, frees: raw.frees,
-                                bytesRequested: raw.bytes_requested, bytesUsable: raw.bytes_usable)
+        let malloc = AllocationCounts(mallocs: raw.mallocs, frees: raw.frees,
+                                      bytesRequested: raw.bytes_requested, bytesUsable: raw.bytes_usable)
+        return (malloc + (explicit?.totals ?? AllocationCounts()), malloc)
     }
 }

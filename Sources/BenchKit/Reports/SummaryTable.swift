@@ -24,7 +24,12 @@ public enum SummaryTable {
                 unstable = true
                 notes.append("unstable: " + Summary.describe(time.modes.isEmpty ? Statistics.modes([time.min, time.max]) : time.modes))
             }
-            if ok < group.runs.count { notes.append("\(group.runs.count - ok) failed") }
+            let failed = group.runs.filter(\.status.isFailure).count
+            if time == nil, let notApplicable = group.runs.first(where: { $0.status == .notApplicable }) {
+                notes.append("n/a: " + notApplicable.error)
+            } else if failed > 0 {
+                notes.append(failed == group.runs.count ? "all \(failed) failed" : "\(failed) failed")
+            }
             if time != nil, time?.ciPercent == nil { infinite = true }
             let cell = group.cell
             var row = ["\(cell.suite)/\(cell.workload)", cell.allocator, String(cell.threads)]

@@ -24,7 +24,7 @@ public struct Runner {
     public struct Outcome {
         public let rows: [RunRow]
         public let summary: [SummaryRow]
-        public var failedCells: Int { rows.filter { $0.status != .ok }.count }
+        public var failedCells: Int { rows.filter(\.status.isFailure).count }
     }
 
     public func run(commandLine: [String], startedAt: Date = Date()) throws -> Outcome {
@@ -57,9 +57,9 @@ public struct Runner {
         }
 
         let summary = Summary.rows(rows)
-        try folder.replace("summary.csv", with: Summary.csv(summary))
+        try folder.replace("summary.csv", with: SummaryFile.csv(summary))
         parameters.finishedAt = Self.timestamp(Date())
-        parameters.failedCells = rows.filter { $0.status != .ok }.count
+        parameters.failedCells = rows.filter(\.status.isFailure).count
         parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name]) }
         try folder.replace("params.json", with: parameters.json())
         return Outcome(rows: rows, summary: summary)
@@ -108,6 +108,15 @@ public struct Runner {
         }
 
         row.allocatorVersion = timed.allocatorVersion
+        // GoAlloc serves only the explicit interface: a malloc call while the timer ran went to glibc,
+        // and the cell would measure glibc under GoAlloc's name.
+        if cell.allocator.name == .go, let viaMalloc = counted.mallocCounts, viaMalloc.mallocs > 0, timed.n > 0 {
+            row.status = .notApplicable
+            row.error = "go serves only the explicit Allocator interface, and this workload made "
+                + NumberFormat.goStyle(Double(viaMalloc.mallocs) / Double(timed.n))
+                + " malloc calls per op (Swift objects, arrays or strings), which glibc would serve"
+            return row
+        }
         row.n = timed.n
         row.nsPerOp = timed.nsPerOp
         if let counts = counted.counts, timed.n > 0 {

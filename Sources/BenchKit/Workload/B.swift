@@ -30,9 +30,10 @@ public final class B: @unchecked Sendable {
     private let counter: AllocationCounter?
     private var timerOn = false
     private var startNs: UInt64 = 0
-    private var startCounts = AllocationCounts()
+    private var startCounts = (all: AllocationCounts(), malloc: AllocationCounts())
     private(set) var elapsedNs: UInt64 = 0
-    private(set) var counted = AllocationCounts()
+    /// Allocations while the timer ran, and the part of them that went through malloc.
+    private(set) var counted = (all: AllocationCounts(), malloc: AllocationCounts())
     private(set) var metrics: [String: Double] = [:]
 
     init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?) {
@@ -58,7 +59,10 @@ public final class B: @unchecked Sendable {
     public func stopTimer() {
         guard timerOn else { return }
         elapsedNs += monotonicNanoseconds() - startNs
-        if let counter { counted = counted + (counter.totals() - startCounts) }
+        if let counter {
+            let now = counter.totals()
+            counted = (counted.all + (now.all - startCounts.all), counted.malloc + (now.malloc - startCounts.malloc))
+        }
         timerOn = false
     }
 
@@ -70,7 +74,7 @@ public final class B: @unchecked Sendable {
             startNs = monotonicNanoseconds()
         }
         elapsedNs = 0
-        counted = AllocationCounts()
+        counted = (AllocationCounts(), AllocationCounts())
         metrics.removeAll(keepingCapacity: true)
     }
 

@@ -1,0 +1,6 @@
+#include "CGoAlloc.h"
+
+__thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec"))) = NULL;
+void *goalloc_root = NULL;
+void **goalloc_arena_index = NULL;
+pthread_mutex_t goalloc_init_lock = PTHREAD_MUTEX_INITIALIZER;

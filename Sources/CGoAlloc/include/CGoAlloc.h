@@ -1,0 +1,95 @@
+// The few things GoAlloc needs that Swift cannot express without allocating or without a
+// runtime: a thread-local slot with the initial-exec TLS model, relaxed atomics on raw memory,
+// a root pointer that exists before any initialisation, constant tables (GoSizeClasses.h), and
+// the C layout of MemStats that libgoalloc.so exports. Everything here is static inline or
+// plain data; keep it that way.
+#ifndef CGOALLOC_H
+#define CGOALLOC_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "GoSizeClasses.h"
+
+// MARK: - Size classes
+
+/// Go's size_to_class: the class of a small object (size <= 32768).
+static inline uint8_t goalloc_size_class(size_t size) {
+    return size <= GO_SMALL_SIZE_MAX - 8 ? go_size_to_class8[(size + GO_SMALL_SIZE_DIV - 1) / GO_SMALL_SIZE_DIV]
+                                         : go_size_to_class128[(size - GO_SMALL_SIZE_MAX + GO_LARGE_SIZE_DIV - 1) / GO_LARGE_SIZE_DIV];
+}
+/// The class of a request of `size` bytes (0...32768) with GoAlloc's natural 16-byte alignment:
+/// one load (see go_size16_to_class).
+static inline uint8_t goalloc_size_class16(size_t size) { return go_size16_to_class[(size + 15) >> 4]; }
+static inline uint32_t goalloc_class_size(uint32_t sizeclass) { return go_class_to_size[sizeclass]; }
+static inline uint32_t goalloc_class_npages(uint32_t sizeclass) { return go_class_to_allocnpages[sizeclass]; }
+static inline uint32_t goalloc_class_nelems(uint32_t sizeclass) { return go_class_to_nelems[sizeclass]; }
+static inline uint32_t goalloc_class_min_align(uint32_t sizeclass) { return go_class_to_min_align[sizeclass]; }
+static inline uint32_t goalloc_class_div_mul(uint32_t sizeclass) { return go_class_to_div_mul[sizeclass]; }
+
+// MARK: - The thread's cache
+
+/// The calling thread's MCache, or NULL. initial-exec: when GoAlloc is the process's malloc, the
+/// general-dynamic model could call __tls_get_addr, which may allocate on a thread's first access.
+extern __thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec")));
+static inline void *goalloc_current_cache(void) { return goalloc_tls_cache; }
+static inline void goalloc_set_current_cache(void *cache) { goalloc_tls_cache = cache; }
+
+// MARK: - The root
+
+/// The heap's root structure, published once with release semantics.
+extern void *goalloc_root;
+/// Serialises the one-time initialisation (statically initialised: usable before anything runs).
+extern pthread_mutex_t goalloc_init_lock;
+static inline void *goalloc_load_root(void) { return __atomic_load_n(&goalloc_root, __ATOMIC_ACQUIRE); }
+static inline void goalloc_publish_root(void *root) { __atomic_store_n(&goalloc_root, root, __ATOMIC_RELEASE); }
+static inline int goalloc_lock_init(void) { return pthread_mutex_lock(&goalloc_init_lock); }
+static inline int goalloc_unlock_init(void) { return pthread_mutex_unlock(&goalloc_init_lock); }
+
+// MARK: - The arena index
+
+/// MHeap's arena index, published before the root. The free path reads it from here rather than
+/// through the root and the heap: two dependent loads fewer on every free.
+extern void **goalloc_arena_index;
+static inline void goalloc_publish_arena_index(void **index) { goalloc_arena_index = index; }
+/// The arena metadata for index entry `slot`, or NULL (also before the heap exists). Entries are
+/// written under the heap lock and read by any thread: relaxed atomics (plain moves) make that
+/// well-defined; a span's entries are written before its memory is handed out.
+static inline void *goalloc_arena_at(size_t slot) {
+    void **index = goalloc_arena_index;
+    return index ? __atomic_load_n(&index[slot], __ATOMIC_RELAXED) : NULL;
+}
+static inline void goalloc_set_arena_at(size_t slot, void *arena) { __atomic_store_n(&goalloc_arena_index[slot], arena, __ATOMIC_RELEASE); }
+
+// MARK: - Atomics on raw memory
+
+// Statistics counters have one writer (the owning thread) and are read by ReadMemStats on other
+// threads: relaxed loads and stores compile to plain moves but make that sharing well-defined.
+static inline uint64_t goalloc_load_relaxed(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+static inline void goalloc_store_relaxed(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+static inline uint64_t goalloc_load_acquire(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void goalloc_store_release(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+
+// MARK: - MemStats, as libgoalloc.so exports it
+
+enum { GOALLOC_BYSIZE = 61, GOALLOC_PAUSES = 256 };
+
+/// Go 1.19's runtime.MemStats, field for field, in C layout.
+struct goalloc_memstats {
+    uint64_t alloc, total_alloc, sys, lookups, mallocs, frees;
+    uint64_t heap_alloc, heap_sys, heap_idle, heap_inuse, heap_released, heap_objects;
+    uint64_t stack_inuse, stack_sys, mspan_inuse, mspan_sys, mcache_inuse, mcache_sys;
+    uint64_t buck_hash_sys, gc_sys, other_sys;
+    uint64_t next_gc, last_gc, pause_total_ns;
+    uint64_t pause_ns[GOALLOC_PAUSES];
+    uint64_t pause_end[GOALLOC_PAUSES];
+    uint32_t num_gc, num_forced_gc;
+    double gc_cpu_fraction;
+    uint8_t enable_gc, debug_gc;
+    uint32_t by_size_size[GOALLOC_BYSIZE];
+    uint64_t by_size_mallocs[GOALLOC_BYSIZE];
+    uint64_t by_size_frees[GOALLOC_BYSIZE];
+};
+
+#endif

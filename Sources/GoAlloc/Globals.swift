@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CGoAlloc
+
+/// All of GoAlloc's state: the heap, the central lists, the registry of thread caches, the
+/// scavenger. It lives in memory mapped for it at the first allocation and is reached through a
+/// C pointer (`goalloc_root`), not a Swift global: a Swift global with an initialiser is set up
+/// lazily by the runtime, and global variables are checked for exclusive access at run time,
+/// neither of which the allocator's paths may do.
+struct Globals {
+    /// The heap, after this struct in the same block.
+    var heap: UnsafeMutablePointer<MHeap>?
+    /// One MCentral per size class, after the heap.
+    var centrals: UnsafeMutablePointer<MCentral>?
+    /// Live thread caches (heap lock).
+    var caches: UnsafeMutablePointer<MCache>?
+    /// Per-class allocation counts, then free counts, of caches whose threads have exited (heap lock).
+    var deadCounts: UnsafeMutablePointer<UInt64>?
+    /// Room for ReadMemStats to add up per-class counts without allocating (heap lock).
+    var scratchCounts: UnsafeMutablePointer<UInt64>?
+    /// The key whose destructor returns a thread's cache when the thread exits.
+    var threadKey = pthread_key_t()
+    var scavenger = Scavenger()
+    /// Bytes mapped for this block (OtherSys).
+    var otherSys: UInt64 = 0
+
+    /// GoAlloc's state, set up on first use.
+    @inline(__always)
+    static var shared: UnsafeMutablePointer<Globals> {
+        if let root = goalloc_load_root() { return root.assumingMemoryBound(to: Globals.self) }
+        return initialize()
+    }
+
+    /// The state if something was ever allocated, without setting it up.
+    @inline(__always)
+    static var existing: UnsafeMutablePointer<Globals>? {
+        goalloc_load_root()?.assumingMemoryBound(to: Globals.self)
+    }
+
+    @inline(never)
+    private static func initialize() -> UnsafeMutablePointer<Globals> {
+        goalloc_lock_init()
+        defer { goalloc_unlock_init() }
+        if let root = goalloc_load_root() { return root.assumingMemoryBound(to: Globals.self) }
+        var sys: UInt64 = 0
+        let heapOffset = (MemoryLayout<Globals>.stride + 63) & ~63
+        let centralsOffset = (heapOffset + MemoryLayout<MHeap>.stride + 63) & ~63
+        let countsOffset = centralsOffset + SizeClasses.count * MemoryLayout<MCentral>.stride
+        let countsBytes = 2 * SizeClasses.count * MemoryLayout<UInt64>.stride
+        let block = OSMemory.sysAlloc(countsOffset + 2 * countsBytes, charging: &sys)
+        let globals = block.bindMemory(to: Globals.self, capacity: 1)
+        globals.initialize(to: Globals())
+        globals.pointee.otherSys = sys
+        let heap = (block + heapOffset).bindMemory(to: MHeap.self, capacity: 1)
+        heap.initialize(to: MHeap())
+        heap.pointee.initialize()
+        globals.pointee.heap = heap
+        let centrals = (block + centralsOffset).bindMemory(to: MCentral.self, capacity: SizeClasses.count)
+        var sizeClass = 0
+        while sizeClass < SizeClasses.count {
+            (centrals + sizeClass).initialize(to: MCentral())
+            centrals[sizeClass].lock.initialize()
+            centrals[sizeClass].spanclass = SpanClass(sizeClass: sizeClass, noscan: false)
+            sizeClass += 1
+        }
+        globals.pointee.centrals = centrals
+        let counts = (block + countsOffset).bindMemory(to: UInt64.self, capacity: 4 * SizeClasses.count)
+        globals.pointee.deadCounts = counts
+        globals.pointee.scratchCounts = counts + 2 * SizeClasses.count
+        pthread_key_create(&globals.pointee.threadKey) { cache in
+            if let cache { Globals.shared.releaseCache(cache.assumingMemoryBound(to: MCache.self)) }
+        }
+        goalloc_publish_root(UnsafeMutableRawPointer(globals))
+        return globals
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Globals {
+    @inline(__always)
+    var heap: UnsafeMutablePointer<MHeap> { pointee.heap.unsafelyUnwrapped }
+
+    @inline(__always)
+    func central(_ sizeClass: Int) -> UnsafeMutablePointer<MCentral> { pointee.centrals.unsafelyUnwrapped + sizeClass }
+
+    /// The calling thread's cache, made on its first allocation.
+    @inline(__always)
+    var cache: UnsafeMutablePointer<MCache> {
+        UnsafeMutablePointer<MCache>.current ?? createCache()
+    }
+
+    @inline(never)
+    private func createCache() -> UnsafeMutablePointer<MCache> {
+        heap.pointee.lock.lock()
+        let cache = heap.pointee.cacheAlloc.alloc().assumingMemoryBound(to: MCache.self)
+        cache.pointee.next = pointee.caches
+        pointee.caches?.pointee.prev = cache
+        pointee.caches = cache
+        heap.pointee.lock.unlock()
+        cache.initializeClasses()
+        goalloc_set_current_cache(UnsafeMutableRawPointer(cache))
+        // The destructor runs only for a non-null value: the cache itself.
+        pthread_setspecific(pointee.threadKey, UnsafeRawPointer(cache))
+        return cache
+    }
+
+    /// Returns a thread's cache: its objects to the central lists, its counts to the totals of
+    /// exited threads, its memory to the FixAlloc.
+    func releaseCache(_ cache: UnsafeMutablePointer<MCache>) {
+        cache.releaseAll(globals: self)
+        heap.pointee.lock.lock()
+        let counts = pointee.deadCounts!
+        var sizeClass = 1
+        while sizeClass < SizeClasses.count {
+            counts[sizeClass] &+= cache.entry(sizeClass).pointee.nmalloc
+            counts[SizeClasses.count + sizeClass] &+= cache.entry(sizeClass).pointee.nfree
+            sizeClass += 1
+        }
+        if let previous = cache.pointee.prev { previous.pointee.next = cache.pointee.next } else { pointee.caches = cache.pointee.next }
+        cache.pointee.next?.pointee.prev = cache.pointee.prev
+        heap.pointee.cacheAlloc.free(UnsafeMutableRawPointer(cache))
+        heap.pointee.lock.unlock()
+        if UnsafeMutablePointer<MCache>.current == cache { goalloc_set_current_cache(nil) }
+    }
+}

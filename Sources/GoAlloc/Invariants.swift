@@ -1,0 +1,128 @@
+/// Slow reference checks of the heap's internal consistency, for tests: everything the fast
+/// paths keep incrementally is recomputed from the bitmaps and compared. Stops the process on the
+/// first violation (like Go's throw), naming it.
+extension GoAlloc {
+    /// Checks every invariant of the heap, the central lists and (when `includingCaches`) the
+    /// thread caches' free lists. Other threads may allocate meanwhile, except that
+    /// `includingCaches` requires no other thread to be using its cache.
+    public static func checkInvariants(includingCaches: Bool = true) {
+        guard let globals = Globals.existing else { return }
+        for sizeClass in 0..<SizeClasses.count { globals.central(sizeClass).pointee.lock.lock() }
+        globals.heap.pointee.lock.lock()
+        defer {
+            globals.heap.pointee.lock.unlock()
+            for sizeClass in 0..<SizeClasses.count { globals.central(sizeClass).pointee.lock.unlock() }
+        }
+        globals.heap.checkPages()
+        for sizeClass in 1..<SizeClasses.count { globals.central(sizeClass).checkLists() }
+        if includingCaches {
+            globals.forEachCache { cache in
+                for sizeClass in 1..<SizeClasses.count { cache.checkClass(sizeClass, heap: globals.heap) }
+            }
+        }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == MHeap {
+    /// Page bitmaps, chunk summaries, span tables and page counts agree. Heap lock held.
+    func checkPages() {
+        var allocated = 0, released = 0, mapped = 0, spanPages = 0
+        var previousBase: UInt = 0
+        var arena = pointee.arenas
+        while let current = arena {
+            if current.pointee.base <= previousBase && previousBase != 0 { fatal("invariant: arenas out of address order") }
+            if MHeap.arenaOf(current.pointee.base) != current { fatal("invariant: arena missing from the index") }
+            previousBase = current.pointee.base
+            for chunk in 0..<HeapArena.chunks where current.isChunkMapped(chunk) {
+                let first = chunk * HeapArena.chunkPages
+                mapped += HeapArena.chunkPages
+                allocated += Bitmap.countSet(current.allocBits, first, HeapArena.chunkPages)
+                released += Bitmap.countSet(current.scavengedBits, first, HeapArena.chunkPages)
+                for word in first / 64..<(first + HeapArena.chunkPages) / 64
+                where current.allocBits[word] & current.scavengedBits[word] != 0 {
+                    fatal("invariant: a page is both in use and released")
+                }
+                let stored = current.summaries[chunk]
+                var longest = 0
+                var bit = first
+                while bit < first + HeapArena.chunkPages {
+                    let start = Bitmap.next(false, in: current.allocBits, from: bit, limit: first + HeapArena.chunkPages)
+                    let end = Bitmap.next(true, in: current.allocBits, from: start, limit: first + HeapArena.chunkPages)
+                    longest = Swift.max(longest, end - start)
+                    bit = end
+                }
+                if Int(stored.max) != longest { fatal("invariant: a chunk summary's longest free run is stale") }
+            }
+            var page = 0
+            while page < HeapArena.pages {
+                guard let span = current.spans[page] else {
+                    page += 1
+                    continue
+                }
+                if span.pointee.state != .inUse { fatal("invariant: the spans table points at a span not in use") }
+                if span.pointee.startAddr != current.pointee.base + UInt(page << SizeClasses.pageShift) {
+                    fatal("invariant: the spans table and a span's start disagree")
+                }
+                for offset in 0..<span.pointee.npages {
+                    let address = span.pointee.startAddr + UInt(offset << SizeClasses.pageShift)
+                    guard let owner = MHeap.arenaOf(address), owner.spans[owner.pageIndex(address)] == span,
+                          Bitmap.isSet(owner.allocBits, owner.pageIndex(address))
+                    else { fatal("invariant: a span's page is not marked as the span's") }
+                }
+                spanPages += span.pointee.npages
+                // A span crossing into the next arena is counted once, from its first page.
+                page += span.pointee.npages
+            }
+            arena = current.pointee.next
+        }
+        if mapped != pointee.pagesMapped { fatal("invariant: pagesMapped is off") }
+        if allocated != pointee.pagesAllocated { fatal("invariant: pagesAllocated is off") }
+        if released != pointee.pagesReleased { fatal("invariant: pagesReleased is off") }
+        if spanPages != pointee.pagesInUse { fatal("invariant: pagesInUse is off") }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == MCentral {
+    /// Every span on the partial list has free objects and some in use, every span on the full
+    /// list none free, and allocCount matches allocBits. Central lock held.
+    func checkLists() {
+        // No array of the two lists: these checks hold locks the process's malloc may need.
+        checkList(pointee.partial, full: false)
+        checkList(pointee.full, full: true)
+    }
+
+    private func checkList(_ list: MSpanList, full: Bool) {
+        var count = 0
+        var next = list.first
+        while let span = next {
+            count += 1
+            if span.pointee.spanclass != pointee.spanclass { fatal("invariant: a span on another class's list") }
+            let used = Bitmap.countSet(span.pointee.allocBits!, 0, span.pointee.nelems)
+            if used != span.pointee.allocCount { fatal("invariant: allocCount disagrees with allocBits") }
+            if full ? used != span.pointee.nelems : (used == 0 || used == span.pointee.nelems) {
+                fatal("invariant: a span is on the wrong central list")
+            }
+            next = span.pointee.next
+        }
+        if count != list.count { fatal("invariant: a span list's count is off") }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == MCache {
+    /// Cached objects belong to spans of their class and are marked not free there; the list
+    /// length matches the count. The cache's owner must not be running.
+    func checkClass(_ sizeClass: Int, heap: UnsafeMutablePointer<MHeap>) {
+        let entry = entry(sizeClass)
+        var count = 0
+        var next = entry.pointee.head
+        while let object = next {
+            count += 1
+            let address = UInt(bitPattern: object)
+            guard let span = MHeap.spanOf(address), span.pointee.spanclass.sizeClass == sizeClass,
+                  span.pointee.isAllocated(span.pointee.objectIndex(address))
+            else { fatal("invariant: a cached object is not held for its cache in its span") }
+            next = object.load(as: UnsafeMutableRawPointer?.self)
+        }
+        if count != entry.pointee.count { fatal("invariant: a cache list's count is off") }
+    }
+}

@@ -1,0 +1,171 @@
+import CGoAlloc
+
+/// A thread's private cache of objects (Go's `mcache`, runtime/mcache.go). Allocation and free of
+/// small objects touch only this structure: no lock, no atomic read-modify-write.
+///
+/// For each size class the cache holds
+/// - a LIFO list of free objects, linked through their first word: freed objects are reused at
+///   once, whichever span (or thread) they came from, as in tcmalloc; and
+/// - a carving range in a fresh span (Go's "one span per class"): objects are cut from it one at
+///   a time, so memory the program has not asked for yet is never written.
+///
+/// Go's own mcache allocates with a bitmap cursor (`allocCache`, count trailing zeros), which only
+/// moves forward through a span: with explicit frees, a just-freed object would wait until the
+/// span is swept, and a free would have to find the span and clear its bit (two dependent loads,
+/// a division, and an atomic when another thread caches the span). The list serves a freed object
+/// on the next allocation with a pop, and a free is a push: 66 instructions for an alloc+free
+/// pair, as many as tcmalloc (scripts/instructions-per-op.sh).
+///
+/// When a list grows past its limit, half of it goes back to the class's MCentral. When a thread
+/// exits, everything goes back and the cache returns to the heap's FixAlloc.
+///
+/// Layout: this header, then one `CacheClass` (one cache line) per size class.
+struct MCache {
+    static let headerBytes = 64
+    static let bytes = headerBytes + SizeClasses.count * MemoryLayout<CacheClass>.stride
+    /// Most bytes of free objects a class's list may hold before half of it is returned.
+    static let listBytesLimit = 128 * 1024
+
+    /// Live caches, linked for ReadMemStats (heap lock).
+    var next: UnsafeMutablePointer<MCache>?
+    var prev: UnsafeMutablePointer<MCache>?
+}
+
+/// One size class in a thread cache. The owning thread is the only writer; ReadMemStats reads
+/// `nmalloc` and `nfree` from other threads, so they are written with relaxed atomic stores.
+struct CacheClass {
+    /// Allocations from this cache (Go's smallAllocCount, per thread).
+    var nmalloc: UInt64 = 0
+    /// Frees into this cache (Go's smallFreeCount, per thread).
+    var nfree: UInt64 = 0
+    /// Free objects, linked through their first word.
+    var head: UnsafeMutableRawPointer?
+    var count = 0
+    var limit = 0
+    /// The carving range [bumpNext, bumpEnd) of the class's fresh span.
+    var bumpNext: UInt = 0
+    var bumpEnd: UInt = 0
+    var elemsize = 0
+}
+
+extension UnsafeMutablePointer where Pointee == MCache {
+    /// The calling thread's cache, if it has one.
+    @inline(__always)
+    static var current: UnsafeMutablePointer<MCache>? {
+        goalloc_current_cache()?.assumingMemoryBound(to: MCache.self)
+    }
+
+    @inline(__always)
+    func entry(_ sizeClass: Int) -> UnsafeMutablePointer<CacheClass> {
+        (UnsafeMutableRawPointer(self) + MCache.headerBytes).assumingMemoryBound(to: CacheClass.self) + sizeClass
+    }
+
+    /// An object of `sizeClass` from the list or the carving range, or nil when both are empty.
+    @inline(__always)
+    func allocate(sizeClass: Int) -> UnsafeMutableRawPointer? {
+        let entry = entry(sizeClass)
+        if let object = entry.pointee.head {
+            entry.pointee.head = object.load(as: UnsafeMutableRawPointer?.self)
+            entry.pointee.count &-= 1
+            goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+            return object
+        }
+        let next = entry.pointee.bumpNext
+        if next < entry.pointee.bumpEnd {
+            entry.pointee.bumpNext = next &+ UInt(bitPattern: entry.pointee.elemsize)
+            goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+            return UnsafeMutableRawPointer(bitPattern: next)
+        }
+        return nil
+    }
+
+    /// Puts a freed object of `sizeClass` on the list; returns half the list to the central
+    /// lists when it passes its limit.
+    @inline(__always)
+    func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        let entry = entry(sizeClass)
+        object.storeBytes(of: entry.pointee.head, as: UnsafeMutableRawPointer?.self)
+        entry.pointee.head = object
+        entry.pointee.count &+= 1
+        goalloc_store_relaxed(&entry.pointee.nfree, entry.pointee.nfree &+ 1)
+        if entry.pointee.count > entry.pointee.limit { flush(sizeClass) }
+    }
+
+    /// Refills an empty class from its MCentral and allocates from it; nil when the heap cannot grow.
+    @inline(never)
+    func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
+        let entry = entry(sizeClass)
+        entry.pointee.bumpNext = 0
+        entry.pointee.bumpEnd = 0
+        guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return nil }
+        if let span = objects.fresh {
+            entry.pointee.bumpNext = span.pointee.base
+            entry.pointee.bumpEnd = span.pointee.limit
+        } else {
+            entry.pointee.head = objects.list
+            entry.pointee.count = objects.count
+        }
+        return allocate(sizeClass: sizeClass)
+    }
+
+    /// Keeps the most recently freed half of the list and returns the rest.
+    @inline(never)
+    func flush(_ sizeClass: Int) {
+        let globals = Globals.shared
+        let entry = entry(sizeClass)
+        let keep = entry.pointee.limit / 2
+        guard keep > 0, var last = entry.pointee.head else {
+            returnList(sizeClass, globals: globals)
+            return
+        }
+        var linked = 1
+        while linked < keep {
+            last = last.load(as: UnsafeMutableRawPointer.self)
+            linked += 1
+        }
+        let rest = last.load(as: UnsafeMutableRawPointer?.self)
+        last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+        let returned = entry.pointee.count - keep
+        entry.pointee.count = keep
+        globals.central(sizeClass).returnObjects(rest, count: returned, heap: globals.heap)
+    }
+
+    /// Returns the whole list of one class.
+    func returnList(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) {
+        let entry = entry(sizeClass)
+        guard let list = entry.pointee.head else { return }
+        entry.pointee.head = nil
+        let count = entry.pointee.count
+        entry.pointee.count = 0
+        globals.central(sizeClass).returnObjects(list, count: count, heap: globals.heap)
+    }
+
+    /// Returns every cached object and every carving range to the central lists (thread exit,
+    /// and the calling thread's part of freeOSMemory). The cache stays usable.
+    func releaseAll(globals: UnsafeMutablePointer<Globals>) {
+        var sizeClass = 1
+        while sizeClass < SizeClasses.count {
+            defer { sizeClass += 1 }
+            returnList(sizeClass, globals: globals)
+            let entry = entry(sizeClass)
+            if entry.pointee.bumpNext < entry.pointee.bumpEnd {
+                globals.central(sizeClass).returnRange(entry.pointee.bumpNext, entry.pointee.bumpEnd,
+                                                       elemsize: entry.pointee.elemsize, heap: globals.heap)
+            }
+            entry.pointee.bumpNext = 0
+            entry.pointee.bumpEnd = 0
+        }
+    }
+
+    /// Sets up a new cache's classes.
+    func initializeClasses() {
+        var sizeClass = 1
+        while sizeClass < SizeClasses.count {
+            let size = SizeClasses.size(sizeClass)
+            let limit = MCache.listBytesLimit / size
+            entry(sizeClass).pointee.elemsize = size
+            entry(sizeClass).pointee.limit = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            sizeClass += 1
+        }
+    }
+}

@@ -1,0 +1,218 @@
+import CGoAlloc
+
+/// The page heap (Go's `mheap`, runtime/mheap.go): owns the arenas, hands out runs of pages as
+/// spans, takes them back, and keeps the heap's OS-level statistics.
+///
+/// Arenas are 64 MiB of address space reserved from the OS; the heap maps them in 4 MiB steps as
+/// it grows (Reserved -> Prepared, see OSMemory.swift), and the page allocator (PageAllocator.swift)
+/// finds free page runs in the mapped part. The arena index maps any address to its arena's
+/// metadata in one load, and the arena's spans table maps a page to its span in a second, which is
+/// how `free` finds an object's span.
+///
+/// Everything here is guarded by `lock`, except the arena index and the spans tables, which any
+/// thread may read for in-use spans (entries are written before a span's memory is handed out).
+struct MHeap {
+    /// Address bits user space can have (x86-64 and arm64 with 4-level page tables).
+    static let addressBits = 47
+    static let arenaIndexEntries = 1 << (addressBits - HeapArena.logBytes)
+    /// The heap grows by at least this much at a time (Go's heap growth chunk).
+    static let growthBytes = 4 << 20
+
+    var lock = Mutex()
+    /// Arenas in address order.
+    var arenas: UnsafeMutablePointer<HeapArena>?
+    /// The growth frontier: [frontier, frontierEnd) is reserved and not yet mapped.
+    var frontier: UInt = 0
+    var frontierEnd: UInt = 0
+
+    // Statistics, guarded by `lock`.
+
+    /// Pages in in-use spans (HeapInuse).
+    var pagesInUse = 0
+    /// Pages set in the page allocator's bitmaps: spans plus runs the scavenger holds briefly.
+    var pagesAllocated = 0
+    /// Pages mapped for the heap (HeapSys).
+    var pagesMapped = 0
+    /// Free pages in the Prepared state: never used, or scavenged (HeapReleased).
+    var pagesReleased = 0
+    /// Metadata charged to GCSys: arena metadata and the touched pages of the arena index.
+    var gcSys: UInt64 = 0
+    /// Large objects allocated and freed since the start, and their bytes (whole pages).
+    var largeAllocs: UInt64 = 0
+    var largeAllocBytes: UInt64 = 0
+    var largeFrees: UInt64 = 0
+    var largeFreeBytes: UInt64 = 0
+
+    /// MSpan structs (MSpanInuse/MSpanSys).
+    var spanAlloc = FixAlloc(size: MemoryLayout<MSpan>.stride)
+    /// Thread caches (MCacheInuse/MCacheSys).
+    var cacheAlloc = FixAlloc(size: MCache.bytes)
+    /// alloc and mark bitmaps of small-object spans (GCSys, like Go's gcBits arenas).
+    var bitsAlloc = FixAlloc(size: MSpan.bitmapBytes * 2)
+
+    mutating func initialize() {
+        lock.initialize()
+        let indexBytes = Self.arenaIndexEntries * MemoryLayout<UnsafeMutablePointer<HeapArena>?>.stride
+        guard let index = OSMemory.sysReserve(indexBytes) else { fatal("cannot reserve the arena index") }
+        // Mapped but untouched: only the pages that receive an entry become resident (and are charged).
+        OSMemory.sysMap(index, indexBytes)
+        // One entry per 64 MiB of address space: the arena's metadata, or nil. It lives behind a C
+        // pointer so that free reaches it in one load.
+        goalloc_publish_arena_index(UnsafeMutablePointer(bitPattern: index))
+    }
+
+    /// The arena that contains `address`, or nil. No lock.
+    @inline(__always)
+    static func arenaOf(_ address: UInt) -> UnsafeMutablePointer<HeapArena>? {
+        let slot = address >> UInt(HeapArena.logBytes)
+        guard slot < UInt(arenaIndexEntries) else { return nil }
+        return goalloc_arena_at(Int(bitPattern: slot))?.assumingMemoryBound(to: HeapArena.self)
+    }
+
+    /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
+    @inline(__always)
+    static func spanOf(_ address: UInt) -> UnsafeMutablePointer<MSpan>? {
+        guard let arena = arenaOf(address) else { return nil }
+        return arena.spans[Int(truncatingIfNeeded: (address >> UInt(SizeClasses.pageShift))) & (HeapArena.pages - 1)]
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == MHeap {
+    /// Allocates a span of `npages` pages for objects of `spanclass` (Go's mheap.alloc), or nil
+    /// when the OS has no more memory.
+    func allocSpan(npages: Int, spanclass: SpanClass) -> UnsafeMutablePointer<MSpan>? {
+        pointee.lock.lock()
+        defer { pointee.lock.unlock() }
+        return allocSpanLocked(npages: npages, spanclass: spanclass)
+    }
+
+    /// A span for one large object, counted in the large-object statistics.
+    func allocLarge(npages: Int) -> UnsafeMutablePointer<MSpan>? {
+        pointee.lock.lock()
+        defer { pointee.lock.unlock() }
+        guard let span = allocSpanLocked(npages: npages, spanclass: .large) else { return nil }
+        pointee.largeAllocs += 1
+        pointee.largeAllocBytes += UInt64(span.pointee.bytes)
+        return span
+    }
+
+    /// Returns a span's pages to the page allocator and its struct to the FixAlloc.
+    func freeSpan(_ span: UnsafeMutablePointer<MSpan>) {
+        pointee.lock.lock()
+        defer { pointee.lock.unlock() }
+        freeSpanLocked(span)
+    }
+
+    /// Frees a large object's span, counted in the large-object statistics.
+    func freeLarge(_ span: UnsafeMutablePointer<MSpan>) {
+        pointee.lock.lock()
+        defer { pointee.lock.unlock() }
+        if span.pointee.state != .inUse { fatal("double free of a large object (its span is already free)") }
+        pointee.largeFrees += 1
+        pointee.largeFreeBytes += UInt64(span.pointee.bytes)
+        freeSpanLocked(span)
+    }
+
+    private func allocSpanLocked(npages: Int, spanclass: SpanClass) -> UnsafeMutablePointer<MSpan>? {
+        var found = findRun(npages: npages)
+        if found == nil, grow(npages: npages) { found = findRun(npages: npages) }
+        guard let address = found else { return nil }
+        let taken = allocRange(address, npages: npages)
+        pointee.pagesReleased -= taken.scavenged
+        if taken.scavenged > 0 { OSMemory.sysUsed(address, npages << SizeClasses.pageShift) }
+        pointee.pagesInUse += npages
+
+        let span = pointee.spanAlloc.alloc().assumingMemoryBound(to: MSpan.self)
+        span.pointee.startAddr = address
+        span.pointee.npages = npages
+        span.pointee.spanclass = spanclass
+        span.pointee.needzero = taken.needzero
+        span.pointee.state = .inUse
+        let sizeClass = spanclass.sizeClass
+        if sizeClass == 0 {
+            span.pointee.elemsize = npages << SizeClasses.pageShift
+            span.pointee.nelems = 1
+        } else {
+            span.pointee.elemsize = SizeClasses.size(sizeClass)
+            span.pointee.nelems = SizeClasses.nelems(sizeClass)
+            span.pointee.divMul = SizeClasses.divMul(sizeClass)
+            let bits = pointee.bitsAlloc.alloc().assumingMemoryBound(to: UInt64.self)
+            span.pointee.allocBits = bits
+            span.pointee.gcmarkBits = bits + MSpan.bitmapBytes / 8
+        }
+        setSpans(span, to: span)
+        return span
+    }
+
+    private func freeSpanLocked(_ span: UnsafeMutablePointer<MSpan>) {
+        if span.pointee.state != .inUse { fatal("freeSpan: span is not in use (double free)") }
+        setSpans(span, to: nil)
+        freeRange(span.pointee.startAddr, npages: span.pointee.npages)
+        pointee.pagesInUse -= span.pointee.npages
+        if let bits = span.pointee.allocBits { pointee.bitsAlloc.free(UnsafeMutableRawPointer(bits)) }
+        span.pointee.state = .dead
+        pointee.spanAlloc.free(UnsafeMutableRawPointer(span))
+    }
+
+    /// Points every page of `span` at `value` in the spans tables. Lock held.
+    private func setSpans(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
+        var address = span.pointee.startAddr
+        let end = address + UInt(span.pointee.bytes)
+        while address < end {
+            let arena = MHeap.arenaOf(address)!
+            arena.spans[arena.pageIndex(address)] = value
+            address += UInt(SizeClasses.pageSize)
+        }
+    }
+
+    /// Maps at least `npages` more pages (rounded up to the 4 MiB growth step), reserving new
+    /// arenas when the current reservation is used up (Go's mheap.grow). Lock held. False when
+    /// the OS refuses the memory.
+    func grow(npages: Int) -> Bool {
+        let bytes = (npages << SizeClasses.pageShift + MHeap.growthBytes - 1) & ~(MHeap.growthBytes - 1)
+        if pointee.frontier + UInt(bytes) > pointee.frontierEnd {
+            let reserve = (bytes + HeapArena.bytes - 1) & ~(HeapArena.bytes - 1)
+            // Ask for the address right after the current reservation, so the heap stays contiguous.
+            guard let base = OSMemory.sysReserveAligned(reserve, alignment: HeapArena.bytes, hint: pointee.frontierEnd)
+            else { return false }
+            var arenaBase = base
+            while arenaBase < base + UInt(reserve) {
+                registerArena(arenaBase)
+                arenaBase += UInt(HeapArena.bytes)
+            }
+            // A non-contiguous reservation abandons the old frontier's tail (it stays Reserved, as in Go).
+            if base != pointee.frontierEnd { pointee.frontier = base }
+            pointee.frontierEnd = base + UInt(reserve)
+        }
+        let start = pointee.frontier
+        // Reserved -> Prepared: counts as released until used.
+        guard OSMemory.sysMap(start, bytes) else { return false }
+        pointee.frontier += UInt(bytes)
+        addMapped(start, npages: bytes >> SizeClasses.pageShift)
+        return true
+    }
+
+    /// Creates the metadata of the arena at `base` and links it into the index and the address-ordered list.
+    private func registerArena(_ base: UInt) {
+        let arena = OSMemory.sysAlloc(HeapArena.metadataBytes, charging: &pointee.gcSys)
+            .assumingMemoryBound(to: HeapArena.self)
+        arena.pointee.base = base
+        let slot = Int(base >> UInt(HeapArena.logBytes))
+        // The index is charged by the page: charge a page when it receives its first entry.
+        let perPage = 4096 / MemoryLayout<UnsafeMutablePointer<HeapArena>?>.stride
+        var entry = slot & ~(perPage - 1)
+        let pageEnd = entry + perPage
+        while entry < pageEnd && goalloc_arena_at(entry) == nil { entry += 1 }
+        if entry == pageEnd { pointee.gcSys += 4096 }
+        goalloc_set_arena_at(slot, arena)
+        if let first = pointee.arenas, first.pointee.base < base {
+            var previous = first
+            while let next = previous.pointee.next, next.pointee.base < base { previous = next }
+            arena.pointee.next = previous.pointee.next
+            previous.pointee.next = arena
+        } else {
+            arena.pointee.next = pointee.arenas
+            pointee.arenas = arena
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// A run of contiguous pages holding objects of one size class, or one large object
+/// (Go's `mspan`, runtime/mheap.go). See Malloc.swift for how spans move between the heap, the
+/// central lists and the thread caches.
+///
+/// Span structs come from the heap's FixAlloc, never from the pages they describe.
+///
+/// Synchronisation: `startAddr`, `npages`, `spanclass`, `elemsize`, `nelems` and `divMul` are set
+/// under the heap lock before the span is published and never change while it is in use, so any
+/// thread may read them through `MHeap.spanOf`. `allocBits`, `allocCount` and the list links of a
+/// small-object span are guarded by the lock of its class's MCentral; `state` by the heap lock.
+struct MSpan {
+    /// What the pages are used for (Go's mSpanState).
+    enum State: UInt8 {
+        /// Not in use: the struct is free or describes freed pages.
+        case dead = 0
+        /// Heap objects (small or large).
+        case inUse
+        /// Memory managed outside the heap's object accounting (stacks, once they exist).
+        case manual
+    }
+
+    var next: UnsafeMutablePointer<MSpan>?
+    var prev: UnsafeMutablePointer<MSpan>?
+    /// The kind of list the span is on (0: none), checked when it is removed.
+    var listTag: UInt8 = 0
+
+    var startAddr: UInt = 0
+    var npages = 0
+    var spanclass = SpanClass.large
+    var state = State.dead
+    /// The span's memory may hold old data (calloc must clear it).
+    var needzero = false
+    var elemsize = 0
+    var nelems = 0
+    /// Object index = (offset * divMul) >> 32 (Go's divMagic; offsets are under 2^19).
+    var divMul: UInt32 = 0
+    /// Objects not free in the span: given to a user or held in a thread cache.
+    var allocCount = 0
+    /// One bit per object, 1 = not free. Go rebuilds these from gcmarkBits when it sweeps.
+    var allocBits: UnsafeMutablePointer<UInt64>?
+    /// One bit per object for the collector (a later issue); allocated with allocBits.
+    var gcmarkBits: UnsafeMutablePointer<UInt64>?
+
+    /// Bytes of one bitmap: one bit for each object of the class with the most objects per span
+    /// (class 1: 1024 objects of 8 bytes in one page).
+    static let bitmapBytes = 128
+
+    var base: UInt { startAddr }
+    var limit: UInt { startAddr + UInt(nelems * elemsize) }
+    var bytes: Int { npages << SizeClasses.pageShift }
+
+    /// The index of the object at `address`, which must lie inside the span.
+    @inline(__always)
+    func objectIndex(_ address: UInt) -> Int {
+        Int((UInt64(address - startAddr) &* UInt64(divMul)) >> 32)
+    }
+
+    @inline(__always)
+    func objectAddress(_ index: Int) -> UInt {
+        startAddr + UInt(index * elemsize)
+    }
+
+    @inline(__always)
+    func isAllocated(_ index: Int) -> Bool {
+        allocBits![index >> 6] & (1 << UInt64(index & 63)) != 0
+    }
+
+    @inline(__always)
+    func setAllocated(_ index: Int) {
+        allocBits![index >> 6] |= 1 << UInt64(index & 63)
+    }
+
+    @inline(__always)
+    func clearAllocated(_ index: Int) {
+        allocBits![index >> 6] &= ~(1 << UInt64(index & 63))
+    }
+
+    /// Words of bitmap needed for the span's objects.
+    var bitmapWords: Int { (nelems + 63) >> 6 }
+}
+
+/// A doubly linked list of spans through their `next`/`prev` links (Go's mSpanList). A span
+/// records the tag of the list that holds it, so that removing a span from the wrong list is
+/// caught instead of corrupting both.
+///
+/// Used in place (`central.pointee.partial.insert(span)`), never copied while it holds spans.
+struct MSpanList {
+    private(set) var first: UnsafeMutablePointer<MSpan>?
+    private(set) var count = 0
+    /// Non-zero identity of the list (MCentral's partial and full lists have different tags).
+    private(set) var tag: UInt8
+
+    init(tag: UInt8) {
+        self.tag = tag
+    }
+
+    var isEmpty: Bool { first == nil }
+
+    mutating func insert(_ span: UnsafeMutablePointer<MSpan>) {
+        if span.pointee.listTag != 0 { fatal("MSpanList.insert: span is already on a list") }
+        span.pointee.next = first
+        span.pointee.prev = nil
+        first?.pointee.prev = span
+        first = span
+        span.pointee.listTag = tag
+        count += 1
+    }
+
+    mutating func remove(_ span: UnsafeMutablePointer<MSpan>) {
+        if span.pointee.listTag != tag { fatal("MSpanList.remove: span is not on this list") }
+        if let previous = span.pointee.prev { previous.pointee.next = span.pointee.next } else { first = span.pointee.next }
+        span.pointee.next?.pointee.prev = span.pointee.prev
+        span.pointee.next = nil
+        span.pointee.prev = nil
+        span.pointee.listTag = 0
+        count -= 1
+    }
+}

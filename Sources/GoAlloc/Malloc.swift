@@ -1,0 +1,267 @@
+import CGoAlloc
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// GoAlloc: Go's memory allocator, written in Swift.
+//
+// This file is the overview, in the spirit of Go's runtime/malloc.go; every other file holds one
+// part and is named after it. The design is Go 1.19's, with one change where Go relies on a
+// garbage collector: objects are freed explicitly, so each thread cache keeps a free list.
+//
+// The main parts, from the program down to the OS:
+//
+//	MCache      a per-thread cache (MCache.swift): for each size class a free list and a carving
+//	            range in a fresh span; allocation and free take no lock
+//	MCentral    per size class (MCentral.swift): spans with free objects and spans without;
+//	            caches take objects from here and give them back, in batches
+//	MHeap       the page heap (MHeap.swift): 64 MiB arenas, a page allocator (PageAllocator.swift)
+//	            that finds free page runs by address-ordered first fit, and the arena index that
+//	            maps any address to its span
+//	OSMemory    the OS states of address space (OSMemory.swift): Reserved, Prepared, Ready
+//	FixAlloc    fixed-size metadata (FixAlloc.swift): span structs and caches never live in the
+//	            heap they describe
+//	Scavenger   returns idle pages to the OS (Scavenger.swift)
+//	MemStats    Go's runtime.MemStats (MemStats.swift)
+//
+// Allocating a small object (up to 32 KiB; SizeClasses.swift):
+//
+//	1. Round the size up to one of Go's 67 size classes (16-byte minimum alignment, as glibc).
+//	2. Take the first object of the thread's free list for the class, or else cut the next object
+//	   from the class's carving range. No lock, no atomic read-modify-write. This is the fast path.
+//	3. If both are empty, refill from the class's MCentral: the free objects of a span that has
+//	   some, linked into the list; or, when no span has any, a fresh span from the MHeap, which
+//	   becomes the carving range.
+//	4. If the MHeap has no free page run long enough, it grows: it maps the next 4 MiB of its
+//	   current arena, or reserves a new 64 MiB arena from the OS.
+//
+// Freeing a small object:
+//
+//	1. Find its span through the arena index (two loads), and so its size class. (The sized free,
+//	   `deallocate(_:byteCount:alignment:)`, computes the class from the size instead.)
+//	2. Push it on the thread's free list for the class: the next allocation of that class on this
+//	   thread reuses it. Any thread may free any object: the object simply joins the freeing
+//	   thread's list.
+//	3. When a list grows past its limit (128 KiB of objects, at most 4096), half of it goes back to
+//	   the MCentral, which returns each object to its span (clearing its bit in the span's
+//	   allocBits); a span that no longer has an object in use goes back to the MHeap.
+//
+// Large objects (over 32 KiB) get a span of their own, whole pages, straight from the MHeap
+// under its lock; freeing one returns the pages at once.
+//
+// A thread's cache goes back to the MCentral lists when the thread exits (a pthread key
+// destructor), and the cache itself to the FixAlloc.
+//
+// Memory states. The heap maps memory as it grows (Reserved -> Prepared) and counts fresh memory
+// as released until it is first used, as Go does. Free pages stay Ready (cheap to reuse) until
+// the scavenger returns them (Ready -> Prepared, MADV_DONTNEED), in the background at about 1% of
+// a CPU or all at once with freeOSMemory(). Released pages are free pages like any other, so the
+// page allocator reuses them before it maps new ones.
+//
+// Statistics. Thread caches count their own allocations and frees per size class; MemStats adds
+// them up under the heap lock, with the heap's page counts and the FixAllocs' figures, to give
+// every field of Go's runtime.MemStats with Go's meaning and invariants.
+//
+// Nothing on the allocate and free paths allocates: no classes, no existentials, no Swift arrays
+// or strings, no unspecialised generics, no Swift globals (the root lives behind a C pointer, the
+// thread cache behind an initial-exec C thread-local, the tables are C constants). So the same
+// code can serve as the process's malloc.
+//
+// Collector readiness. Spans carry a gcmarkBits bitmap beside allocBits, and span classes carry
+// Go's noscan bit; a collector can mark into gcmarkBits and sweep by turning them into allocBits,
+// as Go does, without changing how spans, centrals or the heap work.
+
+/// Go's memory allocator in Swift: allocate, free, resize, and read Go's MemStats.
+///
+///     let p = GoAlloc.allocate(byteCount: 80)!   // an 80-byte object from size class 7
+///     GoAlloc.deallocate(p)                      // back on this thread's free list
+///     let stats = GoAlloc.readMemStats()         // stats.mallocs, stats.heapInuse, ...
+///
+/// All functions are thread-safe. Misuse that can be detected cheaply (freeing memory GoAlloc
+/// does not own, freeing a large object twice, and, when objects are handed back to their spans,
+/// freeing a small object twice or with the wrong size) stops the process with a message rather
+/// than corrupting memory.
+public enum GoAlloc {
+    /// Go's page size; also the largest alignment `allocate` supports.
+    public static let pageSize = SizeClasses.pageSize
+    /// Larger objects get a span of their own.
+    public static let maxSmallSize = SizeClasses.maxSmallSize
+    /// Requests larger than this fail (returns nil), as they could never be satisfied.
+    static let maxAllocation = 1 << 46
+
+    /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to the page size;
+    /// at least 16, as glibc's malloc). Returns nil when the request cannot be met: an alignment
+    /// that is not a power of two or exceeds the page size, or memory the OS will not give.
+    @inlinable @inline(__always)
+    public static func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
+        // Inlined so that a constant alignment (nearly always) picks the path at compile time.
+        alignment > 0 && alignment <= 16 && alignment & (alignment &- 1) == 0
+            ? allocateNaturallyAligned(byteCount)
+            : allocateSlow(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// Everything but the fast path: large objects, alignments over 16, invalid requests, the
+    /// first allocation of a thread, and refills.
+    @usableFromInline @inline(never)
+    static func allocateSlow(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+        guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= pageSize,
+              byteCount >= 0, byteCount <= maxAllocation else { return nil }
+        let globals = Globals.shared
+        defer { globals.startScavengerIfNeeded() }
+        let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
+        if sizeClass == 0 {
+            let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
+            return globals.heap.allocLarge(npages: npages).flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) }
+        }
+        let cache = globals.cache
+        return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals)
+    }
+
+    /// Allocates zeroed memory, like calloc.
+    public static func allocateZeroed(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
+        guard let object = allocate(byteCount: byteCount, alignment: alignment) else { return nil }
+        if SizeClasses.sizeClass(size: byteCount, alignment: alignment) == 0 {
+            // A large object's span knows whether its pages can hold old data; fresh or released
+            // pages read as zero already.
+            if let span = MHeap.spanOf(UInt(bitPattern: object)), !span.pointee.needzero { return object }
+        }
+        object.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        return object
+    }
+
+    /// Frees memory from `allocate`, finding its size through the arena index.
+    public static func deallocate(_ pointer: UnsafeMutableRawPointer) {
+        guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
+            fatal("free of a pointer GoAlloc does not own")
+        }
+        let globals = Globals.shared
+        let sizeClass = span.pointee.spanclass.sizeClass
+        if sizeClass == 0 {
+            if span.pointee.base != UInt(bitPattern: pointer) { fatal("free of a pointer into the middle of a large object") }
+            globals.heap.freeLarge(span)
+            return
+        }
+        globals.cache.free(pointer, sizeClass: sizeClass)
+    }
+
+    /// Frees memory from `allocate` given the size and alignment it was allocated with: the size
+    /// class comes from the size, so the span lookup is skipped (like C++'s sized delete). Only
+    /// the arena is checked here; an object freed with the wrong size is caught when its batch
+    /// goes back to its span.
+    @inlinable @inline(__always)
+    public static func deallocate(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int = 16) {
+        if alignment > 0 && alignment <= 16 && alignment & (alignment &- 1) == 0 {
+            deallocateNaturallyAligned(pointer, byteCount: byteCount)
+        } else {
+            deallocateSlow(pointer, byteCount: byteCount, alignment: alignment)
+        }
+    }
+
+    /// The sized free of an over-aligned object: its class comes from size and alignment.
+    @usableFromInline @inline(never)
+    static func deallocateSlow(_ pointer: UnsafeMutableRawPointer, byteCount: Int, alignment: Int) {
+        let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
+        guard sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current,
+              MHeap.arenaOf(UInt(bitPattern: pointer)) != nil else {
+            deallocate(pointer)
+            return
+        }
+        cache.free(pointer, sizeClass: sizeClass)
+    }
+
+    /// The bytes usable at `pointer`: its size class's size, or the rest of a large object's pages.
+    public static func usableSize(of pointer: UnsafeMutableRawPointer) -> Int {
+        guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
+            fatal("usableSize of a pointer GoAlloc does not own")
+        }
+        return span.pointee.spanclass.sizeClass == 0
+            ? span.pointee.bytes - Int(UInt(bitPattern: pointer) - span.pointee.base)
+            : span.pointee.elemsize
+    }
+
+    /// Resizes like realloc: keeps the block when the new size still fits it and uses at least
+    /// half of it; otherwise moves the contents to a new block. Nil pointer: allocates. Returns
+    /// nil, leaving the old block alone, when the new block cannot be had.
+    public static func reallocate(_ pointer: UnsafeMutableRawPointer?, byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard let pointer else { return allocate(byteCount: byteCount) }
+        let usable = usableSize(of: pointer)
+        if byteCount <= usable && byteCount >= usable / 2 { return pointer }
+        guard let moved = allocate(byteCount: byteCount) else { return nil }
+        moved.copyMemory(from: pointer, byteCount: min(usable, byteCount))
+        deallocate(pointer)
+        return moved
+    }
+
+    /// Whether `pointer` lies in a span GoAlloc has in use.
+    public static func owns(_ pointer: UnsafeRawPointer) -> Bool {
+        MHeap.spanOf(UInt(bitPattern: pointer)) != nil
+    }
+
+    /// Allocates uninitialised memory for `capacity` values of `type`. Stops the process when
+    /// memory cannot be had.
+    @inlinable
+    public static func allocate<T>(_ type: T.Type, capacity: Int = 1) -> UnsafeMutablePointer<T> {
+        guard let memory = allocate(byteCount: MemoryLayout<T>.stride * capacity, alignment: MemoryLayout<T>.alignment) else {
+            fatalError("GoAlloc: out of memory allocating \(capacity) x \(T.self)")
+        }
+        return memory.bindMemory(to: T.self, capacity: capacity)
+    }
+
+    /// Frees memory from ``allocate(_:capacity:)``; the values must be deinitialised already.
+    @inlinable
+    public static func deallocate<T>(_ pointer: UnsafeMutablePointer<T>, capacity: Int = 1) {
+        deallocate(UnsafeMutableRawPointer(pointer), byteCount: MemoryLayout<T>.stride * capacity,
+                   alignment: MemoryLayout<T>.alignment)
+    }
+
+    /// Go's runtime.ReadMemStats.
+    public static func readMemStats() -> MemStats {
+        var raw = goalloc_memstats()
+        Globals.shared.fillMemStats(&raw)
+        return MemStats(raw)
+    }
+
+    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans,
+    /// then returns every free page to the OS.
+    public static func freeOSMemory() {
+        let globals = Globals.shared
+        UnsafeMutablePointer<MCache>.current?.releaseAll(globals: globals)
+        while globals.scavenge(maxPages: Int.max, keepingGoal: false) > 0 {}
+    }
+
+    /// Returns the calling thread's cache now, as its exit would: for a thread that has finished
+    /// allocating but lives on. The next allocation on the thread makes a new cache.
+    public static func releaseThreadCache() {
+        guard let globals = Globals.existing, let cache = UnsafeMutablePointer<MCache>.current else { return }
+        pthread_setspecific(globals.pointee.threadKey, nil)
+        globals.releaseCache(cache)
+    }
+}
+
+// MARK: - The fast paths
+
+// Free functions rather than static methods: a static method's unused metatype argument is
+// specialised away, which leaves a thunk in front of it for callers in other modules.
+
+/// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache (a list pop
+/// or a carve), or else the slow path.
+@usableFromInline
+func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    if UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize), let cache = UnsafeMutablePointer<MCache>.current,
+       let object = cache.allocate(sizeClass: SizeClasses.sizeClass16(byteCount)) {
+        return object
+    }
+    return GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+}
+
+/// GoAlloc's sized free for alignments up to 16: a push on the thread's list for the class, once
+/// the pointer is known to lie in one of GoAlloc's arenas; anything else takes the unsized path.
+@usableFromInline
+func deallocateNaturallyAligned(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+    if UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize), let cache = UnsafeMutablePointer<MCache>.current,
+       MHeap.arenaOf(UInt(bitPattern: pointer)) != nil {
+        cache.free(pointer, sizeClass: SizeClasses.sizeClass16(byteCount))
+        return
+    }
+    GoAlloc.deallocate(pointer)
+}

@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CGoAlloc
+
+/// Returns idle pages to the OS (Go's scavenger, runtime/mgcscavenge.go).
+///
+/// In the background, a thread releases free pages from the top of the heap down with
+/// MADV_DONTNEED (Ready -> Prepared; they count in HeapReleased and read as zero when reused),
+/// paced to about 1% of one CPU: after each step it sleeps 99 times as long as the step took. It
+/// keeps the heap's retained memory (in-use plus free-but-not-released pages) at or under 110% of
+/// a goal, as Go 1.19 does with its heap goal; until GoAlloc has a collector the goal is
+/// max(4 MiB, HeapInuse).
+///
+/// `freeOSMemory()` (Go's debug.FreeOSMemory) returns everything free at once.
+///
+/// The scavenger holds the pages it works on as allocated while it calls madvise, so the heap lock
+/// is not held across the system call (as in Go).
+struct Scavenger {
+    /// Pages released per step: one madvise call of up to 512 KiB.
+    static let stepPages = 64
+    static let retainPercent = 10
+    static let minimumGoalBytes = 4 << 20
+
+    /// Non-zero once the background thread runs: read without the lock, set under it.
+    var started: UInt64 = 0
+    /// Pages released by the background thread since the start.
+    var backgroundReleasedPages: UInt64 = 0
+}
+
+extension UnsafeMutablePointer where Pointee == Globals {
+    /// Starts the background scavenger once the heap holds memory. Called from allocation slow
+    /// paths with no lock held (pthread_create may itself allocate).
+    func startScavengerIfNeeded() {
+        guard goalloc_load_relaxed(&pointee.scavenger.started) == 0 else { return }
+        heap.pointee.lock.lock()
+        let start = pointee.scavenger.started == 0 && heap.pointee.pagesMapped > 0
+        if start { goalloc_store_relaxed(&pointee.scavenger.started, 1) }
+        heap.pointee.lock.unlock()
+        guard start else { return }
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { _ in Globals.shared.runScavenger() }, nil)
+        pthread_detach(thread)
+    }
+
+    private func runScavenger() -> Never {
+        while true {
+            let start = monotonicNanoseconds()
+            let released = scavenge(maxPages: Scavenger.stepPages, keepingGoal: true)
+            heap.pointee.lock.lock()
+            pointee.scavenger.backgroundReleasedPages += UInt64(released)
+            heap.pointee.lock.unlock()
+            let worked = monotonicNanoseconds() - start
+            // Nothing to do: look again in 100 ms. Else ~1% of a CPU, at least 1 ms between steps.
+            let pause = released == 0 ? 100_000_000 : max(1_000_000, worked * 99)
+            var duration = timespec(tv_sec: Int(pause / 1_000_000_000), tv_nsec: Int(pause % 1_000_000_000))
+            nanosleep(&duration, nil)
+        }
+    }
+
+    /// Releases up to `maxPages` free pages from the top of the heap, or none while the heap's
+    /// retained memory is under the goal (when `keepingGoal`). Returns the pages released.
+    func scavenge(maxPages: Int, keepingGoal: Bool) -> Int {
+        heap.pointee.lock.lock()
+        var wanted = maxPages
+        if keepingGoal {
+            let inUse = heap.pointee.pagesInUse
+            let freeReady = heap.pointee.pagesMapped - heap.pointee.pagesAllocated - heap.pointee.pagesReleased
+            let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, inUse)
+            let retainLimit = goal + goal * Scavenger.retainPercent / 100
+            wanted = min(wanted, inUse + freeReady - retainLimit)
+        }
+        guard wanted > 0, let run = heap.highestUnscavengedRun(maxPages: wanted) else {
+            heap.pointee.lock.unlock()
+            return 0
+        }
+        _ = heap.allocRange(run.address, npages: run.npages)
+        heap.pointee.lock.unlock()
+
+        OSMemory.sysUnused(run.address, run.npages << SizeClasses.pageShift)
+
+        heap.pointee.lock.lock()
+        heap.freeRange(run.address, npages: run.npages)
+        heap.markScavenged(run.address, npages: run.npages)
+        heap.pointee.lock.unlock()
+        return run.npages
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+func monotonicNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+}

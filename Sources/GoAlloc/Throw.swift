@@ -1,0 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Stops the process with a message, like Go's `runtime.throw`: for misuse GoAlloc can detect
+/// (a free of memory it does not own, a double free) and for broken invariants, where going on
+/// would corrupt memory. Only write(2) and abort(3): nothing here allocates, so it is safe inside
+/// the allocator's own paths and while locks are held.
+@inline(never)
+func fatal(_ message: StaticString) -> Never {
+    let prefix: StaticString = "goalloc: fatal error: "
+    let newline: StaticString = "\n"
+    _ = write(STDERR_FILENO, prefix.utf8Start, prefix.utf8CodeUnitCount)
+    _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+    _ = write(STDERR_FILENO, newline.utf8Start, newline.utf8CodeUnitCount)
+    abort()
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# What bounds the fast path? Counts the instructions of one 80-byte alloc+free pair on each
+# allocator with valgrind's callgrind: the ExplicitAlloc/Pair80 loop (Benchmarks/HandLoop) runs
+# twice, N1 and N2 iterations, and (Ir(N2) - Ir(N1)) / (N2 - N1) is the cost of one iteration,
+# start-up excluded. Instruction counts do not depend on the machine's noise, unlike ns/op.
+# Also prints the allocator's own share: everything but the loop itself (handloop_main), from
+# callgrind_annotate's per-function totals.
+#
+# Usage: scripts/instructions-per-op.sh [ALLOCATORS]   (default: every installed one, and go)
+# Needs a release build (make build) and valgrind (apt-get install valgrind).
+set -euo pipefail
+build=.build/release
+allocators=${1:-system,jemalloc,tcmalloc,mimalloc,go}
+n1=100000
+n2=1100000
+declare -A sonames=([jemalloc]=libjemalloc.so.2 [tcmalloc]=libtcmalloc_minimal.so.4 [mimalloc]=libmimalloc.so.2)
+command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install -y valgrind" >&2; exit 2; }
+[ -x "$build/handloop" ] || { echo "no release build: run make build first" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/instructions.XXXXXX)
+# Valgrind 3.19 cannot read the DWARF that Swift 6 emits; counting needs only the symbol table.
+objcopy --strip-debug "$build/handloop" "$work/handloop"
+
+total() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }
+# Instructions in functions whose names match a pattern, summed over the profile.
+share() { callgrind_annotate "$1" 2>/dev/null | awk -v re="$2" '$0 ~ re { gsub(",", "", $1); s += $1 } END { print s + 0 }'; }
+
+printf "%-9s %14s %16s\n" allocator "instr/pair" "in allocator"
+for allocator in ${allocators//,/ }; do
+    preload=
+    if [ -n "${sonames[$allocator]:-}" ]; then
+        preload=$(/sbin/ldconfig -p | awk -v so="${sonames[$allocator]}" '$1 == so { print $NF; exit }')
+        [ -n "$preload" ] || { echo "$allocator: not installed, skipped" >&2; continue; }
+    fi
+    for n in $n1 $n2; do
+        LD_PRELOAD=$preload valgrind --tool=callgrind --callgrind-out-file="$work/$allocator.$n" \
+            "$work/handloop" Pair80 "$n" "$allocator" >/dev/null 2>"$work/$allocator.$n.log"
+    done
+    per_op=$(( ($(total "$work/$allocator.$n2") - $(total "$work/$allocator.$n1")) / (n2 - n1) ))
+    loop=$(( ($(share "$work/$allocator.$n2" ':handloop_main ') - $(share "$work/$allocator.$n1" ':handloop_main ')) / (n2 - n1) ))
+    inside=$(( per_op - loop ))
+    printf "%-9s %14d %16d\n" "$allocator" "$per_op" "$inside"
+done
+echo "(callgrind profiles in $work)"
