@@ -86,16 +86,37 @@ public enum CSV {
             CSV.line(header) + records.map(CSV.line).joined()
         }
 
+        /// The records of `documents` under one header: every column of every document, in the
+        /// order the columns first appear (so files of an older version, with fewer columns, merge
+        /// with newer ones); a record lacking a column gets an empty field.
+        public static func concatenating(_ documents: [Document]) -> Document {
+            var header: [String] = []
+            for column in documents.flatMap(\.header) where !header.contains(column) { header.append(column) }
+            var merged = Document(header: header)
+            for document in documents {
+                let index = document.positions
+                merged.records += document.records.map { record in
+                    header.map { document.field(record, $0, index: index) }
+                }
+            }
+            return merged
+        }
+
         /// The field of `record` in `column`, empty when the record is short or the column absent.
         func field(_ record: [String], _ column: String, index: [String: Int]) -> String {
             guard let i = index[column], i < record.count else { return "" }
             return record[i]
         }
 
-        /// Column name to position (the first, should a name repeat), after checking that every
-        /// `required` column is there; `file` names the file in the error.
+        /// Column name to position (the first, should a name repeat).
+        var positions: [String: Int] {
+            Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// ``positions``, after checking that every `required` column is there; `file` names the
+        /// file in the error.
         func columnIndex(requiring required: [String], file: String) throws -> [String: Int] {
-            let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let index = positions
             for column in required where index[column] == nil {
                 throw ParseError(message: "\(file) lacks the column \(column)")
             }

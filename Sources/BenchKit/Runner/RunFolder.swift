@@ -74,35 +74,3 @@ struct RunFolder {
         Glibc.close(runsFD)
     }
 }
-
-/// `params.json`: what was asked for and what it ran on.
-struct RunParameters: Codable {
-    var schemaVersion = RunsCSV.schemaVersion
-    var runID: String
-    var startedAt: String
-    var finishedAt: String?
-    var commandLine: [String]
-    var machine: MachineInfo
-    var benchtime: String
-    var count: Int
-    var threads: [Int]
-    var timeout: String
-    var filter: String?
-    var plugins: [String]
-    var workloads: [String]
-    var allocators: [Allocator]
-    var cells: Int
-    var failedCells: Int?
-
-    struct Allocator: Codable {
-        var name: String
-        var library: String?
-        var version: String?
-    }
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
-    }
-}

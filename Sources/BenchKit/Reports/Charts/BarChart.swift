@@ -3,8 +3,9 @@
 ///
 /// A bar ends at the median; a whisker shows its 95% confidence interval when there is one; a dot
 /// shows every repetition, so a cell whose repetitions split into modes shows two clusters
-/// instead of hiding behind one bar, and the median's label says `unstable`. Bars are horizontal
-/// so that long workload names stay readable however many there are.
+/// instead of hiding behind one bar, and the median's label says `unstable`. A series with no
+/// bar in a group (a cell that was n/a or failed) says so in its slot. Bars are horizontal so
+/// that long workload names stay readable however many there are.
 struct BarChart {
     /// One bar: the median, its interval, and every repetition.
     struct Bar {
@@ -13,16 +14,25 @@ struct BarChart {
         var interval: (lower: Double, upper: Double)?
         /// Each repetition's value, with its number for the tooltip.
         var points: [(rep: Int, value: Double)]
-        var unstable: Bool
+        /// Printed after the value, in italics: `unstable`, `~` (not significant).
+        var note: String?
     }
 
     struct Category {
         var label: String
         var bars: [Bar]
+        /// Series without a bar here, and why (`n/a`, `failed`).
+        var missing: [(series: Int, reason: String)] = []
+    }
+
+    /// A series: its name (an allocator) and its colour, which stays the same in every chart.
+    struct Series {
+        var name: String
+        var colour: String
     }
 
     var frame: ChartFrame
-    var series: [String]
+    var series: [Series]
     var categories: [Category]
     /// The value axis's title, with the unit.
     var axisTitle: String
@@ -68,6 +78,11 @@ struct BarChart {
             for bar in category.bars {
                 draw(bar, top: groupTop + Double(bar.series) * Self.barHeight, scale: scale, base: base, in: &svg)
             }
+            for (series, reason) in category.missing {
+                svg.text("\(self.series[series].name): \(reason)", x: base + 4,
+                         y: groupTop + Double(series) * Self.barHeight + Self.barHeight / 2 + 4, size: 11,
+                         fill: Palette.muted, [("font-style", "italic")])
+            }
             svg.close("g")
         }
         if let reference {
@@ -80,8 +95,8 @@ struct BarChart {
     }
 
     private func draw(_ bar: Bar, top: Double, scale: Scale, base: Double, in svg: inout SVGDocument) {
-        let colour = Palette.colour(bar.series)
-        let name = series[bar.series]
+        let colour = series[bar.series].colour
+        let name = series[bar.series].name
         let end = scale.position(bar.value)
         let middle = top + Self.barHeight / 2
         svg.open("g", [("class", "series"), ("data-series", name)])
@@ -103,8 +118,8 @@ struct BarChart {
                        [("fill-opacity", "0.75"), ("stroke", "#ffffff"), ("stroke-width", "0.6")])
             extent = max(extent, x)
         }
-        svg.text(format(bar.value) + (bar.unstable ? "  unstable" : ""), x: extent + 6, y: middle + 4, size: 11,
-                 fill: bar.unstable ? "#a33b00" : Palette.ink, bar.unstable ? [("font-style", "italic")] : [])
+        svg.text(format(bar.value) + (bar.note.map { "  " + $0 } ?? ""), x: extent + 6, y: middle + 4, size: 11,
+                 fill: bar.note == nil ? Palette.ink : Palette.warning, bar.note == nil ? [] : [("font-style", "italic")])
         svg.close("g")
     }
 }

@@ -102,7 +102,7 @@ struct ChartFrame {
             svg.line(x1: x + 2, y1: y - 5, x2: x + 2, y2: y + 5, stroke: Palette.ink, width: 1.5)
             svg.line(x1: x + 20, y1: y - 5, x2: x + 20, y2: y + 5, stroke: Palette.ink, width: 1.5)
         case .rule(let dash):
-            svg.line(x1: x + 10, y1: y - 7, x2: x + 10, y2: y + 7, stroke: Palette.muted, width: 1.5, dash: dash)
+            svg.line(x1: x + 10, y1: y - 7, x2: x + 10, y2: y + 7, stroke: Palette.ink, width: 1.5, dash: dash)
         }
     }
 

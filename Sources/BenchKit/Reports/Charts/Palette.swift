@@ -17,4 +17,6 @@ enum Palette {
     static let ink = "#222222"
     static let muted = "#666666"
     static let grid = "#e3e3e3"
+    /// Notes that ask for care (`unstable`): a dark orange, readable as text on white.
+    static let warning = "#a33b00"
 }

@@ -75,6 +75,16 @@ public enum MannWhitneyU {
         return table[n1]
     }
 
+    /// The smallest two-sided p-value samples of these sizes can give: when one sample lies
+    /// wholly above the other, 2 of the C(n1 + n2, n1) orderings are that extreme.
+    public static func smallestPValue(_ n1: Int, _ n2: Int) -> Double {
+        var orderings = 1.0 // C(n1 + n2, n1), built as a product of ratios
+        for i in 1...max(1, min(n1, n2)) where min(n1, n2) > 0 {
+            orderings = orderings * Double(max(n1, n2) + i) / Double(i)
+        }
+        return min(1, 2 / orderings)
+    }
+
     static func exactPValue(u: Double, _ n1: Int, _ n2: Int) -> Double {
         let counts = exactDistribution(n1, n2)
         let total = counts.reduce(0, +)

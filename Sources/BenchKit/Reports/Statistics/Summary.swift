@@ -30,8 +30,15 @@ public struct SummaryRow: Equatable, Sendable {
     /// side, as `benchstat` prints it. Nil without an interval (fewer than 6 repetitions) or
     /// for a zero median.
     public var ciPercent: Double? {
-        guard let ciLower, let ciUpper, median != 0 else { return nil }
-        return Swift.max(median - ciLower, ciUpper - median) / abs(median) * 100
+        guard let ciLower, let ciUpper else { return nil }
+        return Statistics.intervalPercent(median: median, lower: ciLower, upper: ciUpper)
+    }
+
+    /// Rows by cell, then by metric name.
+    public static func byCell(_ rows: [SummaryRow]) -> [CellKey: [String: SummaryRow]] {
+        var byCell: [CellKey: [String: SummaryRow]] = [:]
+        for row in rows { byCell[row.cell, default: [:]][row.metric] = row }
+        return byCell
     }
 }
 
@@ -42,23 +49,22 @@ public enum Summary {
     /// ...unless the difference is below this many ns/op, too small for any comparison to use
     /// (an empty loop measures 0.00000002 ns in one process and 0.00000004 in the next).
     public static let unstableFloorNs = 0.1
-    /// Metrics checked for stability: times, where process layout can move a cell by 2x.
-    static let timeMetrics: Set<String> = ["ns_per_op"]
-
     /// The footnote for `± ∞`, which tables print instead of an interval that does not exist.
     public static let noIntervalFootnote =
         "± ∞: fewer than 6 repetitions, too few for a 95% confidence interval of the median (run with --count 6 or more)"
 
-    /// One row per cell group and metric, in the order the groups first appear.
+    /// One row per cell and metric, cells in report order (see ``CellGroup/inReportOrder(_:)``).
+    /// Only measured rows count: failed and n/a repetitions have no numbers.
     public static func rows(_ runs: [RunRow]) -> [SummaryRow] {
-        CellGroup.of(runs.filter { $0.status == .ok }).flatMap { group in
+        CellGroup.inReportOrder(runs.filter { $0.status == .ok }).flatMap { group in
             Metric.all(in: group.runs).compactMap { metric -> SummaryRow? in
                 let values = metric.values(group.runs)
                 guard let median = Statistics.median(values) else { return nil }
                 let ci = Statistics.medianConfidenceInterval(values)
                 let low = values.min()!, high = values.max()!
-                let isTime = timeMetrics.contains(metric.name)
-                let unstable = isTime && low > 0 && high / low > unstableSpread && high - low >= unstableFloorNs
+                // Only times are judged: process layout can move a cell's time by 2x, where its
+                // counts and sizes stay put.
+                let unstable = metric.isTime && low > 0 && high / low > unstableSpread && high - low >= unstableFloorNs
                 let modes = Statistics.modes(values)
                 let key = group.cell
                 return SummaryRow(

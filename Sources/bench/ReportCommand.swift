@@ -1,0 +1,49 @@
+import ArgumentParser
+import BenchKit
+import Foundation
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write summary.csv, summary.json, report.md, charts/*.svg and index.html from results folders.",
+        discussion: """
+            One folder: the report is written into it (an old run is re-rendered). Several folders (the shards of \
+            one plan, or runs of several machines): their rows are merged, each keeping its host, into the --out \
+            folder, which then holds runs.csv, memstats.csv, bench.txt and params/ as well as the report.
+            """)
+
+    @Argument(help: "Results folders written by bench run.")
+    var folders: [String]
+
+    @Option(help: "Where to write the report (required with several folders; default: the folder itself).")
+    var out: String?
+
+    @Option(help: "The allocator others are divided by in the ratio table and chart (default: system).")
+    var baseline: String?
+
+    func run() throws {
+        let data = try RunData.load(folders)
+        for warning in data.warnings { printToStandardError("warning: \(warning)") }
+        let destination: String
+        switch (folders.count, out) {
+        case (1, nil):
+            destination = folders[0]
+        case (_, nil):
+            throw UsageError("\(folders.count) folders are merged into a new one: give it with --out DIR")
+        case (_, let out?) where folders.count == 1 && Self.sameFolder(out, folders[0]):
+            destination = out
+        case (_, let out?):
+            try data.writeMerged(to: out)
+            destination = out
+        }
+        let report = try Report(data: data, baseline: baseline)
+        try report.write(to: destination)
+        print("report: \(destination)/index.html (\(report.charts.count) charts; also "
+            + Report.files.filter { $0 != "index.html" }.joined(separator: ", ") + ")")
+    }
+
+    static func sameFolder(_ a: String, _ b: String) -> Bool {
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        return resolved(a) == resolved(b)
+    }
+}
