@@ -8,7 +8,8 @@ import Foundation
 /// - `runs.csv`: one row per cell, appended and fsynced as each cell finishes.
 /// - `bench.txt`: Go benchmark format, rewritten (atomically) after each cell.
 /// - `params.json`: the run's flags, machine and allocators, written at the start and the end.
-/// - `summary.csv`: statistics per workload x allocator x threads, written at the end.
+/// - the report (`summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html`): written at
+///   the end by ``Report`` from the files above, as `bench report` would.
 /// - `logs/`: what workers printed, kept only when they printed something.
 struct RunFolder {
     let path: String

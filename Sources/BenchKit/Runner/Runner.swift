@@ -40,7 +40,7 @@ public struct Runner {
             timeout: GoDuration.format(nanoseconds: config.timeoutNs), filter: config.options.filter,
             plugins: config.options.plugins, workloads: config.workloads.map(\.info.fullName),
             allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: nil) },
-            cells: cells.count)
+            cells: cells.count, shard: config.shard?.description)
         try folder.replace("params.json", with: parameters.json())
 
         var rows: [RunRow] = []
@@ -56,13 +56,14 @@ public struct Runner {
             progress(Self.progressLine(row, index: index, total: cells.count, elapsed: Date().timeIntervalSince(clock)))
         }
 
-        let summary = Summary.rows(rows)
-        try folder.replace("summary.csv", with: SummaryFile.csv(summary))
         parameters.finishedAt = Self.timestamp(Date())
         parameters.failedCells = rows.filter(\.status.isFailure).count
         parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name]) }
         try folder.replace("params.json", with: parameters.json())
-        return Outcome(rows: rows, summary: summary)
+        // The report reads the files back, as `bench report` would: what it shows is what is on disk.
+        let report = try Report(data: RunData.load([folder.path]))
+        try report.write(to: folder.path)
+        return Outcome(rows: rows, summary: report.summary)
     }
 
     /// Runs both passes of a cell and turns them into a row (a failed row if either fails).

@@ -7,8 +7,7 @@ struct ChartContext {
     /// and dash pattern in every chart, so a reader learns them once.
     let allocators: [String]
     let footer: String
-    /// Whether category labels must name threads and hosts (they vary in the run).
-    let showThreads: Bool
+    /// Whether labels must name hosts (they vary in the run).
     let showHost: Bool
 
     static let width = 900.0
@@ -18,13 +17,14 @@ struct ChartContext {
         self.summary = SummaryRow.byCell(summary)
         allocators = data.allocators
         footer = Self.footer(data)
-        showThreads = Set(data.runs.map(\.threads)).count > 1
         showHost = Set(data.runs.map(\.host)).count > 1
     }
 
-    /// The allocators as bar-chart series.
-    var series: [BarChart.Series] {
-        allocators.enumerated().map { BarChart.Series(name: $1, colour: Palette.colour($0)) }
+    /// The allocators that ran `suite`, as bar-chart series in their global colours (a suite
+    /// run on fewer allocators leaves no empty slots).
+    func series(in suite: String) -> [BarChart.Series] {
+        let present = Set(data.runs.filter { $0.suite == suite }.map(\.allocator))
+        return allocators.filter(present.contains).map { BarChart.Series(name: $0, colour: colour(of: $0)) }
     }
 
     func colour(of allocator: String) -> String { Palette.colour(allocators.firstIndex(of: allocator) ?? 0) }
@@ -36,10 +36,12 @@ struct ChartContext {
     /// One bar group per workload x threads x host of `suite`, in report order; each holds the
     /// groups of rows of its allocators (measured or not).
     func categories(of suite: String) -> [(label: String, cells: [CellGroup])] {
+        let runs = data.runs.filter { $0.suite == suite }
+        let showThreads = Set(runs.map(\.threads)).count > 1
         var order: [String] = []
         var cells: [String: [CellGroup]] = [:]
-        for group in CellGroup.inReportOrder(data.runs.filter { $0.suite == suite }) {
-            let label = categoryLabel(group.cell)
+        for group in CellGroup.inReportOrder(runs) {
+            let label = categoryLabel(group.cell, showThreads: showThreads)
             if cells[label] == nil { order.append(label) }
             cells[label, default: []].append(group)
         }
@@ -47,7 +49,7 @@ struct ChartContext {
     }
 
     /// `CopyIt`, `Churn · 4 threads`, `Churn · 4 threads · node7`.
-    func categoryLabel(_ cell: CellKey) -> String {
+    func categoryLabel(_ cell: CellKey, showThreads: Bool) -> String {
         let parts = [cell.workload] + (showThreads ? ["\(cell.threads) thread\(cell.threads == 1 ? "" : "s")"] : [])
             + (showHost ? [cell.host] : [])
         return parts.joined(separator: " · ")

@@ -33,14 +33,15 @@ enum MetricBars {
     /// The chart for `spec` over `suite`; nil when no cell has a non-zero value (a suite that
     /// never allocates gets no B/op chart).
     static func chart(_ spec: Spec, suite: String, context: ChartContext) -> Chart? {
+        let series = context.series(in: suite)
         var categories: [BarChart.Category] = []
         var anyInterval = false, anyUnstable = false, repetitions: Set<Int> = []
         for (label, cells) in context.categories(of: suite) {
             var category = BarChart.Category(label: label, bars: [])
             for group in cells {
-                let series = context.allocators.firstIndex(of: group.cell.allocator)!
+                let index = series.firstIndex { $0.name == group.cell.allocator }!
                 guard let row = context.summary[group.cell]?[spec.metric] else {
-                    category.missing.append((series, ChartContext.missingReason(group)))
+                    category.missing.append((index, ChartContext.missingReason(group)))
                     continue
                 }
                 let points = group.runs.compactMap { run in spec.value(run).map { (run.rep, $0 / spec.divisor) } }
@@ -48,14 +49,14 @@ enum MetricBars {
                 anyInterval = anyInterval || interval != nil
                 anyUnstable = anyUnstable || row.unstable
                 repetitions.insert(row.n)
-                category.bars.append(BarChart.Bar(series: series, value: row.median / spec.divisor, interval: interval,
+                category.bars.append(BarChart.Bar(series: index, value: row.median / spec.divisor, interval: interval,
                                                   points: points, note: row.unstable ? "unstable" : nil))
             }
             categories.append(category)
         }
         guard categories.contains(where: { $0.bars.contains { $0.value > 0 } }) else { return nil }
 
-        var legend = context.series.map { ChartFrame.LegendEntry(mark: .swatch($0.colour), name: $0.name) }
+        var legend = series.map { ChartFrame.LegendEntry(mark: .swatch($0.colour), name: $0.name) }
         legend.append(.init(mark: .dot, name: "one repetition"))
         if anyInterval { legend.append(.init(mark: .whisker, name: "95% CI of the median")) }
         let counts = repetitions.sorted().map(String.init).joined(separator: " or ")
@@ -66,7 +67,7 @@ enum MetricBars {
         let title = "\(suite): \(spec.title)"
         let chart = BarChart(frame: ChartFrame(title: title, subtitle: subtitle, legend: legend, footer: context.footer,
                                                width: ChartContext.width),
-                             series: context.series, categories: categories, axisTitle: spec.axisTitle,
+                             series: series, categories: categories, axisTitle: spec.axisTitle,
                              format: { NumberFormat.goStyle($0) + spec.labelUnit })
         return Chart(fileName: ChartContext.fileName([suite, spec.fileSuffix]), title: title, svg: chart.render())
     }

@@ -4,7 +4,7 @@
 enum RatioBars {
     /// The chart for `suite`; nil without the baseline or without another allocator to compare.
     static func chart(suite: String, baseline: String, context: ChartContext) -> Chart? {
-        let series = context.series.filter { $0.name != baseline }
+        let series = context.series(in: suite).filter { $0.name != baseline }
         guard context.allocators.contains(baseline), !series.isEmpty else { return nil }
         var categories: [BarChart.Category] = []
         var anyUnstable = false

@@ -48,7 +48,7 @@ enum NumberFormat {
     /// `+5.23%`, `-17.51%`, `0.00%`.
     static func signedPercent(_ percent: Double) -> String {
         let text = fixed(percent, 2)
-        return percent > 0 && text != "0.00" ? "+" + text : (text == "-0.00" ? "0.00" : text)
+        return (percent > 0 && text != "0.00" ? "+" + text : (text == "-0.00" ? "0.00" : text)) + "%"
     }
 
     /// Up to four significant figures without trailing zeros, in exponent form only when very
