@@ -22,19 +22,15 @@ struct ReportCommand: ParsableCommand {
     var baseline: String?
 
     func run() throws {
+        if folders.count > 1, out == nil {
+            throw UsageError("\(folders.count) folders are merged into a new one: give it with --out DIR")
+        }
         let data = try RunData.load(folders)
         for warning in data.warnings { printToStandardError("warning: \(warning)") }
-        let destination: String
-        switch (folders.count, out) {
-        case (1, nil):
-            destination = folders[0]
-        case (_, nil):
-            throw UsageError("\(folders.count) folders are merged into a new one: give it with --out DIR")
-        case (_, let out?) where folders.count == 1 && Self.sameFolder(out, folders[0]):
-            destination = out
-        case (_, let out?):
-            try data.writeMerged(to: out)
-            destination = out
+        let destination = out ?? folders[0]
+        // Anywhere but the one input folder, the rows go along, so the report can be made again.
+        if folders.count > 1 || !Self.sameFolder(destination, folders[0]) {
+            try data.writeMerged(to: destination)
         }
         let report = try Report(data: data, baseline: baseline)
         try report.write(to: destination)

@@ -67,6 +67,10 @@ import BenchKit
         #expect(summary.dropFirst().contains { $0[4] == "ns_per_op" && $0[5] == "2" })
         let benchTxt = try String(contentsOfFile: out + "/bench.txt", encoding: .utf8)
         #expect(benchTxt.contains("\nBenchmarkBigStruct/CopyIt/alloc=system-1\t100\t"))
+        // The report, written by the run from these files.
+        for name in ["summary.json", "report.md", "index.html", "charts/bigstruct-ns-per-op.svg"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+        }
         let parameters = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/params.json")))
         #expect((parameters as? [String: Any])?["benchtime"] as? String == "100x")
     }
