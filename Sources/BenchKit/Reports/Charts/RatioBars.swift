@@ -28,7 +28,7 @@ enum RatioBars {
         guard categories.contains(where: { !$0.bars.isEmpty }) else { return nil }
 
         let legend = series.map { ChartFrame.LegendEntry(mark: .swatch($0.colour), name: $0.name) }
-            + [.init(mark: .dot, name: "one repetition / \(baseline)'s median"), .init(mark: .rule(dash: "5 3"), name: "\(baseline) = 1")]
+            + [.init(mark: .dot, name: "one repetition / \(baseline)'s median")] // the rule is labelled in the plot
         var subtitle = "Median ns/op of each allocator divided by \(baseline)'s, on the same workload and machine: "
             + "left of 1 is faster than \(baseline), right of it slower. " + BaselineRatio.footnote(baseline)
         if anyUnstable { subtitle += " unstable: repetitions split into modes." }

@@ -57,7 +57,7 @@ enum ReportPage {
         table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
         th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 8px; text-align: left; vertical-align: top; }
         th { background: #f4f4f4; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-        tbody tr:nth-child(even) { background: #fafafa; }
+        tbody tr:nth-child(even) { background: #fafafa; } td:first-child { white-space: nowrap; }
         figure { margin: 24px 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
         footer { margin-top: 36px; border-top: 1px solid #ddd; padding-top: 8px; }
         """

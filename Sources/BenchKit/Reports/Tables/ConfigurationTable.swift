@@ -7,7 +7,7 @@ enum ConfigurationTable {
         let settings: [(String, (RunParameters) -> String)] = [
             ("host", \.machine.host),
             ("CPU", { "\($0.machine.cpu), \($0.machine.cores) cores" }),
-            ("system", { "\($0.machine.os)/\($0.machine.arch), kernel \($0.machine.kernel)" }),
+            ("OS", { "\($0.machine.os)/\($0.machine.arch), kernel \($0.machine.kernel)" }),
             ("commit", \.machine.commit),
             ("run", \.runID),
             ("started, finished", { "\($0.startedAt), \($0.finishedAt ?? "unfinished")" }),
@@ -22,7 +22,7 @@ enum ConfigurationTable {
         ]
         let allocatorNames = unique(parameters.flatMap { $0.allocators.map(\.name) })
         let allocatorRows = allocatorNames.map { name -> (String, (RunParameters) -> String) in
-            (name, { run in
+            ("allocator \(name)", { run in
                 guard let allocator = run.allocators.first(where: { $0.name == name }) else { return "not run" }
                 return (allocator.version ?? "version unknown") + (allocator.library.map { " (\($0))" } ?? " (nothing preloaded)")
             })
