@@ -102,6 +102,18 @@ public enum CSV {
             return merged
         }
 
+        /// Each record made into a row by `make`, which reads fields by column name (empty when the
+        /// column is absent) and gets the record's line number for its errors; the `required`
+        /// columns must be there, and `file` names the file in the error when one is not.
+        func rows<Row>(requiring required: [String], file: String,
+                       _ make: (_ text: (String) -> String, _ line: Int) throws -> Row) throws -> [Row] {
+            guard !header.isEmpty else { return [] }
+            let index = try columnIndex(requiring: required, file: file)
+            return try records.enumerated().map { offset, record in
+                try make({ field(record, $0, index: index) }, offset + 2)
+            }
+        }
+
         /// The field of `record` in `column`, empty when the record is short or the column absent.
         func field(_ record: [String], _ column: String, index: [String: Int]) -> String {
             guard let i = index[column], i < record.count else { return "" }

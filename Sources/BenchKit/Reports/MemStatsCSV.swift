@@ -56,12 +56,9 @@ public enum MemStatsCSV {
 
     /// Reads rows back; unknown extra columns are ignored, a missing field column reads as empty.
     public static func parse(_ document: CSV.Document) throws -> [MemStatsRow] {
-        guard !document.header.isEmpty else { return [] }
-        let index = try document.columnIndex(requiring: leadingColumns, file: "memstats.csv")
-        return try document.records.enumerated().map { offset, record in
-            func text(_ column: String) -> String { document.field(record, column, index: index) }
+        try document.rows(requiring: leadingColumns, file: "memstats.csv") { text, line in
             guard let threads = Int(text("threads")), let rep = Int(text("rep")), let tick = Int(text("tick")) else {
-                throw CSV.ParseError(message: "memstats.csv row \(offset + 2) has a bad threads, rep or tick")
+                throw CSV.ParseError(message: "memstats.csv line \(line) has a bad threads, rep or tick")
             }
             var snapshot = MemStatsSnapshot()
             for field in MemStatsField.allCases { snapshot[field] = Double(text(field.rawValue)) }

@@ -94,14 +94,11 @@ public enum RunsCSV {
     }
 
     public static func parse(_ document: CSV.Document) throws -> [RunRow] {
-        guard !document.header.isEmpty else { return [] }
-        let index = try document.columnIndex(requiring: leadingColumns, file: "runs.csv")
-        return try document.records.enumerated().map { offset, record in
-            func text(_ column: String) -> String { document.field(record, column, index: index) }
+        try document.rows(requiring: leadingColumns, file: "runs.csv") { text, line in
             func double(_ column: String) -> Double? { Double(text(column)) }
             guard let status = CellStatus(rawValue: text("status")),
                   let threads = Int(text("threads")), let rep = Int(text("rep"))
-            else { throw CSV.ParseError(message: "runs.csv row \(offset + 2) has a bad status, threads or rep") }
+            else { throw CSV.ParseError(message: "runs.csv line \(line) has a bad status, threads or rep") }
             var row = RunRow(runID: text("run_id"), host: text("host"), suite: text("suite"), workload: text("workload"),
                              allocator: text("allocator"), threads: threads, rep: rep, status: status,
                              startedAt: text("started_at"))

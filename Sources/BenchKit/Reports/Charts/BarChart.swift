@@ -57,8 +57,7 @@ struct BarChart {
         let left = ChartFrame.margin + labelWidth
         let right = width - ChartFrame.margin - 120 // room for the median's label after the bar
 
-        var header = SVGDocument(width: width, height: 0) // measured first: the legend may wrap
-        let top = frame.drawHeader(&header) + 6
+        let top = frame.headerHeight + 6
         let band = Double(series.count) * Self.barHeight + Self.groupGap
         let bottom = top + Double(categories.count) * band
         let height = bottom + 50 + ChartFrame.footerHeight

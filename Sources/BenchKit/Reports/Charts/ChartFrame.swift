@@ -53,6 +53,13 @@ struct ChartFrame {
         return y + 14
     }
 
+    /// Where the plot can start: below the header, which is measured by drawing it once aside
+    /// (the legend wraps to as many lines as it needs).
+    var headerHeight: Double {
+        var scratch = SVGDocument(width: width, height: 0)
+        return drawHeader(&scratch)
+    }
+
     /// The machine and date line at the bottom of a chart `height` pixels tall.
     func drawFooter(_ svg: inout SVGDocument, height: Double) {
         svg.line(x1: Self.margin, y1: height - Self.footerHeight + 6, x2: width - Self.margin,

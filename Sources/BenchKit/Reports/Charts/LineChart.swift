@@ -49,8 +49,7 @@ struct LineChart {
     func render() -> String {
         let width = frame.width
         let left = ChartFrame.margin + 78, right = width - ChartFrame.margin - 10
-        var header = SVGDocument(width: width, height: 0) // measured first: the legend may wrap
-        let top = frame.drawHeader(&header) + 10
+        let top = frame.headerHeight + 10
         let height = top + Double(panels.count) * (Self.panelHeight + Self.panelGap) + 14 + ChartFrame.footerHeight
         var svg = SVGDocument(width: width, height: height)
         _ = frame.drawHeader(&svg)

@@ -45,7 +45,7 @@ enum MetricBars {
                     continue
                 }
                 let points = group.runs.compactMap { run in spec.value(run).map { (run.rep, $0 / spec.divisor) } }
-                let interval = row.ciLower.flatMap { lower in row.ciUpper.map { (lower / spec.divisor, $0 / spec.divisor) } }
+                let interval = row.interval.map { ($0.lower / spec.divisor, $0.upper / spec.divisor) }
                 anyInterval = anyInterval || interval != nil
                 anyUnstable = anyUnstable || row.unstable
                 repetitions.insert(row.n)

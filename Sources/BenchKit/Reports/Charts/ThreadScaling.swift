@@ -26,7 +26,7 @@ enum ThreadScaling {
             let points = threads.compactMap { count -> LineChart.Point? in
                 let cell = CellKey(suite: suite, workload: workload, allocator: allocator, threads: count, host: host)
                 guard let row = context.summary[cell]?["ns_per_op"] else { return nil }
-                let interval = row.ciLower.flatMap { lower in row.ciUpper.map { (lower, $0) } }
+                let interval = row.interval
                 anyInterval = anyInterval || interval != nil
                 let spread = runs.filter { $0.allocator == allocator && $0.threads == count }.compactMap(\.nsPerOp)
                 return LineChart.Point(x: Double(count), y: row.median, interval: interval, spread: spread)

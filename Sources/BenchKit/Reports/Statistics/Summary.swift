@@ -26,12 +26,17 @@ public struct SummaryRow: Equatable, Sendable {
         CellKey(suite: suite, workload: workload, allocator: allocator, threads: threads, host: host)
     }
 
+    /// The 95% confidence interval, when there is one.
+    public var interval: (lower: Double, upper: Double)? {
+        guard let ciLower, let ciUpper else { return nil }
+        return (ciLower, ciUpper)
+    }
+
     /// The 95% confidence interval's half-width relative to the median, in percent: the larger
     /// side, as `benchstat` prints it. Nil without an interval (fewer than 6 repetitions) or
     /// for a zero median.
     public var ciPercent: Double? {
-        guard let ciLower, let ciUpper else { return nil }
-        return Statistics.intervalPercent(median: median, lower: ciLower, upper: ciUpper)
+        interval.flatMap { Statistics.intervalPercent(median: median, lower: $0.lower, upper: $0.upper) }
     }
 
     /// Rows by cell, then by metric name.
