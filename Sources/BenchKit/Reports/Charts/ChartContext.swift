@@ -3,8 +3,7 @@
 struct ChartContext {
     let data: RunData
     let summary: [CellKey: [String: SummaryRow]]
-    /// Every allocator of the run in ``AllocatorOrder``; an allocator's index picks its colour
-    /// and dash pattern in every chart, so a reader learns them once.
+    /// Every allocator of the run in ``AllocatorOrder``.
     let allocators: [String]
     let footer: String
     /// Whether labels must name hosts (they vary in the run).
@@ -27,8 +26,17 @@ struct ChartContext {
         return allocators.filter(present.contains).map { BarChart.Series(name: $0, colour: colour(of: $0)) }
     }
 
-    func colour(of allocator: String) -> String { Palette.colour(allocators.firstIndex(of: allocator) ?? 0) }
-    func dash(of allocator: String) -> String { Palette.dash(allocators.firstIndex(of: allocator) ?? 0) }
+    func colour(of allocator: String) -> String { Palette.colour(style(of: allocator)) }
+    func dash(of allocator: String) -> String { Palette.dash(style(of: allocator)) }
+
+    /// An allocator's colour and dash pattern: by its place among the allocators `bench` knows,
+    /// so `jemalloc` is the same orange in every chart of every report and a reader learns the
+    /// colours once; names `bench` does not know come after, in the run's order.
+    func style(of allocator: String) -> Int {
+        let known = AllocatorName.allCases.map(\.rawValue)
+        if let index = known.firstIndex(of: allocator) { return index }
+        return known.count + (allocators.filter { !known.contains($0) }.firstIndex(of: allocator) ?? 0)
+    }
 
     /// The suites of the run, in the order they first appear.
     var suites: [String] { unique(data.runs.map(\.suite)) }

@@ -7,8 +7,8 @@ enum Palette {
     static let colours = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
     static let dashes = ["", "7 4", "2 3", "9 3 2 3"]
 
-    /// The colour of the series at `index` (allocators in ``AllocatorOrder``, MemStats fields in
-    /// their order); past eight, colours repeat and the dash pattern tells series apart.
+    /// The colour of the series at `index` (an allocator's ``ChartContext/style(of:)``, a MemStats
+    /// field's place); past eight, colours repeat and the dash pattern tells series apart.
     static func colour(_ index: Int) -> String { colours[index % colours.count] }
 
     static func dash(_ index: Int) -> String { dashes[index % dashes.count] }
