@@ -48,3 +48,9 @@ func printToStandardError(_ line: String) {
 func benchExecutablePath() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 }
+
+/// The folder of this package's build products, where `bench` lives: libBenchCount.so and
+/// libgoalloc.so are built next to it.
+func productsFolder() -> String {
+    URL(fileURLWithPath: benchExecutablePath()).deletingLastPathComponent().path
+}

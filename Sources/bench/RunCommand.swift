@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
             scratchDirectory: FileManager.default.temporaryDirectory.path)
         let configuration = try RunConfiguration.validate(
             options, catalog: catalog, defaultSuites: BuiltinWorkloads.defaultSuites,
-            allocatorCatalog: AllocatorCatalog.discover(), countingLibrary: CountingLibrary.locate())
+            allocatorCatalog: AllocatorCatalog.discover(products: productsFolder()), countingLibrary: CountingLibrary.locate())
         for warning in configuration.warnings { printToStandardError("warning: \(warning)") }
 
         let cells = Plan.cells(workloads: configuration.workloads, allocators: configuration.allocators,

@@ -8,7 +8,7 @@ import BenchKit
         let out = BenchCommand.scratch("counts")
         let allocators = BenchCommand.installedAllocators
         #expect(allocators.contains("jemalloc"), "make test installs jemalloc")
-        #expect(allocators.contains("go"))
+        #expect(allocators.contains("go"), "make test builds libgoalloc.so")
         let result = try BenchCommand.bench([
             "run", "--plugin", BenchCommand.fixtures,
             "--filter", "^BigStruct/|^ExplicitAlloc/(Pair80|Batch1000)$|^Fixtures/(Noisy|SetupExcluded)$",
@@ -24,14 +24,8 @@ import BenchKit
             "Pair80": (1, 80), "Batch1000": (1, 80),
         ]
         for row in rows {
-            // GoAlloc serves only the explicit interface: a Swift class instance is not for it.
-            if row.allocator == "go" && row.workload == "PointerIt" {
-                #expect(row.status == .notApplicable)
-                #expect(row.error.contains("1.000 malloc calls per op"))
-                #expect(row.nsPerOp == nil)
-                continue
-            }
-            // Every other cell is measured; on go that also proves GoAlloc made no malloc call.
+            // The same on every allocator: go is the process's malloc like the others, so Swift's
+            // class instances (PointerIt) are GoAlloc's too.
             #expect(row.status == .ok, "\(row.fullName) on \(row.allocator): \(row.error)")
             let want = try #require(expected[row.workload])
             #expect(row.allocsPerOp == want.allocs, "\(row.fullName) on \(row.allocator)")
@@ -89,13 +83,13 @@ import BenchKit
 
 /// GoAlloc in the harness: Go's MemStats, with Go's invariants, from real workers.
 @Suite(.serialized) struct GoAllocatorTests {
-    @Test func goReportsEveryMemStatsFieldAndAllocatesNothingThroughMalloc() throws {
+    @Test func goReportsEveryMemStatsField() throws {
         let out = BenchCommand.scratch("go")
         let result = try BenchCommand.bench(["--filter", "^ExplicitAlloc/Churn$", "--allocators", "go", "--count", "1",
                                              "--benchtime", "20000x", "--out", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let row = try #require(try BenchCommand.rows(in: out).first)
-        // ok (not n/a): mixed sizes up to 256 KiB, refills, flushes and large spans, and no malloc call.
+        // Mixed sizes up to 256 KiB: refills, flushes and large spans.
         #expect(row.status == .ok, "\(row.error)")
         #expect(row.allocatorVersion.hasPrefix("GoAlloc"))
         let stats = row.memStats

@@ -1,5 +1,5 @@
 import CBenchKit
-import GoAlloc
+import CGoAlloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -180,21 +180,28 @@ enum MimallocStats {
     }
 }
 
-/// GoAlloc: its own MemStats, every field with Go's meaning.
+/// GoAlloc: its own MemStats, every field with Go's meaning, read through the function that
+/// libgoalloc.so exports (the worker runs with the library preloaded).
 enum GoAllocStats {
+    typealias ReadMemStats = @convention(c) (UnsafeMutablePointer<goalloc_memstats>) -> Void
+
     static func read() -> (stats: MemStatsSnapshot, version: String) {
-        let go = GoAlloc.readMemStats()
+        guard let readMemStats = NativeStats.symbol("goalloc_read_memstats", as: ReadMemStats.self) else {
+            return (MemStatsSnapshot(), "GoAlloc (libgoalloc.so not loaded)")
+        }
+        var go = goalloc_memstats()
+        readMemStats(&go)
         let values: [MemStatsField: UInt64] = [
-            .alloc: go.alloc, .totalAlloc: go.totalAlloc, .sys: go.sys, .mallocs: go.mallocs, .frees: go.frees,
-            .heapAlloc: go.heapAlloc, .heapSys: go.heapSys, .heapIdle: go.heapIdle, .heapInuse: go.heapInuse,
-            .heapReleased: go.heapReleased, .heapObjects: go.heapObjects, .stackInuse: go.stackInuse,
-            .stackSys: go.stackSys, .mSpanInuse: go.mSpanInuse, .mSpanSys: go.mSpanSys, .mCacheInuse: go.mCacheInuse,
-            .mCacheSys: go.mCacheSys, .buckHashSys: go.buckHashSys, .gcSys: go.gcSys, .otherSys: go.otherSys,
-            .nextGC: go.nextGC, .lastGC: go.lastGC, .pauseTotalNs: go.pauseTotalNs, .numGC: UInt64(go.numGC),
-            .numForcedGC: UInt64(go.numForcedGC),
+            .alloc: go.alloc, .totalAlloc: go.total_alloc, .sys: go.sys, .mallocs: go.mallocs, .frees: go.frees,
+            .heapAlloc: go.heap_alloc, .heapSys: go.heap_sys, .heapIdle: go.heap_idle, .heapInuse: go.heap_inuse,
+            .heapReleased: go.heap_released, .heapObjects: go.heap_objects, .stackInuse: go.stack_inuse,
+            .stackSys: go.stack_sys, .mSpanInuse: go.mspan_inuse, .mSpanSys: go.mspan_sys, .mCacheInuse: go.mcache_inuse,
+            .mCacheSys: go.mcache_sys, .buckHashSys: go.buck_hash_sys, .gcSys: go.gc_sys, .otherSys: go.other_sys,
+            .nextGC: go.next_gc, .lastGC: go.last_gc, .pauseTotalNs: go.pause_total_ns, .numGC: UInt64(go.num_gc),
+            .numForcedGC: UInt64(go.num_forced_gc),
         ]
         var stats = MemStatsSnapshot(values.mapValues { Double($0) })
-        stats[.gcCPUFraction] = go.gcCPUFraction
+        stats[.gcCPUFraction] = go.gc_cpu_fraction
         return (stats, "GoAlloc (Go 1.19 design)")
     }
 }

@@ -109,15 +109,6 @@ public struct Runner {
         }
 
         row.allocatorVersion = timed.allocatorVersion
-        // GoAlloc serves only the explicit interface: a malloc call while the timer ran went to glibc,
-        // and the cell would measure glibc under GoAlloc's name.
-        if cell.allocator.name == .go, let viaMalloc = counted.mallocCounts, viaMalloc.mallocs > 0, timed.n > 0 {
-            row.status = .notApplicable
-            row.error = "go serves only the explicit Allocator interface, and this workload made "
-                + NumberFormat.goStyle(Double(viaMalloc.mallocs) / Double(timed.n))
-                + " malloc calls per op (Swift objects, arrays or strings), which glibc would serve"
-            return row
-        }
         row.n = timed.n
         row.nsPerOp = timed.nsPerOp
         if let counts = counted.counts, timed.n > 0 {

@@ -9,7 +9,7 @@ struct CellExecution {
     }
 
     func run() throws(Refusal) -> CellResult {
-        let counter = AllocationCounter.loaded(for: request.allocator)
+        let counter = AllocationCounter.loaded()
         var iterations: [Int] = []
         var last: RunOutcome?
 
@@ -48,22 +48,21 @@ struct CellExecution {
 
         guard let last else { throw Refusal(message: "no run was made") }
         let native = NativeStats.read(request.allocator)
-        let memStats = counter.map { MemStatsSnapshot(counted: $0.totals().all) } ?? native.stats
-        return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts?.all,
-                          mallocCounts: last.counts?.malloc, metrics: last.metrics, memStats: memStats,
-                          process: last.process, allocatorVersion: native.version)
+        let memStats = counter.map { MemStatsSnapshot(counted: $0.totals()) } ?? native.stats
+        return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts, metrics: last.metrics,
+                          memStats: memStats, process: last.process, allocatorVersion: native.version)
     }
 
     private struct RunOutcome {
         let n: Int
         let elapsedNs: UInt64
-        let counts: (all: AllocationCounts, malloc: AllocationCounts)?
+        let counts: AllocationCounts?
         let metrics: [String: Double]
         let process: ProcessFigures
     }
 
     private func runN(_ n: Int, counter: AllocationCounter?) -> RunOutcome {
-        let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator, counter: counter?.explicit),
+        let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator),
                   allocatorName: request.allocator, counter: counter)
         let probe = ProcessFigureProbe()
         b.run(workload.body)
