@@ -41,12 +41,12 @@ final class SVGContent: NSObject, XMLParserDelegate {
 }
 
 @Suite struct ChartTests {
-    /// Two workloads on three allocators; `go` is n/a on one of them; an empty loop at 10⁻⁸ ns
+    /// Two workloads on three allocators; `go` failed on one of them; an empty loop at 10⁻⁸ ns
     /// beside a 40 ns allocation; a parallel workload at 1, 2 and 4 threads.
     static let runs: [RunRow] = {
         var runs = SampleRuns.cell("Alloc", "system", [40, 41, 39, 42, 40.5, 39.5])
             + SampleRuns.cell("Alloc", "jemalloc", [30, 31, 29, 30.5, 60, 61])
-            + [SampleRuns.row("Alloc", "go", ns: nil, status: .notApplicable, error: "calls malloc")]
+            + [SampleRuns.row("Alloc", "go", ns: nil, status: .crashed, error: "signal 11")]
             + SampleRuns.cell("Empty", "system", [2e-8, 3e-8, 2.5e-8])
             + SampleRuns.cell("Empty", "jemalloc", [2e-8, 2.2e-8, 2.4e-8])
             + SampleRuns.cell("Empty", "go", [2.1e-8, 2.3e-8, 2.2e-8])
@@ -107,7 +107,7 @@ final class SVGContent: NSObject, XMLParserDelegate {
         for name in ["system", "jemalloc", "go", "one repetition", "95% CI of the median"] {
             #expect(svg.texts.contains(name), "legend: \(name)")
         }
-        #expect(svg.texts.contains("go: n/a"))
+        #expect(svg.texts.contains("go: failed"))
         // 10⁻⁸ ns beside 40 ns: a linear axis would flatten the empty loop.
         #expect(svg.texts.contains("ns/op (log scale)"))
         // One dot (with its tooltip) per repetition, plus the legend's dot.
@@ -121,7 +121,7 @@ final class SVGContent: NSObject, XMLParserDelegate {
         #expect(Set(svg.series) == ["jemalloc", "go"])
         #expect(svg.texts.contains("system = 1"))
         #expect(svg.texts.contains("ns/op ÷ system's ns/op"))
-        #expect(svg.texts.contains("go: n/a"))
+        #expect(svg.texts.contains("go: failed"))
     }
 
     @Test func threadScalingHasALinePerAllocatorOverTheThreadCounts() throws {

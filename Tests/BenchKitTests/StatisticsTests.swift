@@ -80,15 +80,6 @@ import Testing
         #expect(Summary.rows(runs).first { $0.metric == "ns_per_op" }?.n == 1)
     }
 
-    @Test func notApplicableRowsAreNeitherDataNorFailures() {
-        let runs = SampleRuns.cell("C", "system", [10, 11]) + [SampleRuns.row("C", "go", ns: nil, status: .notApplicable,
-                                                                             error: "go serves only the explicit interface")]
-        #expect(Set(Summary.rows(runs).map(\.allocator)) == ["system"])
-        let table = SummaryTable.table(Summary.rows(runs), runs: runs).text()
-        #expect(table.contains("n/a: go serves only the explicit interface"))
-        #expect(!table.contains("failed"))
-    }
-
     @Test func tablesMarkUnstableFailedAndIntervalFreeCells() {
         let runs = SampleRuns.cell("P", "system", [20, 20.4, 40, 40.8, 20.2])
             + [SampleRuns.row("P", "system", ns: nil, rep: 6, status: .crashed)]

@@ -8,11 +8,9 @@ public enum CellStatus: String, Codable, Sendable {
     case failed
     /// A worker ran past `--timeout` and was killed.
     case timeout
-    /// The workload cannot run on this allocator (on `go`: it allocates through malloc); not a failure.
-    case notApplicable = "n/a"
 
     /// Whether the cell failed (and the run should exit 1).
-    public var isFailure: Bool { self != .ok && self != .notApplicable }
+    public var isFailure: Bool { self != .ok }
 }
 
 /// One row of `runs.csv`: one repetition of one cell (workload x allocator x threads).

@@ -4,7 +4,7 @@
 /// A bar ends at the median; a whisker shows its 95% confidence interval when there is one; a dot
 /// shows every repetition, so a cell whose repetitions split into modes shows two clusters
 /// instead of hiding behind one bar, and the median's label says `unstable`. A series with no
-/// bar in a group (a cell that was n/a or failed) says so in its slot. Bars are horizontal so
+/// bar in a group (a cell that failed) says so in its slot. Bars are horizontal so
 /// that long workload names stay readable however many there are.
 struct BarChart {
     /// One bar: the median, its interval, and every repetition.
@@ -21,7 +21,7 @@ struct BarChart {
     struct Category {
         var label: String
         var bars: [Bar]
-        /// Series without a bar here, and why (`n/a`, `failed`).
+        /// Series without a bar here, and why (`failed`).
         var missing: [(series: Int, reason: String)] = []
     }
 

@@ -63,9 +63,8 @@ struct ChartContext {
         return parts.joined(separator: " · ")
     }
 
-    /// Why a cell has no value for a metric: `n/a`, `failed`, or `not reported`.
+    /// Why a cell has no value for a metric: `failed`, or `not reported`.
     static func missingReason(_ group: CellGroup) -> String {
-        if group.runs.contains(where: { $0.status == .notApplicable }) { return "n/a" }
         if !group.runs.contains(where: { $0.status == .ok }) { return "failed" }
         return "not reported"
     }

@@ -8,7 +8,7 @@ struct BaselineRatio {
     /// Each repetition over the baseline's median.
     let points: [(rep: Int, value: Double)]
 
-    /// Nil when either cell has no ns/op (n/a, failed) or the baseline's median is 0.
+    /// Nil when either cell has no ns/op (it failed) or the baseline's median is 0.
     init?(_ group: CellGroup, baseline: CellGroup, summary: [CellKey: [String: SummaryRow]]) {
         guard let row = summary[group.cell]?["ns_per_op"], let base = summary[baseline.cell]?["ns_per_op"],
               base.median > 0 else { return nil }

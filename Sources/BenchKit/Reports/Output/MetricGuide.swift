@@ -13,7 +13,6 @@ enum MetricGuide {
         ("peak RSS", "The worker's high-water mark of resident memory during the measured run."),
         ("x / baseline", "Median ns/op over the baseline allocator's on the same workload and machine; below 1 is faster."),
         ("~, p", "Two-sided Mann-Whitney U test of the repetitions; ~ when p ≥ 0.05: no difference shown."),
-        ("n/a", "The workload cannot run on that allocator (under go: it calls malloc); not a failure, and not in any statistic."),
         ("HeapAlloc, HeapInuse, HeapSys, HeapReleased", "Go's MemStats: bytes of live objects, of spans in use, of heap memory "
             + "from the OS, and of the part of it returned to the OS. GC marks a tick where NumGC moved."),
     ]

@@ -59,7 +59,7 @@ public enum Summary {
         "± ∞: fewer than 6 repetitions, too few for a 95% confidence interval of the median (run with --count 6 or more)"
 
     /// One row per cell and metric, cells in report order (see ``CellGroup/inReportOrder(_:)``).
-    /// Only measured rows count: failed and n/a repetitions have no numbers.
+    /// Only measured rows count: failed repetitions have no numbers.
     public static func rows(_ runs: [RunRow]) -> [SummaryRow] {
         CellGroup.inReportOrder(runs.filter { $0.status == .ok }).flatMap { group in
             Metric.all(in: group.runs).compactMap { metric -> SummaryRow? in

@@ -1,6 +1,6 @@
 /// The table every report leads with (the terminal after `bench run`, `report.md`, `index.html`):
 /// one line per cell with `median ± x%` of ns/op, its range, and what it allocates. Cells that
-/// were not measured stay in the table with the reason: `n/a: ...` or `all 5 failed`.
+/// were not measured stay in the table with the reason: `all 5 failed`.
 public enum SummaryTable {
     /// What the note column says of an unstable cell.
     static let unstableFootnote = "unstable: the slowest repetition is more than \(NumberFormat.compact(Summary.unstableSpread))x "
@@ -26,9 +26,7 @@ public enum SummaryTable {
                                                                 : Summary.describe(time.modes)))
             }
             let failed = group.runs.filter(\.status.isFailure).count
-            if time == nil, let notApplicable = group.runs.first(where: { $0.status == .notApplicable }) {
-                notes.append("n/a: " + notApplicable.error)
-            } else if failed > 0 {
+            if failed > 0 {
                 notes.append(failed == group.runs.count ? "all \(failed) failed" : "\(failed) failed")
             }
             if let time, time.ciPercent == nil { anyWithoutInterval = true }
