@@ -16,6 +16,9 @@ let package = Package(
         // The allocation-counting interposer, preloaded into the counting pass of each cell
         // (never into the timed pass). `bench` looks for it next to its own executable.
         .library(name: "BenchCount", type: .dynamic, targets: ["CBenchCount"]),
+        // GoAlloc as the process's malloc (libgoalloc.so), preloaded into workers of allocator `go`
+        // like jemalloc's library into theirs. `bench` looks for it next to its own executable.
+        .library(name: "goalloc", type: .dynamic, targets: ["GoAllocMalloc", "CGoAllocMalloc"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,14 +39,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "BenchKit", dependencies: ["CBenchKit", "GoAlloc"]),
+        .target(name: "BenchKit", dependencies: ["CBenchKit", "CGoAlloc"]),
         .target(name: "CBenchKit"),
         .target(name: "CBenchCount", dependencies: ["CBenchKit"]),
 
         // MARK: GoAlloc: Go's allocator design in Swift
 
-        .target(name: "GoAlloc", dependencies: ["CGoAlloc"]),
+        .target(name: "GoAlloc", dependencies: ["CGoAlloc"], swiftSettings: alwaysOptimized),
         .target(name: "CGoAlloc"),
+        .target(name: "GoAllocMalloc", dependencies: ["GoAlloc", "CGoAlloc"], swiftSettings: alwaysOptimized),
+        .target(name: "CGoAllocMalloc"),
 
         // MARK: Built-in workload suites (Benchmarks/<Suite>/)
 
@@ -60,9 +65,20 @@ let package = Package(
 
         // A plugin executable with workloads that crash, hang or fail, for the end-to-end tests.
         .executableTarget(name: "bench-fixtures", dependencies: ["BenchKit"], path: "Tests/Fixtures/BenchFixtures"),
+        // The malloc family's edge cases in C, run on glibc and with libgoalloc.so preloaded.
+        .executableTarget(name: "malloc-conformance", path: "Tests/Fixtures/MallocConformance"),
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"]),
         .testTarget(name: "GoAllocTests", dependencies: ["GoAlloc", "CGoAlloc"]),
         .testTarget(name: "EndToEndTests", dependencies: ["BenchKit"]),
         .testTarget(name: "AllocatorStressTests", dependencies: ["AllocatorStress", "BenchKit"]),
     ]
 )
+
+/// GoAlloc is compiled optimised in debug builds too. Unoptimised Swift instantiates generic
+/// metadata at run time (even `UnsafeMutablePointer<MHeap>`), and the runtime allocates to do it:
+/// as the process's malloc, a debug build would call itself until it deadlocks. Optimised, the
+/// allocator's code needs nothing from the runtime (scripts/check-malloc-paths.sh verifies it).
+/// These are unsafe flags: a package that depends on AllocBench must do so by path or by branch.
+var alwaysOptimized: [SwiftSetting] {
+    [.unsafeFlags(["-O"], .when(configuration: .debug))]
+}

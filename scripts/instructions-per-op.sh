@@ -28,7 +28,11 @@ share() { callgrind_annotate "$1" 2>/dev/null | awk -v re="$2" '$0 ~ re { gsub("
 printf "%-9s %14s %16s\n" allocator "instr/pair" "in allocator"
 for allocator in ${allocators//,/ }; do
     preload=
-    if [ -n "${sonames[$allocator]:-}" ]; then
+    if [ "$allocator" = go ]; then
+        # GoAlloc's library, stripped like handloop (a copy: callgrind reads its symbols only).
+        objcopy --strip-debug "$build/libgoalloc.so" "$work/libgoalloc.so"
+        preload=$work/libgoalloc.so
+    elif [ -n "${sonames[$allocator]:-}" ]; then
         preload=$(/sbin/ldconfig -p | awk -v so="${sonames[$allocator]}" '$1 == so { print $NF; exit }')
         [ -n "$preload" ] || { echo "$allocator: not installed, skipped" >&2; continue; }
     fi

@@ -5,7 +5,7 @@
 // Prints the ns/op of one timed loop. scripts/harness-check.sh runs it in fresh processes next to
 // `bench` to show whether the harness changes what it measures; scripts/instructions-per-op.sh
 // runs it under callgrind to count the instructions of one alloc+free pair on each allocator.
-// For Pair80 the caller preloads the allocator's library as `bench` would (nothing for go).
+// For Pair80 the caller preloads the allocator's library as `bench` would (libgoalloc.so for go).
 import BenchKit
 import BigStruct
 import CBenchKit

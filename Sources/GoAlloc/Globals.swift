@@ -41,8 +41,19 @@ struct Globals {
     @inline(never)
     private static func initialize() -> UnsafeMutablePointer<Globals> {
         goalloc_lock_init()
-        defer { goalloc_unlock_init() }
-        if let root = goalloc_load_root() { return root.assumingMemoryBound(to: Globals.self) }
+        if let root = goalloc_load_root() {
+            goalloc_unlock_init()
+            return root.assumingMemoryBound(to: Globals.self)
+        }
+        let globals = create()
+        goalloc_publish_root(UnsafeMutableRawPointer(globals))
+        goalloc_unlock_init()
+        globals.registerForkHandlers()
+        return globals
+    }
+
+    /// Maps and sets up the state: this struct, the heap, the central lists, the counts. Init lock held.
+    private static func create() -> UnsafeMutablePointer<Globals> {
         var sys: UInt64 = 0
         let heapOffset = (MemoryLayout<Globals>.stride + 63) & ~63
         let centralsOffset = (heapOffset + MemoryLayout<MHeap>.stride + 63) & ~63
@@ -69,9 +80,10 @@ struct Globals {
         globals.pointee.deadCounts = counts
         globals.pointee.scratchCounts = counts + 2 * SizeClasses.count
         pthread_key_create(&globals.pointee.threadKey) { cache in
-            if let cache { Globals.shared.releaseCache(cache.assumingMemoryBound(to: MCache.self)) }
+            guard let cache else { return }
+            goalloc_set_thread_exited()
+            Globals.shared.releaseCache(cache.assumingMemoryBound(to: MCache.self))
         }
-        goalloc_publish_root(UnsafeMutableRawPointer(globals))
         return globals
     }
 }
@@ -87,6 +99,23 @@ extension UnsafeMutablePointer where Pointee == Globals {
     @inline(__always)
     var cache: UnsafeMutablePointer<MCache> {
         UnsafeMutablePointer<MCache>.current ?? createCache()
+    }
+
+    /// Frees a small object on the calling thread: into its cache, or, on a thread that has
+    /// already returned its cache at exit, straight back to its span (counted with the frees of
+    /// exited threads). A free is the one call that glibc's own thread teardown still makes then.
+    func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        if let cache = UnsafeMutablePointer<MCache>.current {
+            cache.free(object, sizeClass: sizeClass)
+        } else if goalloc_thread_exited() {
+            object.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+            central(sizeClass).returnObjects(object, count: 1, heap: heap)
+            heap.pointee.lock.lock()
+            pointee.deadCounts![SizeClasses.count + sizeClass] &+= 1
+            heap.pointee.lock.unlock()
+        } else {
+            createCache().free(object, sizeClass: sizeClass)
+        }
     }
 
     @inline(never)

@@ -86,11 +86,13 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         return allocSpanLocked(npages: npages, spanclass: spanclass)
     }
 
-    /// A span for one large object, counted in the large-object statistics.
-    func allocLarge(npages: Int) -> UnsafeMutablePointer<MSpan>? {
+    /// A span for one large object, counted in the large-object statistics. `alignment` (a power
+    /// of two) may exceed the page size: the span then starts at an aligned page of a longer free
+    /// run, and the pages around it stay free.
+    func allocLarge(npages: Int, alignment: Int = SizeClasses.pageSize) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        guard let span = allocSpanLocked(npages: npages, spanclass: .large) else { return nil }
+        guard let span = allocSpanLocked(npages: npages, spanclass: .large, alignment: alignment) else { return nil }
         pointee.largeAllocs += 1
         pointee.largeAllocBytes += UInt64(span.pointee.bytes)
         return span
@@ -113,10 +115,14 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         freeSpanLocked(span)
     }
 
-    private func allocSpanLocked(npages: Int, spanclass: SpanClass) -> UnsafeMutablePointer<MSpan>? {
-        var found = findRun(npages: npages)
-        if found == nil, grow(npages: npages) { found = findRun(npages: npages) }
-        guard let address = found else { return nil }
+    private func allocSpanLocked(npages: Int, spanclass: SpanClass,
+                                 alignment: Int = SizeClasses.pageSize) -> UnsafeMutablePointer<MSpan>? {
+        // Pages are page-aligned: a larger alignment needs a run with room to slide up to it.
+        let searchPages = npages + max(alignment >> SizeClasses.pageShift, 1) - 1
+        var found = findRun(npages: searchPages)
+        if found == nil, grow(npages: searchPages) { found = findRun(npages: searchPages) }
+        guard let run = found else { return nil }
+        let address = (run + UInt(alignment) - 1) & ~(UInt(alignment) - 1)
         let taken = allocRange(address, npages: npages)
         pointee.pagesReleased -= taken.scavenged
         if taken.scavenged > 0 { OSMemory.sysUsed(address, npages << SizeClasses.pageShift) }
@@ -170,24 +176,33 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     /// the OS refuses the memory.
     func grow(npages: Int) -> Bool {
         let bytes = (npages << SizeClasses.pageShift + MHeap.growthBytes - 1) & ~(MHeap.growthBytes - 1)
+        var start = pointee.frontier
+        var reservation: (base: UInt, bytes: Int)?
         if pointee.frontier + UInt(bytes) > pointee.frontierEnd {
             let reserve = (bytes + HeapArena.bytes - 1) & ~(HeapArena.bytes - 1)
             // Ask for the address right after the current reservation, so the heap stays contiguous.
             guard let base = OSMemory.sysReserveAligned(reserve, alignment: HeapArena.bytes, hint: pointee.frontierEnd)
             else { return false }
-            var arenaBase = base
-            while arenaBase < base + UInt(reserve) {
+            // A non-contiguous reservation abandons the old frontier's tail (it stays Reserved, as in Go).
+            if base != pointee.frontierEnd { start = base }
+            reservation = (base, reserve)
+        }
+        // Reserved -> Prepared: counts as released until used. Mapped before any arena metadata is
+        // made, so that a request the OS refuses (more than it will ever commit) fails at once and
+        // leaves nothing behind.
+        guard OSMemory.sysMap(start, bytes) else {
+            if let reservation { OSMemory.sysFree(reservation.base, reservation.bytes) }
+            return false
+        }
+        if let reservation {
+            var arenaBase = reservation.base
+            while arenaBase < reservation.base + UInt(reservation.bytes) {
                 registerArena(arenaBase)
                 arenaBase += UInt(HeapArena.bytes)
             }
-            // A non-contiguous reservation abandons the old frontier's tail (it stays Reserved, as in Go).
-            if base != pointee.frontierEnd { pointee.frontier = base }
-            pointee.frontierEnd = base + UInt(reserve)
+            pointee.frontierEnd = reservation.base + UInt(reservation.bytes)
         }
-        let start = pointee.frontier
-        // Reserved -> Prepared: counts as released until used.
-        guard OSMemory.sysMap(start, bytes) else { return false }
-        pointee.frontier += UInt(bytes)
+        pointee.frontier = start + UInt(bytes)
         addMapped(start, npages: bytes >> SizeClasses.pageShift)
         return true
     }

@@ -82,16 +82,19 @@ import Glibc
 /// freeing a small object twice or with the wrong size) stops the process with a message rather
 /// than corrupting memory.
 public enum GoAlloc {
-    /// Go's page size; also the largest alignment `allocate` supports.
+    /// Go's page size; objects aligned to more than this get a span of their own.
     public static let pageSize = SizeClasses.pageSize
     /// Larger objects get a span of their own.
     public static let maxSmallSize = SizeClasses.maxSmallSize
     /// Requests larger than this fail (returns nil), as they could never be satisfied.
     static let maxAllocation = 1 << 46
+    /// The largest alignment `allocate` honours (the size of an arena). Alignments above the page
+    /// size are for large objects only: such an object gets whole pages of its own.
+    public static let maxAlignment = 1 << 26
 
-    /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to the page size;
+    /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to ``maxAlignment``;
     /// at least 16, as glibc's malloc). Returns nil when the request cannot be met: an alignment
-    /// that is not a power of two or exceeds the page size, or memory the OS will not give.
+    /// that is not a power of two or exceeds ``maxAlignment``, or memory the OS will not give.
     @inlinable @inline(__always)
     public static func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
         // Inlined so that a constant alignment (nearly always) picks the path at compile time.
@@ -104,14 +107,15 @@ public enum GoAlloc {
     /// first allocation of a thread, and refills.
     @usableFromInline @inline(never)
     static func allocateSlow(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
-        guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= pageSize,
+        guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= maxAlignment,
               byteCount >= 0, byteCount <= maxAllocation else { return nil }
         let globals = Globals.shared
         defer { globals.startScavengerIfNeeded() }
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
-            return globals.heap.allocLarge(npages: npages).flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) }
+            return globals.heap.allocLarge(npages: npages, alignment: alignment)
+                .flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) }
         }
         let cache = globals.cache
         return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals)
@@ -141,7 +145,7 @@ public enum GoAlloc {
             globals.heap.freeLarge(span)
             return
         }
-        globals.cache.free(pointer, sizeClass: sizeClass)
+        globals.free(pointer, sizeClass: sizeClass)
     }
 
     /// Frees memory from `allocate` given the size and alignment it was allocated with: the size
@@ -217,8 +221,13 @@ public enum GoAlloc {
     /// Go's runtime.ReadMemStats.
     public static func readMemStats() -> MemStats {
         var raw = goalloc_memstats()
-        Globals.shared.fillMemStats(&raw)
+        readMemStats(into: &raw)
         return MemStats(raw)
+    }
+
+    /// Go's runtime.ReadMemStats into the C layout that libgoalloc.so exports.
+    public static func readMemStats(into raw: UnsafeMutablePointer<goalloc_memstats>) {
+        Globals.shared.fillMemStats(raw)
     }
 
     /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans,

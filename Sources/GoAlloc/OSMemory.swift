@@ -19,11 +19,16 @@ import Glibc
 // accounting moves with it, exactly as in Go. Metadata that is never returned (span structs,
 // arena metadata, caches) is mapped Ready at once with sysAlloc and charged to its own statistic.
 enum OSMemory {
+    /// mmap's MAP_FAILED, spelled out: the Glibc overlay's MAP_FAILED is a computed property in
+    /// another Swift library, a call the allocator's paths should not make.
+    @inline(__always)
+    static var mapFailed: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: -1) }
+
     /// Reserves `size` bytes of address space (None -> Reserved), at `hint` if possible.
     static func sysReserve(_ size: Int, hint: UInt = 0) -> UInt? {
         let address = mmap(UnsafeMutableRawPointer(bitPattern: hint), size, PROT_NONE,
                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-        guard let address, address != MAP_FAILED else { return nil }
+        guard let address, address != mapFailed else { return nil }
         return UInt(bitPattern: address)
     }
 
@@ -31,7 +36,7 @@ enum OSMemory {
     @discardableResult
     static func sysMap(_ address: UInt, _ size: Int) -> Bool {
         mmap(UnsafeMutableRawPointer(bitPattern: address), size, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != mapFailed
     }
 
     /// Prepared -> Ready. Linux gives physical pages on first touch, so there is nothing to do.
@@ -58,7 +63,7 @@ enum OSMemory {
     /// Maps `size` zeroed bytes for metadata (None -> Ready) and charges them to `stat`.
     static func sysAlloc(_ size: Int, charging stat: inout UInt64) -> UnsafeMutableRawPointer {
         let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
-        guard let address, address != MAP_FAILED else { fatal("sysAlloc: out of memory (mmap failed)") }
+        guard let address, address != mapFailed else { fatal("sysAlloc: out of memory (mmap failed)") }
         stat += UInt64(size)
         return address
     }

@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Measure what allocations cost, on every allocator, one process per measurement.",
         discussion: "Run with no arguments to measure the default suite on every installed allocator.",
-        subcommands: [RunCommand.self, ListCommand.self, WorkerCommand.self],
+        subcommands: [RunCommand.self, ReportCommand.self, CompareCommand.self, ListCommand.self, WorkerCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Bad input is one line on standard error and exit status 2; a run whose cells failed exits 1.
@@ -47,4 +47,10 @@ func printToStandardError(_ line: String) {
 /// The path of the running `bench` executable, which serves as the worker of built-in workloads.
 func benchExecutablePath() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}
+
+/// The folder of this package's build products, where `bench` lives: libBenchCount.so and
+/// libgoalloc.so are built next to it.
+func productsFolder() -> String {
+    URL(fileURLWithPath: benchExecutablePath()).deletingLastPathComponent().path
 }

@@ -9,7 +9,7 @@ import Foundation
 /// rather than failing a first run on a fresh clone.
 enum CountingLibrary {
     static var expectedPath: String {
-        URL(fileURLWithPath: benchExecutablePath()).deletingLastPathComponent().appendingPathComponent("libBenchCount.so").path
+        URL(fileURLWithPath: productsFolder()).appendingPathComponent("libBenchCount.so").path
     }
 
     /// The library's path, built first if it is missing and can be built here.
@@ -27,7 +27,7 @@ enum CountingLibrary {
 
     /// `swift build` for this build folder, when `bench` lives in `<package>/.build/<triple>/<configuration>/`.
     static func buildCommand() -> [String]? {
-        let folder = URL(fileURLWithPath: benchExecutablePath()).deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: productsFolder())
         let configuration = folder.lastPathComponent
         let buildRoot = folder.deletingLastPathComponent().deletingLastPathComponent()
         guard ["debug", "release"].contains(configuration), buildRoot.lastPathComponent == ".build" else { return nil }

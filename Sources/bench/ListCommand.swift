@@ -25,12 +25,10 @@ struct ListCommand: ParsableCommand {
             print("  \(mark) \(name)  \(threading)\(fixed)\(info.summary)")
         }
         print("\nAllocators:")
-        for allocator in AllocatorCatalog.discover().allocators {
+        for allocator in AllocatorCatalog.discover(products: productsFolder()).allocators {
             let name = allocator.name.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             if let reason = allocator.unavailableReason {
                 print("    \(name)  unavailable: \(reason)")
-            } else if allocator.name == .go {
-                print("    \(name)  available (GoAlloc, built in; serves the explicit Allocator interface only)")
             } else {
                 print("    \(name)  available (\(allocator.library ?? "glibc malloc, nothing preloaded"))")
             }

@@ -31,6 +31,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("plugin"), help: "A plugin executable built against BenchKit (repeatable).")
     var plugins: [String] = []
 
+    @Option(help: "K/N: run only the K-th of N slices of the plan (whole workloads, dealt round robin), for job arrays; merge the folders with bench report.")
+    var shard: String?
+
     func run() throws {
         signal(SIGPIPE, SIG_IGN) // a worker that dies must be an error on its socket, not the runner's death
         var options = RunOptions()
@@ -42,20 +45,22 @@ struct RunCommand: ParsableCommand {
         options.timeout = timeout
         options.out = out
         options.plugins = plugins
+        options.shard = shard
 
         let catalog = try WorkloadCatalog.load(
             builtins: BuiltinWorkloads.all.map(\.info), benchExecutable: benchExecutablePath(), plugins: plugins,
             scratchDirectory: FileManager.default.temporaryDirectory.path)
         let configuration = try RunConfiguration.validate(
             options, catalog: catalog, defaultWorkloads: BuiltinWorkloads.defaultWorkloads,
-            allocatorCatalog: AllocatorCatalog.discover(), countingLibrary: CountingLibrary.locate())
+            allocatorCatalog: AllocatorCatalog.discover(products: productsFolder()), countingLibrary: CountingLibrary.locate())
         for warning in configuration.warnings { printToStandardError("warning: \(warning)") }
 
         let cells = Plan.cells(workloads: configuration.workloads, allocators: configuration.allocators,
                                threads: configuration.threads, count: configuration.count)
         printToStandardError("bench: \(cells.count) cells: \(configuration.workloads.count) workloads x "
             + "\(configuration.allocators.count) allocators (\(configuration.allocators.map(\.name.rawValue).joined(separator: ", "))) x "
-            + "\(configuration.count) repetitions, benchtime \(configuration.benchTime); writing \(configuration.outputDirectory)")
+            + "\(configuration.count) repetitions, benchtime \(configuration.benchTime)"
+            + (configuration.shard.map { ", shard \($0)" } ?? "") + "; writing \(configuration.outputDirectory)")
 
         let runner = Runner(configuration: configuration, machine: MachineInfo.current()) { line in
             printToStandardError(line)
@@ -63,8 +68,8 @@ struct RunCommand: ParsableCommand {
         let outcome = try runner.run(commandLine: CommandLine.arguments)
 
         print()
-        print(TerminalTable.render(outcome.summary, runs: outcome.rows), terminator: "")
-        print("\nresults: \(configuration.outputDirectory) (runs.csv, summary.csv, bench.txt, params.json)")
+        print(SummaryTable.table(outcome.summary, runs: outcome.rows).text(), terminator: "")
+        print("\nresults: \(configuration.outputDirectory) (index.html, report.md, charts/, runs.csv, summary.csv, summary.json, bench.txt, params.json)")
         if let changes = outcome.memStatsChanges {
             print("MemStats samples: memstats.csv; the fields each workload changed, in words: \(changes)")
         }

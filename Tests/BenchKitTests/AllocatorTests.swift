@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import BenchKit
 
@@ -21,9 +22,22 @@ import Testing
         #expect(AllocatorCatalog.availability(of: .system, cache: [:], folders: []).isAvailable)
     }
 
+    @Test func goIsAvailableOnceItsLibraryIsBuiltNextToBench() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-products-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let unbuilt = AllocatorCatalog.builtAvailability(of: .go, products: folder)
+        #expect(unbuilt.unavailableReason == "libgoalloc.so is not built (run make build, or swift build -c release --product goalloc)")
+        #expect(!AllocatorCatalog.builtAvailability(of: .go, products: nil).isAvailable)
+        #expect(FileManager.default.createFile(atPath: folder + "/libgoalloc.so", contents: Data()))
+        let built = AllocatorCatalog.builtAvailability(of: .go, products: folder)
+        #expect(built.isAvailable)
+        #expect(built.library == folder + "/libgoalloc.so")
+    }
+
     @Test func findsJemallocOnThisMachine() {
         // make test installs jemalloc first (scripts/setup.sh); this is the real lookup.
-        #expect(AllocatorCatalog.discover()[.jemalloc].isAvailable)
+        #expect(AllocatorCatalog.discover(products: nil)[.jemalloc].isAvailable)
     }
 }
 

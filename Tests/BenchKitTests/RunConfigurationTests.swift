@@ -14,7 +14,7 @@ import Testing
         AllocatorAvailability(name: .jemalloc, library: "/lib/libjemalloc.so.2", unavailableReason: nil),
         AllocatorAvailability(name: .tcmalloc, library: nil, unavailableReason: "libtcmalloc_minimal.so.4 not found"),
         AllocatorAvailability(name: .mimalloc, library: nil, unavailableReason: "libmimalloc.so.2 not found"),
-        AllocatorAvailability(name: .go, library: nil, unavailableReason: nil),
+        AllocatorAvailability(name: .go, library: "/build/libgoalloc.so", unavailableReason: nil),
     ])
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-config-\(UUID())").path
 

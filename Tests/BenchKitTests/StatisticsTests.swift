@@ -30,6 +30,19 @@ import Testing
         #expect(interval?.lower == 2 && interval?.upper == 9)
     }
 
+    /// The published table of order-statistic intervals for the median (e.g. Conover, Practical
+    /// Nonparametric Statistics, and benchstat's at 95%): n = 6 gives [x(1), x(6)], n = 8 [x(1),
+    /// x(8)] (symmetric; [x(2), x(7)] would cover only 93.0%), n = 15 [x(4), x(12)] (96.5%),
+    /// n = 20 [x(6), x(15)] (95.9%).
+    @Test func intervalsMatchThePublishedTable() {
+        for (n, lower, upper) in [(6, 1.0, 6.0), (8, 1, 8), (15, 4, 12), (20, 6, 15)] {
+            let interval = Statistics.medianConfidenceInterval((1...n).reversed().map(Double.init))
+            #expect(interval?.lower == lower && interval?.upper == upper, "n = \(n)")
+        }
+        #expect(Statistics.intervalPercent(median: 10, lower: 9, upper: 12) == 20)
+        #expect(Statistics.intervalPercent(median: 0, lower: -1, upper: 1) == nil)
+    }
+
     @Test func modesSplitAtGaps() {
         #expect(Statistics.modes([20.1, 40.2, 19.9, 20.0, 41.0]).map(\.count) == [3, 2])
         #expect(Statistics.modes([20.1, 20.2, 20.0]).count == 1)
@@ -67,10 +80,22 @@ import Testing
         #expect(Summary.rows(runs).first { $0.metric == "ns_per_op" }?.n == 1)
     }
 
+    @Test func tablesMarkUnstableFailedAndIntervalFreeCells() {
+        let runs = SampleRuns.cell("P", "system", [20, 20.4, 40, 40.8, 20.2])
+            + [SampleRuns.row("P", "system", ns: nil, rep: 6, status: .crashed)]
+            + [SampleRuns.row("Q", "system", ns: nil, status: .timeout)]
+        let text = SummaryTable.table(Summary.rows(runs), runs: runs).text()
+        #expect(text.contains("unstable: 20.20x3 40.40x2; 1 failed"))
+        #expect(text.contains("all 1 failed"))
+        #expect(text.contains("5/6"))
+        #expect(text.contains("± ∞"))
+        #expect(text.contains(Summary.noIntervalFootnote))
+    }
+
     @Test func csvHasOneLinePerGroupAndMetric() {
         let runs = [row("A", "system", ns: 1), row("A", "jemalloc", ns: 2)]
         let rows = Summary.rows(runs)
         #expect(Set(rows.map(\.allocator)) == ["system", "jemalloc"])
-        #expect(CSV.parse(Summary.csv(rows)).count == rows.count + 1)
+        #expect(CSV.parse(SummaryFile.csv(rows)).count == rows.count + 1)
     }
 }

@@ -15,6 +15,8 @@ import Testing
         (["--plugin", "/nonexistent/plugin"], "--plugin /nonexistent/plugin: no executable file there"),
         (["--plugin", "/bin/true"], "--plugin /bin/true: is not a working AllocBench plugin"),
         (["--frobnicate"], "Unknown option '--frobnicate'"),
+        (["--shard", "3/2"], "--shard '3/2' must be K/N with 1 <= K <= N, like 1/4"),
+        (["--shard", "1/3"], "--shard 1/3: the plan has 2 workloads, and a shard is a set of whole workloads, so N can be at most 2"),
     ])
     func isRefusedBeforeAnyWork(arguments: [String], message: String) throws {
         let out = BenchCommand.scratch("bad")

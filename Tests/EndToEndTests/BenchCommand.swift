@@ -18,12 +18,17 @@ enum BenchCommand {
         let stderr: String
     }
 
-    /// Runs an executable to completion and captures its output.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Execution {
+    /// Runs an executable to completion and captures its output. `environment` adds to (or
+    /// replaces variables of) this process's environment.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Execution {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -58,12 +63,12 @@ enum BenchCommand {
 
     /// The allocators installed on this machine (system always).
     static var installedAllocators: [String] {
-        AllocatorCatalog.discover().available.map(\.name.rawValue)
+        AllocatorCatalog.discover(products: products.path).available.map(\.name.rawValue)
     }
 
     /// Says which allocators the tests that run "on every installed allocator" leave out, and why.
     static func reportMissingAllocators() {
-        for missing in AllocatorCatalog.discover().allocators where !missing.isAvailable {
+        for missing in AllocatorCatalog.discover(products: products.path).allocators where !missing.isAvailable {
             print("note: skipping allocator \(missing.name): \(missing.unavailableReason ?? "")")
         }
     }

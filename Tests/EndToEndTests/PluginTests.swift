@@ -7,8 +7,10 @@ import BenchKit
     @Test func theExamplePluginBuildsListsAndRuns() throws {
         let example = BenchCommand.packageRoot.appendingPathComponent("Examples/MyPlugin")
         let scratch = BenchCommand.packageRoot.appendingPathComponent(".build/example-plugin").path
+        // Without manifest caching: SwiftPM does not notice files added to or moved within a path
+        // dependency (BenchKit) and would build from a stale file list ("missing inputs").
         let build = try BenchCommand.run("/usr/bin/env", ["swift", "build", "--package-path", example.path,
-                                                          "--scratch-path", scratch])
+                                                          "--scratch-path", scratch, "--disable-build-manifest-caching"])
         #expect(build.status == 0, "swift build failed: \(build.stderr)\(build.stdout)")
         let plugin = scratch + "/debug/my-plugin"
 

@@ -5,7 +5,7 @@ import BenchKit
 /// The Trace variants run a fixed 20,000,000 creations, whatever --benchtime says.
 @Suite(.serialized) struct TraceTests {
     @Test func copyItTraceRunsTwentyMillionCopiesWithoutTouchingTheHeap() throws {
-        // On go, whose cell would be n/a after a single malloc call in the 20,000,000 ops.
+        // On go, whose MemStats come from the allocator itself: no Δ field may move.
         let out = BenchCommand.scratch("trace")
         let result = try BenchCommand.bench(["--filter", "^BigStruct/CopyItTrace$", "--allocators", "go", "--count", "1",
                                              "--benchtime", "10x", "--out", out])

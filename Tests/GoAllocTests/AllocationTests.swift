@@ -32,8 +32,24 @@ extension HeapTests {
                 alignment *= 2
             }
             #expect(GoAlloc.allocate(byteCount: 8, alignment: 3) == nil)
-            #expect(GoAlloc.allocate(byteCount: 8, alignment: 2 * GoAlloc.pageSize) == nil)
+            #expect(GoAlloc.allocate(byteCount: 8, alignment: 2 * GoAlloc.maxAlignment) == nil)
             GoAlloc.checkInvariants()
+        }
+
+        @Test func alignmentsAboveThePageSizeGetASpanOfTheirOwn() throws {
+            let before = GoAlloc.readMemStats()
+            for alignment in [2 * GoAlloc.pageSize, 1 << 16, 1 << 21, GoAlloc.maxAlignment] {
+                for size in [1, 5000, 100_000] {
+                    let block = try #require(GoAlloc.allocate(byteCount: size, alignment: alignment))
+                    #expect(Int(bitPattern: block) % alignment == 0, "size \(size) alignment \(alignment)")
+                    #expect(GoAlloc.usableSize(of: block) == (size + 8191) / 8192 * 8192)
+                    block.initializeMemory(as: UInt8.self, repeating: 0x5A, count: size)
+                    GoAlloc.deallocate(block)
+                    GoAlloc.checkInvariants()
+                }
+            }
+            // Only the aligned spans were in use; the pages around them went straight back.
+            #expect(GoAlloc.readMemStats().heapInuse == before.heapInuse)
         }
 
         @Test func largeObjectsGetWholePagesAndGoBackAtOnce() throws {
@@ -60,6 +76,14 @@ extension HeapTests {
         @Test func hugeRequestsFailInsteadOfCrashing() {
             #expect(GoAlloc.allocate(byteCount: 1 << 50) == nil)
             #expect(GoAlloc.allocate(byteCount: -1) == nil)
+            // Within GoAlloc's limit but beyond what the OS will commit: the heap's growth fails
+            // and leaves the heap as it was.
+            let before = GoAlloc.readMemStats()
+            #expect(GoAlloc.allocate(byteCount: 1 << 45) == nil)
+            let after = GoAlloc.readMemStats()
+            #expect(after.heapSys == before.heapSys)
+            #expect(after.gcSys == before.gcSys)
+            GoAlloc.checkInvariants()
         }
 
         @Test func reallocateKeepsContentsAcrossClassesAndIntoLargeSpans() throws {

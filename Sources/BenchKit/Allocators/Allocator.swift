@@ -1,5 +1,4 @@
 import CBenchKit
-import GoAlloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,8 +7,7 @@ import Glibc
 /// allocator selected for this process.
 ///
 /// Workloads that manage memory by hand use this instead of `UnsafeMutablePointer.allocate`, so
-/// that allocators which take sizes on free (jemalloc's `sdallocx`, GoAlloc's sized free) get
-/// them, and so that GoAlloc, which is not the process's malloc, can serve them.
+/// that allocators which take sizes on free (jemalloc's `sdallocx`) get them.
 ///
 ///     let allocator = b.allocator
 ///     let p = allocator.allocate(Point.self)
@@ -26,21 +24,12 @@ public struct Allocator: @unchecked Sendable {
         case libc
         /// jemalloc's sized API.
         case jemalloc(mallocx: Jemalloc.Mallocx, sdallocx: Jemalloc.Sdallocx)
-        /// GoAlloc, called directly.
-        case goalloc
-        /// GoAlloc, with every call counted (counting passes only).
-        case goallocCounted(ExplicitAllocationCounter)
     }
 
     @usableFromInline let backend: Backend
 
     /// The interface for the allocator selected in this process.
     public init(for name: AllocatorName) {
-        self.init(for: name, counter: nil)
-    }
-
-    /// The interface for `name`; GoAlloc's calls are counted into `counter` when one is given.
-    init(for name: AllocatorName, counter: ExplicitAllocationCounter?) {
         switch name {
         case .jemalloc:
             guard let mallocx = dlsym(nil, "mallocx"), let sdallocx = dlsym(nil, "sdallocx") else {
@@ -48,10 +37,8 @@ public struct Allocator: @unchecked Sendable {
             }
             backend = .jemalloc(mallocx: unsafeBitCast(mallocx, to: Jemalloc.Mallocx.self),
                                 sdallocx: unsafeBitCast(sdallocx, to: Jemalloc.Sdallocx.self))
-        case .system, .tcmalloc, .mimalloc:
+        case .system, .tcmalloc, .mimalloc, .go:
             backend = .libc
-        case .go:
-            backend = counter.map { .goallocCounted($0) } ?? .goalloc
         }
     }
 
@@ -69,11 +56,6 @@ public struct Allocator: @unchecked Sendable {
             }
         case .jemalloc(let mallocx, _):
             block = mallocx(byteCount, Jemalloc.flags(alignment: alignment))
-        case .goalloc:
-            block = GoAlloc.allocate(byteCount: byteCount, alignment: alignment)
-        case .goallocCounted(let counter):
-            block = GoAlloc.allocate(byteCount: byteCount, alignment: alignment)
-            if let block { counter.countAllocation(requested: byteCount, usable: GoAlloc.usableSize(of: block)) }
         }
         guard let block else { Allocator.outOfMemory(byteCount) }
         return block
@@ -87,21 +69,13 @@ public struct Allocator: @unchecked Sendable {
             free(block)
         case .jemalloc(_, let sdallocx):
             sdallocx(block, byteCount, Jemalloc.flags(alignment: alignment))
-        case .goalloc:
-            GoAlloc.deallocate(block, byteCount: byteCount, alignment: alignment)
-        case .goallocCounted(let counter):
-            counter.countFree()
-            GoAlloc.deallocate(block, byteCount: byteCount, alignment: alignment)
         }
     }
 
     /// The bytes usable in `block`, at least the size it was allocated with.
     @inlinable
     public func usableSize(of block: UnsafeMutableRawPointer) -> Int {
-        switch backend {
-        case .libc, .jemalloc: malloc_usable_size(block)
-        case .goalloc, .goallocCounted: GoAlloc.usableSize(of: block)
-        }
+        malloc_usable_size(block)
     }
 
     /// Allocates uninitialised memory for `capacity` values of `type`.

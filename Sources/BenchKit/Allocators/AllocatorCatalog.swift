@@ -19,10 +19,13 @@ public struct AllocatorAvailability: Sendable, Equatable {
 public struct AllocatorCatalog: Sendable {
     public let allocators: [AllocatorAvailability]
 
-    /// Looks at this machine.
-    public static func discover() -> AllocatorCatalog {
+    /// Looks at this machine. `products` is the folder of this package's build products (where
+    /// `bench` itself lives), which holds libgoalloc.so once built.
+    public static func discover(products: String?) -> AllocatorCatalog {
         let cache = linkerCache()
-        return AllocatorCatalog(allocators: AllocatorName.allCases.map { availability(of: $0, cache: cache) })
+        return AllocatorCatalog(allocators: AllocatorName.allCases.map { name in
+            name.packageProduct == nil ? availability(of: name, cache: cache) : builtAvailability(of: name, products: products)
+        })
     }
 
     public init(allocators: [AllocatorAvailability]) {
@@ -46,6 +49,16 @@ public struct AllocatorCatalog: Sendable {
         }
         let install = name.debianPackage.map { " (install it: apt-get install \($0), or run make setup)" } ?? ""
         return AllocatorAvailability(name: name, library: nil, unavailableReason: "\(soname) not found\(install)")
+    }
+
+    /// An allocator this package builds: available once its library is in the products folder.
+    static func builtAvailability(of name: AllocatorName, products: String?) -> AllocatorAvailability {
+        let soname = name.preloadSoname!, product = name.packageProduct!
+        if let products, FileManager.default.isReadableFile(atPath: "\(products)/\(soname)") {
+            return AllocatorAvailability(name: name, library: "\(products)/\(soname)", unavailableReason: nil)
+        }
+        return AllocatorAvailability(name: name, library: nil, unavailableReason:
+            "\(soname) is not built (run make build, or swift build -c release --product \(product))")
     }
 
     /// soname -> path for the machine's architecture, from `ldconfig -p`.

@@ -8,8 +8,8 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     case tcmalloc
     /// Microsoft's mimalloc, preloaded from `libmimalloc.so.2` (Debian: libmimalloc-dev).
     case mimalloc
-    /// GoAlloc, Go's allocator design in Swift, built into BenchKit. It serves the explicit
-    /// ``Allocator`` interface only: Swift's own allocations in the process stay on glibc.
+    /// GoAlloc, Go's allocator design in Swift, preloaded from `libgoalloc.so`, which this package
+    /// builds next to `bench`.
     case go
 
     public var description: String { rawValue }
@@ -17,12 +17,17 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     /// The shared library that LD_PRELOAD names for this allocator, or nil for `system`.
     public var preloadSoname: String? {
         switch self {
-        case .system, .go: nil
+        case .system: nil
+        case .go: "libgoalloc.so"
         case .jemalloc: "libjemalloc.so.2"
         case .tcmalloc: "libtcmalloc_minimal.so.4"
         case .mimalloc: "libmimalloc.so.2"
         }
     }
+
+    /// The SwiftPM product that builds the library, when it is one of this package's own (found
+    /// next to `bench` rather than installed on the system).
+    var packageProduct: String? { self == .go ? "goalloc" : nil }
 
     /// The Debian package that provides the library, for the message when it is missing.
     var debianPackage: String? {

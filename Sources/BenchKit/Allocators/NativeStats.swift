@@ -1,5 +1,5 @@
 import CBenchKit
-import GoAlloc
+import CGoAlloc
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,8 +10,6 @@ import Glibc
 /// strings and jemalloc's MIBs. After that, ``read(into:)`` allocates nothing through malloc when
 /// the snapshot has room for every field (``MemStatsSnapshot/withRoomForEveryField()``), so a
 /// MemStats sample taken inside a workload sees the workload, not the harness reading it.
-/// (On `go`, `GoAlloc.readMemStats()` builds Swift arrays, but those come from glibc, which is not
-/// the allocator whose statistics are read.)
 ///
 /// Each reader uses only what the allocator exports; what it cannot say stays nil. The README's
 /// MemStats table documents each mapping.
@@ -25,7 +23,7 @@ final class NativeStatsReader {
         case jemalloc(JemallocStats)
         case tcmalloc(TcmallocStats)
         case mimalloc(MimallocStats.ProcessInfo)
-        case go
+        case go(GoAllocStats.ReadMemStats)
         /// The allocator's statistics interface is not loaded in this process.
         case none
     }
@@ -48,8 +46,9 @@ final class NativeStatsReader {
             version = MimallocStats.version()
             source = NativeStatsReader.symbol("mi_process_info", as: MimallocStats.ProcessInfo.self).map { .mimalloc($0) } ?? .none
         case .go:
-            version = "GoAlloc (Go 1.19 design)"
-            source = .go
+            let readMemStats = NativeStatsReader.symbol("goalloc_read_memstats", as: GoAllocStats.ReadMemStats.self)
+            version = readMemStats == nil ? "GoAlloc (libgoalloc.so not loaded)" : "GoAlloc (Go 1.19 design)"
+            source = readMemStats.map { .go($0) } ?? .none
         }
     }
 
@@ -60,7 +59,7 @@ final class NativeStatsReader {
         case .jemalloc(let jemalloc): jemalloc.read(into: &stats)
         case .tcmalloc(let tcmalloc): tcmalloc.read(into: &stats)
         case .mimalloc(let processInfo): MimallocStats.read(processInfo, into: &stats)
-        case .go: GoAllocStats.read(into: &stats)
+        case .go(let readMemStats): GoAllocStats.read(readMemStats, into: &stats)
         case .none: break
         }
     }
@@ -171,35 +170,39 @@ enum MimallocStats {
     }
 }
 
-/// GoAlloc: its own MemStats, every field with Go's meaning.
+/// GoAlloc: its own MemStats, every field with Go's meaning, read through the function that
+/// libgoalloc.so exports (the worker runs with the library preloaded).
 enum GoAllocStats {
-    static func read(into stats: inout MemStatsSnapshot) {
-        let go = GoAlloc.readMemStats()
+    typealias ReadMemStats = @convention(c) (UnsafeMutablePointer<goalloc_memstats>) -> Void
+
+    static func read(_ readMemStats: ReadMemStats, into stats: inout MemStatsSnapshot) {
+        var go = goalloc_memstats()
+        readMemStats(&go)
         stats[.alloc] = Double(go.alloc)
-        stats[.totalAlloc] = Double(go.totalAlloc)
+        stats[.totalAlloc] = Double(go.total_alloc)
         stats[.sys] = Double(go.sys)
         stats[.mallocs] = Double(go.mallocs)
         stats[.frees] = Double(go.frees)
-        stats[.heapAlloc] = Double(go.heapAlloc)
-        stats[.heapSys] = Double(go.heapSys)
-        stats[.heapIdle] = Double(go.heapIdle)
-        stats[.heapInuse] = Double(go.heapInuse)
-        stats[.heapReleased] = Double(go.heapReleased)
-        stats[.heapObjects] = Double(go.heapObjects)
-        stats[.stackInuse] = Double(go.stackInuse)
-        stats[.stackSys] = Double(go.stackSys)
-        stats[.mSpanInuse] = Double(go.mSpanInuse)
-        stats[.mSpanSys] = Double(go.mSpanSys)
-        stats[.mCacheInuse] = Double(go.mCacheInuse)
-        stats[.mCacheSys] = Double(go.mCacheSys)
-        stats[.buckHashSys] = Double(go.buckHashSys)
-        stats[.gcSys] = Double(go.gcSys)
-        stats[.otherSys] = Double(go.otherSys)
-        stats[.nextGC] = Double(go.nextGC)
-        stats[.lastGC] = Double(go.lastGC)
-        stats[.pauseTotalNs] = Double(go.pauseTotalNs)
-        stats[.numGC] = Double(go.numGC)
-        stats[.numForcedGC] = Double(go.numForcedGC)
-        stats[.gcCPUFraction] = go.gcCPUFraction
+        stats[.heapAlloc] = Double(go.heap_alloc)
+        stats[.heapSys] = Double(go.heap_sys)
+        stats[.heapIdle] = Double(go.heap_idle)
+        stats[.heapInuse] = Double(go.heap_inuse)
+        stats[.heapReleased] = Double(go.heap_released)
+        stats[.heapObjects] = Double(go.heap_objects)
+        stats[.stackInuse] = Double(go.stack_inuse)
+        stats[.stackSys] = Double(go.stack_sys)
+        stats[.mSpanInuse] = Double(go.mspan_inuse)
+        stats[.mSpanSys] = Double(go.mspan_sys)
+        stats[.mCacheInuse] = Double(go.mcache_inuse)
+        stats[.mCacheSys] = Double(go.mcache_sys)
+        stats[.buckHashSys] = Double(go.buck_hash_sys)
+        stats[.gcSys] = Double(go.gc_sys)
+        stats[.otherSys] = Double(go.other_sys)
+        stats[.nextGC] = Double(go.next_gc)
+        stats[.lastGC] = Double(go.last_gc)
+        stats[.pauseTotalNs] = Double(go.pause_total_ns)
+        stats[.numGC] = Double(go.num_gc)
+        stats[.numForcedGC] = Double(go.num_forced_gc)
+        stats[.gcCPUFraction] = go.gc_cpu_fraction
     }
 }

@@ -32,26 +32,21 @@ public struct AllocationCounts: Codable, Equatable, Sendable {
     }
 }
 
-/// Reads the counting interposer's totals when it is loaded (the counting pass), else nothing;
-/// on `go`, adds the allocations made through the explicit interface, which never reach malloc.
+/// Reads the counting interposer's totals when it is loaded (the counting pass), else nothing.
 struct AllocationCounter {
     private let read: benchcount_read_fn
-    /// GoAlloc's explicit allocations, on `go`.
-    let explicit: ExplicitAllocationCounter?
 
     /// The counter of this process, or nil when libBenchCount.so is not preloaded (the timed pass).
-    static func loaded(for allocator: AllocatorName) -> AllocationCounter? {
+    static func loaded() -> AllocationCounter? {
         guard let symbol = dlsym(nil, "benchcount_read") else { return nil }
-        return AllocationCounter(read: unsafeBitCast(symbol, to: benchcount_read_fn.self),
-                                 explicit: allocator == .go ? ExplicitAllocationCounter() : nil)
+        return AllocationCounter(read: unsafeBitCast(symbol, to: benchcount_read_fn.self))
     }
 
-    /// Everything counted so far, and the part of it that went through malloc.
-    func totals() -> (all: AllocationCounts, malloc: AllocationCounts) {
+    /// Everything counted so far.
+    func totals() -> AllocationCounts {
         var raw = benchcount_totals()
         read(&raw)
-        let malloc = AllocationCounts(mallocs: raw.mallocs, frees: raw.frees,
-                                      bytesRequested: raw.bytes_requested, bytesUsable: raw.bytes_usable)
-        return (malloc + (explicit?.totals ?? AllocationCounts()), malloc)
+        return AllocationCounts(mallocs: raw.mallocs, frees: raw.frees, bytesRequested: raw.bytes_requested,
+                                bytesUsable: raw.bytes_usable)
     }
 }

@@ -66,8 +66,6 @@ public struct CellResult: Codable, Equatable, Sendable {
     public var elapsedNs: UInt64
     /// Allocations while the timer ran in the last run (counting pass only).
     public var counts: AllocationCounts?
-    /// The part of `counts` that went through malloc; on `go` anything here was served by glibc.
-    public var mallocCounts: AllocationCounts?
     /// Metrics the workload reported in the last run.
     public var metrics: [String: Double]
     /// MemStats after the last run: native statistics in the timed pass, counted ones in the counting pass.

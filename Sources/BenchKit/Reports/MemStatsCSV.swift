@@ -25,6 +25,13 @@ public struct MemStatsRow: Equatable, Sendable {
         self.tick = tick
         self.memStats = memStats
     }
+
+    public var fullName: String { "\(suite)/\(workload)" }
+
+    /// The cell this sample belongs to.
+    public var cell: CellKey {
+        CellKey(suite: suite, workload: workload, allocator: allocator, threads: threads, host: host)
+    }
 }
 
 /// The `memstats.csv` schema, in one place for the runner that writes it and the reports that
@@ -41,5 +48,22 @@ public enum MemStatsCSV {
     public static func line(_ row: MemStatsRow) -> String {
         CSV.line([row.runID, row.host, row.suite, row.workload, row.allocator, String(row.threads), String(row.rep),
                   String(row.tick)] + MemStatsField.allCases.map { CSV.number(row.memStats[$0]) })
+    }
+
+    public static func parse(_ text: String) throws -> [MemStatsRow] {
+        try parse(CSV.Document(parsing: text))
+    }
+
+    /// Reads rows back; unknown extra columns are ignored, a missing field column reads as empty.
+    public static func parse(_ document: CSV.Document) throws -> [MemStatsRow] {
+        try document.rows(requiring: leadingColumns, file: "memstats.csv") { text, line in
+            guard let threads = Int(text("threads")), let rep = Int(text("rep")), let tick = Int(text("tick")) else {
+                throw CSV.ParseError(message: "memstats.csv line \(line) has a bad threads, rep or tick")
+            }
+            var snapshot = MemStatsSnapshot()
+            for field in MemStatsField.allCases { snapshot[field] = Double(text(field.rawValue)) }
+            return MemStatsRow(runID: text("run_id"), host: text("host"), suite: text("suite"), workload: text("workload"),
+                               allocator: text("allocator"), threads: threads, rep: rep, tick: tick, memStats: snapshot)
+        }
     }
 }

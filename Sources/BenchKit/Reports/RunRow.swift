@@ -8,11 +8,9 @@ public enum CellStatus: String, Codable, Sendable {
     case failed
     /// A worker ran past `--timeout` and was killed.
     case timeout
-    /// The workload cannot run on this allocator (on `go`: it allocates through malloc); not a failure.
-    case notApplicable = "n/a"
 
     /// Whether the cell failed (and the run should exit 1).
-    public var isFailure: Bool { self != .ok && self != .notApplicable }
+    public var isFailure: Bool { self != .ok }
 }
 
 /// One row of `runs.csv`: one repetition of one cell (workload x allocator x threads).
@@ -90,21 +88,15 @@ public enum RunsCSV {
 
     /// Reads rows back (for reports and tests). Unknown extra columns are ignored.
     public static func parse(_ text: String) throws -> [RunRow] {
-        let records = CSV.parse(text)
-        guard let header = records.first else { return [] }
-        let index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        for column in leadingColumns where index[column] == nil {
-            throw ParseError(message: "runs.csv lacks the column \(column)")
-        }
-        return try records.dropFirst().filter { $0 != [""] }.enumerated().map { offset, record in
-            func text(_ column: String) -> String {
-                guard let i = index[column], i < record.count else { return "" }
-                return record[i]
-            }
+        try parse(CSV.Document(parsing: text))
+    }
+
+    public static func parse(_ document: CSV.Document) throws -> [RunRow] {
+        try document.rows(requiring: leadingColumns, file: "runs.csv") { text, line in
             func double(_ column: String) -> Double? { Double(text(column)) }
             guard let status = CellStatus(rawValue: text("status")),
                   let threads = Int(text("threads")), let rep = Int(text("rep"))
-            else { throw ParseError(message: "runs.csv row \(offset + 2) has a bad status, threads or rep") }
+            else { throw CSV.ParseError(message: "runs.csv line \(line) has a bad status, threads or rep") }
             var row = RunRow(runID: text("run_id"), host: text("host"), suite: text("suite"), workload: text("workload"),
                              allocator: text("allocator"), threads: threads, rep: rep, status: status,
                              startedAt: text("started_at"))
@@ -141,10 +133,5 @@ public enum RunsCSV {
             if parts.count == 2, let value = Double(parts[1]) { metrics[String(parts[0])] = value }
         }
         return metrics
-    }
-
-    public struct ParseError: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
     }
 }

@@ -10,6 +10,8 @@ public struct RunOptions: Sendable {
     public var timeout = "2m"
     public var out: String?
     public var plugins: [String] = []
+    /// `K/N`: run only the K-th of N slices of the plan (see ``Shard``).
+    public var shard: String?
 
     public init() {}
 }
@@ -22,6 +24,8 @@ public struct RunConfiguration: Sendable {
     public var count: Int
     public var benchTime: BenchTime
     public var timeoutNs: Int64
+    /// The slice of the plan this run measures; nil for the whole plan.
+    public var shard: Shard?
     public var outputDirectory: String
     /// libBenchCount.so, preloaded in front of the allocator for counting passes.
     public var countingLibrary: String
@@ -43,7 +47,9 @@ public struct RunConfiguration: Sendable {
         allocatorCatalog: AllocatorCatalog, countingLibrary: String, now: Date = Date()
     ) throws(UsageError) -> RunConfiguration {
         var warnings: [String] = []
-        let workloads = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
+        let shard = try options.shard.map(Shard.init(parsing:))
+        let selected = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
+        let workloads = try shard?.slice(selected) ?? selected
         let allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
         guard let benchTime = BenchTime(parsing: options.benchtime) else {
             throw UsageError("--benchtime '\(options.benchtime)' is not a Go duration or count; use for example 1s, 250ms, 1m30s or 1000x")
@@ -61,7 +67,7 @@ public struct RunConfiguration: Sendable {
         let output = options.out ?? "results/\(defaultRunName(now))"
         try prepareOutputDirectory(output)
         return RunConfiguration(workloads: workloads, allocators: allocators, threads: threads, count: options.count,
-                                benchTime: benchTime, timeoutNs: timeout, outputDirectory: output,
+                                benchTime: benchTime, timeoutNs: timeout, shard: shard, outputDirectory: output,
                                 countingLibrary: countingLibrary, warnings: warnings, options: options)
     }
 

@@ -10,7 +10,8 @@ import Foundation
 ///   created with the first of them.
 /// - `bench.txt`: Go benchmark format, rewritten (atomically) after each cell.
 /// - `params.json`: the run's flags, machine and allocators, written at the start and the end.
-/// - `summary.csv`: statistics per workload x allocator x threads, written at the end.
+/// - the report (`summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html`): written at
+///   the end by ``Report`` from the files above, as `bench report` would.
 /// - `logs/`: what workers printed, kept only when they printed something.
 struct RunFolder {
     let path: String
@@ -97,37 +98,5 @@ struct RunFolder {
 
     func close() {
         Glibc.close(runsFD)
-    }
-}
-
-/// `params.json`: what was asked for and what it ran on.
-struct RunParameters: Codable {
-    var schemaVersion = RunsCSV.schemaVersion
-    var runID: String
-    var startedAt: String
-    var finishedAt: String?
-    var commandLine: [String]
-    var machine: MachineInfo
-    var benchtime: String
-    var count: Int
-    var threads: [Int]
-    var timeout: String
-    var filter: String?
-    var plugins: [String]
-    var workloads: [String]
-    var allocators: [Allocator]
-    var cells: Int
-    var failedCells: Int?
-
-    struct Allocator: Codable {
-        var name: String
-        var library: String?
-        var version: String?
-    }
-
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
     }
 }

@@ -42,7 +42,7 @@ public struct Runner {
             timeout: GoDuration.format(nanoseconds: config.timeoutNs), filter: config.options.filter,
             plugins: config.options.plugins, workloads: config.workloads.map(\.info.fullName),
             allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: nil) },
-            cells: cells.count)
+            cells: cells.count, shard: config.shard?.description)
         try folder.replace("params.json", with: parameters.json())
 
         var rows: [RunRow] = []
@@ -64,8 +64,6 @@ public struct Runner {
             progress(Self.progressLine(row, index: index, total: cells.count, elapsed: Date().timeIntervalSince(clock)))
         }
 
-        let summary = Summary.rows(rows)
-        try folder.replace("summary.csv", with: Summary.csv(summary))
         var changesFile: String?
         if let changes = MemStatsChanges.markdown(sampledRows) {
             try folder.replace(MemStatsChanges.fileName, with: changes)
@@ -75,7 +73,10 @@ public struct Runner {
         parameters.failedCells = rows.filter(\.status.isFailure).count
         parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name]) }
         try folder.replace("params.json", with: parameters.json())
-        return Outcome(rows: rows, summary: summary, memStatsChanges: changesFile)
+        // The report reads the files back, as `bench report` would: what it shows is what is on disk.
+        let report = try Report(data: RunData.load([folder.path]))
+        try report.write(to: folder.path)
+        return Outcome(rows: rows, summary: report.summary, memStatsChanges: changesFile)
     }
 
     /// Runs both passes of a cell and turns them into a row (a failed row if either fails), with
@@ -122,15 +123,6 @@ public struct Runner {
         }
 
         row.allocatorVersion = timed.allocatorVersion
-        // GoAlloc serves only the explicit interface: a malloc call while the timer ran went to glibc,
-        // and the cell would measure glibc under GoAlloc's name.
-        if cell.allocator.name == .go, let viaMalloc = counted.mallocCounts, viaMalloc.mallocs > 0, timed.n > 0 {
-            row.status = .notApplicable
-            row.error = "go serves only the explicit Allocator interface, and this workload made "
-                + NumberFormat.goStyle(Double(viaMalloc.mallocs) / Double(timed.n))
-                + " malloc calls per op (Swift objects, arrays or strings), which glibc would serve"
-            return (row, [])
-        }
         row.n = timed.n
         row.nsPerOp = timed.nsPerOp
         if let counts = counted.counts, timed.n > 0 {

@@ -9,7 +9,7 @@ struct CellExecution {
     }
 
     func run() throws(Refusal) -> CellResult {
-        let counter = AllocationCounter.loaded(for: request.allocator)
+        let counter = AllocationCounter.loaded()
         let sampler = MemStatsSampler(allocator: request.allocator, counter: counter)
         var iterations: [Int] = []
         var last: RunOutcome?
@@ -53,16 +53,15 @@ struct CellExecution {
         }
 
         guard let last else { throw Refusal(message: "no run was made") }
-        return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts?.all,
-                          mallocCounts: last.counts?.malloc, metrics: last.metrics, memStats: sampler.read(),
-                          process: last.process, allocatorVersion: sampler.allocatorVersion,
+        return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts, metrics: last.metrics,
+                          memStats: sampler.read(), process: last.process, allocatorVersion: sampler.allocatorVersion,
                           series: last.series.isEmpty ? nil : last.series)
     }
 
     private struct RunOutcome {
         let n: Int
         let elapsedNs: UInt64
-        let counts: (all: AllocationCounts, malloc: AllocationCounts)?
+        let counts: AllocationCounts?
         let metrics: [String: Double]
         let process: ProcessFigures
         let series: [MemStatsSnapshot]
@@ -70,7 +69,7 @@ struct CellExecution {
     }
 
     private func runN(_ n: Int, counter: AllocationCounter?, sampler: MemStatsSampler) -> RunOutcome {
-        let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator, counter: counter?.explicit),
+        let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator),
                   allocatorName: request.allocator, counter: counter, sampler: sampler)
         let probe = ProcessFigureProbe()
         b.run(workload.body)

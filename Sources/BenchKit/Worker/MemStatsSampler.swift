@@ -19,7 +19,7 @@ final class MemStatsSampler {
     /// Fills `stats` in place.
     func read(into stats: inout MemStatsSnapshot) {
         if let counter {
-            stats.record(counted: counter.totals().all)
+            stats.record(counted: counter.totals())
         } else {
             native.read(into: &stats)
         }

@@ -35,10 +35,10 @@ public final class B: @unchecked Sendable {
     private let sampler: MemStatsSampler
     private var timerOn = false
     private var startNs: UInt64 = 0
-    private var startCounts = (all: AllocationCounts(), malloc: AllocationCounts())
+    private var startCounts = AllocationCounts()
     private(set) var elapsedNs: UInt64 = 0
-    /// Allocations while the timer ran, and the part of them that went through malloc.
-    private(set) var counted = (all: AllocationCounts(), malloc: AllocationCounts())
+    /// Allocations while the timer ran.
+    private(set) var counted = AllocationCounts()
     private(set) var metrics: [String: Double] = [:]
     /// The MemStats samples of this run; only the first `sampleCount` are taken.
     private var samples: [MemStatsSnapshot] = []
@@ -74,7 +74,7 @@ public final class B: @unchecked Sendable {
         elapsedNs += monotonicNanoseconds() - startNs
         if let counter {
             let now = counter.totals()
-            counted = (counted.all + (now.all - startCounts.all), counted.malloc + (now.malloc - startCounts.malloc))
+            counted = counted + (now - startCounts)
         }
         timerOn = false
     }
@@ -87,7 +87,7 @@ public final class B: @unchecked Sendable {
             startNs = monotonicNanoseconds()
         }
         elapsedNs = 0
-        counted = (AllocationCounts(), AllocationCounts())
+        counted = AllocationCounts()
         metrics.removeAll(keepingCapacity: true)
     }
 

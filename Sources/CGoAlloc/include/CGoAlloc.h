@@ -6,6 +6,7 @@
 #ifndef CGOALLOC_H
 #define CGOALLOC_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,20 +28,29 @@ static inline uint32_t goalloc_class_nelems(uint32_t sizeclass) { return go_clas
 static inline uint32_t goalloc_class_min_align(uint32_t sizeclass) { return go_class_to_min_align[sizeclass]; }
 static inline uint32_t goalloc_class_div_mul(uint32_t sizeclass) { return go_class_to_div_mul[sizeclass]; }
 
+// GoAlloc's C globals are hidden: libgoalloc.so must neither export them nor have its references
+// to them bound to another copy (a program that links GoAlloc itself and preloads the library).
+#define GOALLOC_HIDDEN __attribute__((visibility("hidden")))
+
 // MARK: - The thread's cache
 
 /// The calling thread's MCache, or NULL. initial-exec: when GoAlloc is the process's malloc, the
 /// general-dynamic model could call __tls_get_addr, which may allocate on a thread's first access.
-extern __thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec")));
+extern GOALLOC_HIDDEN __thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec")));
 static inline void *goalloc_current_cache(void) { return goalloc_tls_cache; }
 static inline void goalloc_set_current_cache(void *cache) { goalloc_tls_cache = cache; }
+/// Set once the thread's cache went back at thread exit: frees that come later in the thread's
+/// teardown (other keys' destructors, glibc's own cleanup) must not make a cache nobody returns.
+extern GOALLOC_HIDDEN __thread _Bool goalloc_tls_exited __attribute__((tls_model("initial-exec")));
+static inline _Bool goalloc_thread_exited(void) { return goalloc_tls_exited; }
+static inline void goalloc_set_thread_exited(void) { goalloc_tls_exited = 1; }
 
 // MARK: - The root
 
 /// The heap's root structure, published once with release semantics.
-extern void *goalloc_root;
+extern GOALLOC_HIDDEN void *goalloc_root;
 /// Serialises the one-time initialisation (statically initialised: usable before anything runs).
-extern pthread_mutex_t goalloc_init_lock;
+extern GOALLOC_HIDDEN pthread_mutex_t goalloc_init_lock;
 static inline void *goalloc_load_root(void) { return __atomic_load_n(&goalloc_root, __ATOMIC_ACQUIRE); }
 static inline void goalloc_publish_root(void *root) { __atomic_store_n(&goalloc_root, root, __ATOMIC_RELEASE); }
 static inline int goalloc_lock_init(void) { return pthread_mutex_lock(&goalloc_init_lock); }
@@ -50,7 +60,7 @@ static inline int goalloc_unlock_init(void) { return pthread_mutex_unlock(&goall
 
 /// MHeap's arena index, published before the root. The free path reads it from here rather than
 /// through the root and the heap: two dependent loads fewer on every free.
-extern void **goalloc_arena_index;
+extern GOALLOC_HIDDEN void **goalloc_arena_index;
 static inline void goalloc_publish_arena_index(void **index) { goalloc_arena_index = index; }
 /// The arena metadata for index entry `slot`, or NULL (also before the heap exists). Entries are
 /// written under the heap lock and read by any thread: relaxed atomics (plain moves) make that
@@ -70,6 +80,10 @@ static inline void goalloc_store_relaxed(uint64_t *p, uint64_t v) { __atomic_sto
 static inline uint64_t goalloc_load_acquire(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void goalloc_store_release(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+
+// MARK: - libgoalloc.so
+
+static inline void goalloc_set_errno(int value) { errno = value; }
 
 // MARK: - MemStats, as libgoalloc.so exports it
 

@@ -34,6 +34,12 @@ public enum Statistics {
         return (sorted[k - 1], sorted[n - k])
     }
 
+    /// The half-width of a confidence interval relative to its median, in percent: the larger
+    /// side, as `benchstat` prints `± x%`. Nil for a median of 0.
+    public static func intervalPercent(median: Double, lower: Double, upper: Double) -> Double? {
+        median == 0 ? nil : max(median - lower, upper - median) / abs(median) * 100
+    }
+
     /// P(X <= k) for X ~ Binomial(n, 1/2).
     static func binomialCDF(_ k: Int, _ n: Int) -> Double {
         guard k >= 0 else { return 0 }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// What reports are made from: the CSV files and `params.json` of one or more run folders,
+/// read back from disk, so an old run can be re-rendered and the folders of several machines
+/// (the shards of one plan) merged into one report.
+///
+/// Rows keep their `host`; statistics never pool two hosts' repetitions (see ``CellKey``).
+public struct RunData: Sendable {
+    /// `runs.csv` of every folder under one header, every column kept (even ones this version
+    /// does not know), for writing a merged folder.
+    public var runsDocument: CSV.Document
+    /// `memstats.csv` of every folder that has one (time-series workloads such as Sawtooth).
+    public var memStatsDocument: CSV.Document?
+    public var runs: [RunRow]
+    public var memStats: [MemStatsRow]
+    /// Each run's `params.json`, as text (what a merged folder keeps) and decoded (nil when this
+    /// version cannot read it; the report then shows no configuration for that run).
+    public var parameters: [(text: String, decoded: RunParameters?)]
+    /// `bench.txt` of every folder, one after another: Go's format allows configuration lines to
+    /// change between benchmark lines, so `benchstat` reads the concatenation.
+    public var benchText: String
+    /// Things the reader should know that do not stop the report (an unreadable `params.json`).
+    public var warnings: [String] = []
+
+    /// Reads `folders`, each written by `bench run` (or by an earlier merge).
+    public static func load(_ folders: [String]) throws(UsageError) -> RunData {
+        guard !folders.isEmpty else { throw UsageError("give at least one results folder (one that holds runs.csv)") }
+        let resolved = folders.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path }
+        if let twice = resolved.first(where: { path in resolved.filter { $0 == path }.count > 1 }) {
+            throw UsageError("\(twice) is given twice; give each results folder once")
+        }
+        var runDocuments: [CSV.Document] = [], memStatsDocuments: [CSV.Document] = []
+        var parameters: [(text: String, decoded: RunParameters?)] = []
+        var benchText = "", warnings: [String] = []
+        for folder in folders {
+            guard let runs = read(folder, "runs.csv") else {
+                throw UsageError("\(folder) holds no readable runs.csv; give a folder that `bench run` wrote")
+            }
+            runDocuments.append(CSV.Document(parsing: runs))
+            if let memStats = read(folder, "memstats.csv") { memStatsDocuments.append(CSV.Document(parsing: memStats)) }
+            benchText += read(folder, "bench.txt") ?? ""
+            for name in parameterFiles(in: folder) {
+                guard let text = read(folder, name) else { continue }
+                let decoded = try? JSONDecoder().decode(RunParameters.self, from: Data(text.utf8))
+                if decoded == nil { warnings.append("\(folder)/\(name) cannot be read; the report leaves out its configuration") }
+                parameters.append((text, decoded))
+            }
+        }
+        let runsDocument = CSV.Document.concatenating(runDocuments)
+        let memStatsDocument = memStatsDocuments.isEmpty ? nil : CSV.Document.concatenating(memStatsDocuments)
+        do {
+            return RunData(runsDocument: runsDocument, memStatsDocument: memStatsDocument,
+                           runs: try RunsCSV.parse(runsDocument),
+                           memStats: try memStatsDocument.map(MemStatsCSV.parse) ?? [],
+                           parameters: parameters, benchText: benchText, warnings: warnings)
+        } catch {
+            throw UsageError("\(folders.joined(separator: ", ")): \(error); is it a results folder of `bench run`?")
+        }
+    }
+
+    /// Writes the merged run into `folder`, which must not hold a run yet: `runs.csv`,
+    /// `memstats.csv`, `bench.txt`, and every run's parameters as `params/<n>-<run id>.json`. The
+    /// folder can then be reported on (or merged) again like any other.
+    public func writeMerged(to folder: String) throws {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: "\(folder)/runs.csv") {
+            throw UsageError("--out \(folder) already holds a run (runs.csv); choose a new folder so nothing is overwritten")
+        }
+        try manager.createDirectory(atPath: "\(folder)/params", withIntermediateDirectories: true)
+        try write(runsDocument.text, to: "\(folder)/runs.csv")
+        if let memStatsDocument { try write(memStatsDocument.text, to: "\(folder)/memstats.csv") }
+        try write(benchText, to: "\(folder)/bench.txt")
+        for (index, parameters) in self.parameters.enumerated() {
+            let number = String(format: "%03d", index + 1) // names sort in merge order
+            let name = parameters.decoded.map { "\(number)-\($0.runID)" } ?? number
+            try write(parameters.text, to: "\(folder)/params/\(name).json")
+        }
+    }
+
+    /// The allocators of the rows in report order.
+    public var allocators: [String] { AllocatorOrder.sorted(runs.map(\.allocator)) }
+
+    /// `params.json`, then a merged folder's `params/*.json` in name order.
+    static func parameterFiles(in folder: String) -> [String] {
+        let merged = (try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/params")) ?? []
+        return ["params.json"] + merged.filter { $0.hasSuffix(".json") }.sorted().map { "params/\($0)" }
+    }
+
+    static func read(_ folder: String, _ name: String) -> String? {
+        try? String(contentsOfFile: "\(folder)/\(name)", encoding: .utf8)
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,1 @@
+// Nothing to import: this target only defines the exported C symbols of libgoalloc.so.

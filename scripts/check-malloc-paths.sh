@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Checks that libgoalloc.so's malloc family needs nothing from the Swift runtime: follows every
+# direct call from the exported entry points through the library's own code (objdump's
+# disassembly) and lists each call that leaves the library. Allowed: the C library calls the
+# allocator is made of (locks, mmap and friends, memcpy/memset, write and abort for fatal
+# errors, the clock and sleep of the scavenger thread). Anything else, a swift_once, a
+# swift_allocObject or a generic-metadata lookup, could allocate or need a runtime that is not
+# set up yet, and fails the check.
+#
+#     scripts/check-malloc-paths.sh [path/to/libgoalloc.so]   (default: the release build)
+#
+# The release build is what bench preloads. A debug build compiles GoAlloc with -O but file by
+# file, and still shows a few runtime calls that do not allocate (swift_once for constants,
+# witness-table lookups of non-generic conformances): it runs, but only release passes this check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+library=${1:-.build/release/libgoalloc.so}
+[[ -f $library ]] || { echo "error: $library not found; build it first: swift build -c release --product goalloc" >&2; exit 2; }
+
+objdump -d --no-show-raw-insn "$library" | python3 -c '
+import re, sys
+entries = ["malloc", "free", "calloc", "realloc", "reallocarray", "malloc_usable_size", "posix_memalign",
+           "memalign", "aligned_alloc", "valloc", "pvalloc", "goalloc_read_memstats"]
+allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "pthread_key_create",
+           "pthread_setspecific", "pthread_create", "pthread_detach", "__register_atfork", "mmap", "munmap", "madvise",
+           "memcpy", "memset", "memmove", "write", "abort", "clock_gettime", "nanosleep", "getpagesize",
+           "__errno_location", "__stack_chk_fail",
+           # Calls back into this library through its own exported names (resolved to it when preloaded).
+           *entries}
+calls, function = {}, None
+for line in sys.stdin:
+    header = re.match(r"^[0-9a-f]+ <(.+)>:$", line)
+    if header:
+        function = header.group(1)
+        calls[function] = set()
+    elif function:
+        # Direct calls and jumps, and addresses taken with lea (a thread start routine, a
+        # pthread key destructor, fork handlers: code that runs later, for the allocator).
+        call = re.search(r"\s(?:call|jmp)\s+[0-9a-f]+ <([^>+]+)(?:\+0x[0-9a-f]+)?>", line) \
+            or re.search(r"\slea\s.*# [0-9a-f]+ <([^>+]+)>", line)
+        if call and call.group(1) != function:
+            calls[function].add(call.group(1))
+seen, stack, outside = set(), list(entries), {}
+while stack:
+    name = stack.pop()
+    if name in seen:
+        continue
+    seen.add(name)
+    for callee in calls.get(name, ()):
+        if callee.endswith("@plt"):
+            symbol = callee[:-4]
+            if symbol not in allowed:
+                outside.setdefault(symbol, name)
+        else:
+            stack.append(callee)
+missing = [e for e in entries if e not in calls]
+if missing:
+    sys.exit("error: entry points not found in the library: " + ", ".join(missing))
+print(f"{len(seen)} functions reachable from the {len(entries)} entry points")
+for symbol, caller in sorted(outside.items()):
+    print(f"FAIL: {symbol} called from {caller}")
+sys.exit(1 if outside else 0)
+'
