@@ -13,6 +13,11 @@ import CGoAlloc
 // their cached objects stay allocated, as in glibc), and any pages the parent's scavenger held
 // outside the lock in the middle of a madvise call (they stay marked in use). The background
 // scavenger thread is not copied: the child starts its own when it needs one.
+//
+// The collector's locks are taken too (its cycle lock first, its centrals after the heap, the
+// order a collection takes them), so no child starts halfway through a cycle. The child keeps
+// only its own thread in the collector's registry: the others do not exist there, and signalling
+// them would stop nothing.
 
 extension UnsafeMutablePointer where Pointee == Globals {
     /// Registers the fork handlers. Called once, after the heap is published and with no lock
@@ -25,26 +30,34 @@ extension UnsafeMutablePointer where Pointee == Globals {
     }
 
     /// Takes every lock, in the order the allocator itself takes them (a central's lock is never
-    /// held while taking the heap lock, so centrals first, then the heap).
+    /// held while taking the heap lock, so centrals first, then the heap; the collector's cycle
+    /// lock before all, its centrals after the heap).
     private func lockAllForFork() {
         goalloc_lock_init()
+        gc.pointee.cycleLock.lock()
         var sizeClass = 0
         while sizeClass < SizeClasses.count {
             central(sizeClass).pointee.lock.lock()
             sizeClass += 1
         }
         heap.pointee.lock.lock()
+        gc.lockCentrals()
     }
 
     private func unlockAllAfterFork(inChild: Bool) {
         // The thread that forked holds every lock, in the child too, so unlocking is well-defined.
-        if inChild { pointee.scavenger.started = 0 }
+        if inChild {
+            pointee.scavenger.started = 0
+            gc.forgetOtherThreads()
+        }
+        gc.unlockCentrals()
         heap.pointee.lock.unlock()
         var sizeClass = SizeClasses.count
         while sizeClass > 0 {
             sizeClass -= 1
             central(sizeClass).pointee.lock.unlock()
         }
+        gc.pointee.cycleLock.unlock()
         goalloc_unlock_init()
     }
 }

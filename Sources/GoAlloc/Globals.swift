@@ -22,6 +22,8 @@ struct Globals {
     /// The key whose destructor returns a thread's cache when the thread exits.
     var threadKey = pthread_key_t()
     var scavenger = Scavenger()
+    /// The garbage-collected heap's state (GC/GC.swift), in a block of its own.
+    var gc: UnsafeMutablePointer<GC>?
     /// Bytes mapped for this block (OtherSys).
     var otherSys: UInt64 = 0
 
@@ -79,6 +81,7 @@ struct Globals {
         let counts = (block + countsOffset).bindMemory(to: UInt64.self, capacity: 4 * SizeClasses.count)
         globals.pointee.deadCounts = counts
         globals.pointee.scratchCounts = counts + 2 * SizeClasses.count
+        globals.pointee.gc = GC.create(charging: &globals.pointee.otherSys)
         pthread_key_create(&globals.pointee.threadKey) { cache in
             guard let cache else { return }
             goalloc_set_thread_exited()
@@ -91,6 +94,9 @@ struct Globals {
 extension UnsafeMutablePointer where Pointee == Globals {
     @inline(__always)
     var heap: UnsafeMutablePointer<MHeap> { pointee.heap.unsafelyUnwrapped }
+
+    @inline(__always)
+    var gc: UnsafeMutablePointer<GC> { pointee.gc.unsafelyUnwrapped }
 
     @inline(__always)
     func central(_ sizeClass: Int) -> UnsafeMutablePointer<MCentral> { pointee.centrals.unsafelyUnwrapped + sizeClass }

@@ -2,8 +2,8 @@
 /// paths keep incrementally is recomputed from the bitmaps and compared. Stops the process on the
 /// first violation (like Go's throw), naming it.
 extension GoAlloc {
-    /// Checks every invariant of the heap, the central lists and (when `includingCaches`) the
-    /// thread caches' free lists. Other threads may allocate meanwhile, except that
+    /// Checks every invariant of the heap, the central lists (the managed heap's too: between
+    /// collections no mark bit is set) and (when `includingCaches`) the thread caches. Other threads may allocate meanwhile, except that
     /// `includingCaches` requires no other thread to be using its cache.
     public static func checkInvariants(includingCaches: Bool = true) {
         guard let globals = Globals.existing else { return }
@@ -15,6 +15,7 @@ extension GoAlloc {
         }
         globals.heap.checkPages()
         for sizeClass in 1..<SizeClasses.count { globals.central(sizeClass).checkLists() }
+        globals.gc.checkManaged(includingCaches: includingCaches)
         if includingCaches {
             globals.forEachCache { cache in
                 for sizeClass in 1..<SizeClasses.count { cache.checkClass(sizeClass, heap: globals.heap) }
@@ -124,5 +125,53 @@ extension UnsafeMutablePointer where Pointee == MCache {
             next = object.load(as: UnsafeMutableRawPointer?.self)
         }
         if count != entry.pointee.count { fatal("invariant: a cache list's count is off") }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == GC {
+    /// The managed central lists hold managed spans of their class with consistent counts and no
+    /// mark left over from a cycle; large objects are alone in their spans; a thread's cached
+    /// span is its class's and on no list. Heap lock held; takes the managed central locks.
+    func checkManaged(includingCaches: Bool) {
+        lockCentrals()
+        defer { unlockCentrals() }
+        for raw in 0..<GC.spanClassCount {
+            let central = pointee.centrals.unsafelyUnwrapped + raw
+            if raw < 2 {
+                if !central.pointee.partial.isEmpty { fatal("invariant: a managed large object on a partial list") }
+                var next = central.pointee.full.first
+                while let span = next {
+                    if !span.pointee.managed || span.pointee.spanclass != central.pointee.spanclass || span.pointee.largeMarked {
+                        fatal("invariant: a managed large object's span is not as listed")
+                    }
+                    next = span.pointee.next
+                }
+                continue
+            }
+            central.checkLists()
+            // (No array of the two lists, as in checkLists.)
+            checkManagedList(central.pointee.partial)
+            checkManagedList(central.pointee.full)
+        }
+        guard includingCaches else { return }
+        forEachThread { thread in
+            for raw in 2..<GC.spanClassCount {
+                guard let span = thread.entry(raw).pointee.span else { continue }
+                if !span.pointee.managed || Int(span.pointee.spanclass.rawValue) != raw || span.pointee.listTag != 0 {
+                    fatal("invariant: a thread's cached managed span is not its class's or is on a list")
+                }
+            }
+        }
+    }
+
+    private func checkManagedList(_ list: MSpanList) {
+        var next = list.first
+        while let span = next {
+            if !span.pointee.managed { fatal("invariant: an explicit span on a managed list") }
+            if Bitmap.countSet(span.pointee.gcmarkBits!, 0, span.pointee.nelems) != 0 {
+                fatal("invariant: a mark bit outlived its cycle")
+            }
+            next = span.pointee.next
+        }
     }
 }

@@ -85,6 +85,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         guard let span = MHeap.spanOf(address), span.pointee.state == .inUse else {
             fatal("free of a pointer GoAlloc does not own")
         }
+        if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
         if span.pointee.spanclass != pointee.spanclass { fatal("object freed with the wrong size (its span holds another size class)") }
         let index = span.pointee.objectIndex(address)
         if span.pointee.objectAddress(index) != address { fatal("free of a pointer into the middle of an object") }

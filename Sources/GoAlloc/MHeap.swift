@@ -80,19 +80,24 @@ struct MHeap {
 extension UnsafeMutablePointer where Pointee == MHeap {
     /// Allocates a span of `npages` pages for objects of `spanclass` (Go's mheap.alloc), or nil
     /// when the OS has no more memory.
-    func allocSpan(npages: Int, spanclass: SpanClass) -> UnsafeMutablePointer<MSpan>? {
+    /// `managed`: a span of the garbage-collected heap, marked so before any thread can see it.
+    func allocSpan(npages: Int, spanclass: SpanClass, managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        return allocSpanLocked(npages: npages, spanclass: spanclass)
+        let span = allocSpanLocked(npages: npages, spanclass: spanclass)
+        span?.pointee.managed = managed
+        return span
     }
 
     /// A span for one large object, counted in the large-object statistics. `alignment` (a power
     /// of two) may exceed the page size: the span then starts at an aligned page of a longer free
     /// run, and the pages around it stay free.
-    func allocLarge(npages: Int, alignment: Int = SizeClasses.pageSize) -> UnsafeMutablePointer<MSpan>? {
+    func allocLarge(npages: Int, alignment: Int = SizeClasses.pageSize, spanclass: SpanClass = .large,
+                    managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        guard let span = allocSpanLocked(npages: npages, spanclass: .large, alignment: alignment) else { return nil }
+        guard let span = allocSpanLocked(npages: npages, spanclass: spanclass, alignment: alignment) else { return nil }
+        span.pointee.managed = managed
         pointee.largeAllocs += 1
         pointee.largeAllocBytes += UInt64(span.pointee.bytes)
         return span
@@ -150,7 +155,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         return span
     }
 
-    private func freeSpanLocked(_ span: UnsafeMutablePointer<MSpan>) {
+    /// Returns a span's pages with the heap lock held (the collector's sweep holds it throughout).
+    func freeSpanLocked(_ span: UnsafeMutablePointer<MSpan>) {
         if span.pointee.state != .inUse { fatal("freeSpan: span is not in use (double free)") }
         setSpans(span, to: nil)
         freeRange(span.pointee.startAddr, npages: span.pointee.npages)

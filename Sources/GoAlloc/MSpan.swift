@@ -38,8 +38,13 @@ struct MSpan {
     var allocCount = 0
     /// One bit per object, 1 = not free. Go rebuilds these from gcmarkBits when it sweeps.
     var allocBits: UnsafeMutablePointer<UInt64>?
-    /// One bit per object for the collector (a later issue); allocated with allocBits.
+    /// One bit per object, 1 = reached by the collector's mark (GC/Mark.swift); allocated with allocBits.
     var gcmarkBits: UnsafeMutablePointer<UInt64>?
+    /// The span belongs to the garbage-collected heap (GC/GC.swift): its objects are never freed
+    /// explicitly, only swept.
+    var managed = false
+    /// The mark bit of a managed large object (its span has no bitmaps).
+    var largeMarked = false
 
     /// Bytes of one bitmap: one bit for each object of the class with the most objects per span
     /// (class 1: 1024 objects of 8 bytes in one page).

@@ -138,6 +138,7 @@ public enum GoAlloc {
         guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
             fatal("free of a pointer GoAlloc does not own")
         }
+        if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
         let globals = Globals.shared
         let sizeClass = span.pointee.spanclass.sizeClass
         if sizeClass == 0 {

@@ -5,8 +5,9 @@ import CGoAlloc
 /// Read with ``GoAlloc/readMemStats()``. The invariants Go keeps hold here too:
 /// `Sys` is the sum of the other `*Sys` fields; `HeapSys = HeapIdle + HeapInuse`;
 /// `HeapReleased <= HeapIdle`; `HeapAlloc <= HeapInuse`; `HeapObjects = Mallocs - Frees`;
-/// `Alloc = HeapAlloc`; `TotalAlloc` never decreases. Fields that belong to the garbage collector
-/// and to goroutine stacks are zero until GoAlloc has them, as in a Go program with GC off.
+/// `Alloc = HeapAlloc`; `TotalAlloc` never decreases. The collector's fields (NextGC, NumGC,
+/// PauseNs, ...) describe the managed heap (``GoAlloc/Managed``): zero until it is first used.
+/// Fields that belong to goroutine stacks are zero until GoAlloc has them.
 public struct MemStats: Equatable, Sendable {
     /// Bytes of allocated heap objects (= HeapAlloc).
     public var alloc: UInt64 = 0
@@ -141,6 +142,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
             }
         }
 
+        let tinyAllocs = gc.addCounts(mallocs: mallocs, frees: frees)
+
         var totalAlloc = heap.pointee.largeAllocBytes
         var heapAlloc = heap.pointee.largeAllocBytes - heap.pointee.largeFreeBytes
         var nmalloc = heap.pointee.largeAllocs
@@ -158,8 +161,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
             sizeClass += 1
         }
         let page = UInt64(SizeClasses.pageSize)
-        out.pointee.mallocs = nmalloc
-        out.pointee.frees = nfree
+        out.pointee.mallocs = nmalloc &+ tinyAllocs
+        out.pointee.frees = nfree &+ tinyAllocs
         out.pointee.heap_objects = nmalloc - nfree
         out.pointee.total_alloc = totalAlloc
         out.pointee.heap_alloc = heapAlloc
@@ -174,6 +177,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
         out.pointee.mcache_sys = heap.pointee.cacheAlloc.sys
         out.pointee.gc_sys = heap.pointee.gcSys + heap.pointee.bitsAlloc.sys
         out.pointee.other_sys = pointee.otherSys
+        gc.fillStats(out)
         out.pointee.sys = out.pointee.heap_sys + out.pointee.stack_sys + out.pointee.mspan_sys + out.pointee.mcache_sys
             + out.pointee.buck_hash_sys + out.pointee.gc_sys + out.pointee.other_sys
         out.pointee.enable_gc = 1

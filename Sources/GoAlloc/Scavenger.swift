@@ -9,8 +9,8 @@ import CGoAlloc
 /// MADV_DONTNEED (Ready -> Prepared; they count in HeapReleased and read as zero when reused),
 /// paced to about 1% of one CPU: after each step it sleeps 99 times as long as the step took. It
 /// keeps the heap's retained memory (in-use plus free-but-not-released pages) at or under 110% of
-/// a goal, as Go 1.19 does with its heap goal; until GoAlloc has a collector the goal is
-/// max(4 MiB, HeapInuse).
+/// a goal, as Go 1.19 does with its heap goal: max(4 MiB, HeapInuse, the collector's heap goal
+/// once the managed heap is in use), so after a cycle it keeps about 10% over the heap goal.
 ///
 /// `freeOSMemory()` (Go's debug.FreeOSMemory) returns everything free at once.
 ///
@@ -69,7 +69,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
         if keepingGoal {
             let inUse = heap.pointee.pagesInUse
             let freeReady = heap.pointee.pagesMapped - heap.pointee.pagesAllocated - heap.pointee.pagesReleased
-            let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, inUse)
+            // After a cycle the collector's heap goal counts too: Go keeps 10% over it.
+            let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, inUse, gc.scavengeGoalPages)
             let retainLimit = goal + goal * Scavenger.retainPercent / 100
             wanted = min(wanted, inUse + freeReady - retainLimit)
         }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "GoSizeClasses.h"
+#include "GoStopTheWorld.h"
 
 // MARK: - Size classes
 
@@ -80,6 +81,8 @@ static inline void goalloc_store_relaxed(uint64_t *p, uint64_t v) { __atomic_sto
 static inline uint64_t goalloc_load_acquire(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void goalloc_store_release(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
 // MARK: - libgoalloc.so
 

@@ -1,0 +1,65 @@
+/// The mark phase (Go's mgcmark.go), run with the world stopped: every word of the roots that
+/// points into a managed object, at its start or anywhere inside it (an interior pointer),
+/// marks the object in its span's gcmarkBits; marked objects that may hold pointers (not noscan)
+/// go on the grey stack and are scanned word by word in turn. Conservative: any word that looks
+/// like a pointer to an allocated managed object keeps it, whatever it really is.
+extension UnsafeMutablePointer where Pointee == GC {
+    /// Marks everything reachable from the roots: each registered thread's stack from its saved
+    /// stack pointer (its spilled registers lie there) to its top, and each registered range.
+    /// Returns the bytes marked. World stopped, heap lock held.
+    func markRoots() -> UInt64 {
+        var marked: UInt64 = 0
+        forEachThread { thread in
+            // 0: the thread could not be stopped (it no longer exists): nothing of it to scan.
+            let low = thread.pointee.stop.sp
+            if low != 0 { scan(low, thread.pointee.stop.stack_high, marked: &marked) }
+        }
+        var index = 0
+        while index < pointee.roots.count {
+            let base = pointee.roots.words.unsafelyUnwrapped[index]
+            scan(base, base + pointee.roots.words.unsafelyUnwrapped[index + 1], marked: &marked)
+            index += 2
+        }
+        while let object = pointee.grey.pop() {
+            let span = MHeap.spanOf(object).unsafelyUnwrapped
+            let bytes = span.pointee.spanclass.sizeClass == 0 ? span.pointee.bytes : span.pointee.elemsize
+            scan(object, object + UInt(bytes), marked: &marked)
+        }
+        return marked
+    }
+
+    /// Marks the object of every aligned word in [low, high).
+    private func scan(_ low: UInt, _ high: UInt, marked: inout UInt64) {
+        let step = UInt(MemoryLayout<UInt>.stride)
+        var address = (low + step - 1) & ~(step - 1)
+        while address + step <= high {
+            let word = UnsafeRawPointer(bitPattern: address).unsafelyUnwrapped.load(as: UInt.self)
+            if MHeap.arenaOf(word) != nil { mark(word, marked: &marked) }
+            address += step
+        }
+    }
+
+    /// Marks the managed object that contains `address`, if there is one and it is allocated,
+    /// and greys it unless it is noscan.
+    @inline(__always)
+    private func mark(_ address: UInt, marked: inout UInt64) {
+        guard let span = MHeap.spanOf(address), span.pointee.managed, span.pointee.state == .inUse else { return }
+        let object: UInt
+        if span.pointee.spanclass.sizeClass == 0 {
+            if span.pointee.largeMarked { return }
+            span.pointee.largeMarked = true
+            marked += UInt64(span.pointee.bytes)
+            object = span.pointee.base
+        } else {
+            guard address < span.pointee.limit else { return }
+            let index = span.pointee.objectIndex(address)
+            let markBits = span.pointee.gcmarkBits.unsafelyUnwrapped
+            // A free slot is not an object, whatever points at it.
+            guard span.pointee.isAllocated(index), !Bitmap.isSet(markBits, index) else { return }
+            markBits[index >> 6] |= 1 << UInt64(index & 63)
+            marked += UInt64(span.pointee.elemsize)
+            object = span.pointee.objectAddress(index)
+        }
+        if !span.pointee.spanclass.noscan { pointee.grey.push(object) }
+    }
+}

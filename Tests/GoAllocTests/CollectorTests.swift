@@ -1,0 +1,344 @@
+import Foundation
+import Testing
+@testable import GoAlloc
+
+/// Test nodes in the managed heap: an id, a check word derived from it, and `edges` pointers.
+/// A node that was wrongly freed is zeroed and reused by the next allocations, so its check word
+/// no longer matches its id.
+enum Node {
+    static let edges = 4
+    static let bytes = (2 + edges) * 8
+
+    static func make(id: UInt) -> UnsafeMutableRawPointer {
+        let node = GoAlloc.Managed.allocate(byteCount: bytes)!
+        node.storeBytes(of: id, as: UInt.self)
+        node.storeBytes(of: check(id), toByteOffset: 8, as: UInt.self)
+        return node
+    }
+
+    static func check(_ id: UInt) -> UInt { (id &* 0x9E37_79B9_7F4A_7C15) ^ 0x5555_5555 }
+
+    static func id(_ node: UnsafeMutableRawPointer) -> UInt { node.load(as: UInt.self) }
+
+    static func isIntact(_ node: UnsafeMutableRawPointer) -> Bool {
+        GoAlloc.Managed.isLive(node) && node.load(fromByteOffset: 8, as: UInt.self) == check(id(node))
+    }
+
+    static func edge(_ node: UnsafeMutableRawPointer, _ index: Int) -> UnsafeMutableRawPointer? {
+        node.load(fromByteOffset: 16 + index * 8, as: UnsafeMutableRawPointer?.self)
+    }
+
+    static func setEdge(_ node: UnsafeMutableRawPointer, _ index: Int, _ target: UnsafeMutableRawPointer?) {
+        node.storeBytes(of: target, toByteOffset: 16 + index * 8, as: UnsafeMutableRawPointer?.self)
+    }
+
+    /// A chain of `count` nodes linked through edge 0; returns its head.
+    static func chain(_ count: Int, firstID: UInt) -> UnsafeMutableRawPointer {
+        var head: UnsafeMutableRawPointer?
+        for offset in (0..<count).reversed() {
+            let node = make(id: firstID + UInt(offset))
+            setEdge(node, 0, head)
+            head = node
+        }
+        return head!
+    }
+
+    /// The nodes of a chain, in order.
+    static func walk(_ head: UnsafeMutableRawPointer) -> [UnsafeMutableRawPointer] {
+        var nodes: [UnsafeMutableRawPointer] = []
+        var next: UnsafeMutableRawPointer? = head
+        while let node = next {
+            nodes.append(node)
+            next = edge(node, 0)
+        }
+        return nodes
+    }
+}
+
+/// Addresses the test keeps without keeping their objects alive: the collector scans stacks and
+/// roots for words that point into objects, and an address XORed with this mask never does.
+let hiddenMask: UInt = 0xA5A5_0000_0000_0000
+
+func hide(_ pointer: UnsafeRawPointer) -> UInt { UInt(bitPattern: pointer) ^ hiddenMask }
+func reveal(_ hidden: UInt) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: hidden ^ hiddenMask)! }
+
+/// A root range in malloc'd memory (not scanned unless registered), registered for its lifetime.
+final class RootSlots: @unchecked Sendable {
+    let slots: UnsafeMutablePointer<UInt>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: 0, count: count)
+        GoAlloc.Managed.registerRoot(slots, byteCount: count * 8)
+    }
+
+    deinit {
+        GoAlloc.Managed.unregisterRoot(slots)
+        slots.deallocate()
+    }
+}
+
+/// Collects and checks every invariant of the heap and of MemStats.
+func collectAndCheck() {
+    GoAlloc.Managed.collect()
+    GoAlloc.checkInvariants(includingCaches: false)
+    #expect(violatedInvariants(GoAlloc.readMemStats()).isEmpty)
+}
+
+extension HeapTests {
+    @Suite struct Collector {
+        /// Graphs built on a thread that then exits (its stack is gone, so nothing stale of it is
+        /// scanned): garbage, a chain reachable only through heap objects from a registered root,
+        /// a node reachable only through an interior pointer, and a chain that the test thread
+        /// then holds in a stack slot only.
+        @Test func reclaimsTheUnreachableAndKeepsTheReachable() {
+            GoAlloc.Managed.registerThread()
+            let roots = RootSlots(count: 2)
+            nonisolated(unsafe) var garbage: [UInt] = []
+            nonisolated(unsafe) var hiddenStackChain: UInt = 0
+            onNewThread {
+                garbage = makeGarbage(200, firstID: 1_000)
+                roots.slots[0] = UInt(bitPattern: Node.chain(50, firstID: 2_000))
+                roots.slots[1] = UInt(bitPattern: Node.make(id: 3_000) + 20) // the middle of the node
+                hiddenStackChain = hide(Node.chain(30, firstID: 4_000))
+            }
+            let before = GoAlloc.readMemStats()
+            withUnsafeTemporaryAllocation(of: UInt.self, capacity: 1) { stackSlot in
+                stackSlot[0] = hideOrReveal(hiddenStackChain)
+                collectAndCheck()
+                let stackChain = Node.walk(UnsafeMutableRawPointer(bitPattern: stackSlot[0])!)
+                #expect(stackChain.count == 30 && stackChain.allSatisfy(Node.isIntact), "held by a stack slot")
+                #expect(stackChain.map(Node.id) == (0..<30).map { 4_000 + UInt($0) })
+            }
+            #expect(garbage.map(reveal).filter { GoAlloc.Managed.isLive($0) }.isEmpty, "garbage reclaimed")
+            let heapChain = Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!)
+            #expect(heapChain.count == 50 && heapChain.allSatisfy(Node.isIntact), "reachable through heap objects")
+            let interior = UnsafeMutableRawPointer(bitPattern: roots.slots[1] - 20)!
+            #expect(Node.isIntact(interior) && Node.id(interior) == 3_000, "reachable through an interior pointer")
+            let after = GoAlloc.readMemStats()
+            #expect(after.frees - before.frees >= 200)
+            #expect(after.numForcedGC == before.numForcedGC + 1 && after.numGC >= before.numGC + 1)
+        }
+
+        /// Several threads each keep a chain on their own stack and drop garbage, then wait while
+        /// another thread collects: each stopped thread's stack is scanned, each keeps its chain.
+        @Test func scansTheStacksOfStoppedThreads() throws {
+            let threads = 4
+            let built = DispatchSemaphore(value: 0), collected = DispatchSemaphore(value: 0)
+            let results = ResultBox()
+            for thread in 0..<threads {
+                Thread.detachNewThread {
+                    let id = UInt(10_000 * (thread + 1))
+                    let chain = Node.chain(100, firstID: id)
+                    results.add(garbage: makeGarbage(100, firstID: id + 5_000))
+                    built.signal()
+                    collected.wait() // stopped here, in a futex wait, by the collection
+                    let nodes = Node.walk(chain)
+                    results.add(intact: nodes.count == 100 && nodes.allSatisfy(Node.isIntact)
+                                && nodes.map(Node.id) == (0..<100).map { id + UInt($0) })
+                    built.signal()
+                }
+            }
+            for _ in 0..<threads { built.wait() }
+            GoAlloc.Managed.registerThread()
+            collectAndCheck()
+            let garbage = results.garbage
+            for _ in 0..<threads { collected.signal() }
+            for _ in 0..<threads { built.wait() }
+            #expect(results.intact == [true, true, true, true])
+            #expect(garbage.count == 400)
+            // The garbage was checked after every thread verified its chain, so nothing reused it yet.
+            #expect(garbage.map(reveal).filter { GoAlloc.Managed.isLive($0) }.isEmpty)
+        }
+
+        final class ResultBox: @unchecked Sendable {
+            private let lock = NSLock()
+            private var garbageAddresses: [UInt] = []
+            private var intactFlags: [Bool] = []
+            func add(garbage: [UInt]) { lock.withLock { garbageAddresses += garbage } }
+            func add(intact: Bool) { lock.withLock { intactFlags.append(intact) } }
+            var garbage: [UInt] { lock.withLock { garbageAddresses } }
+            var intact: [Bool] { lock.withLock { intactFlags } }
+        }
+
+        /// Threads replace the nodes of a table (a managed object on their stack) at random and
+        /// check every node they hold, while the test thread collects again and again and the
+        /// pacer triggers collections of its own: no live node is ever freed, whichever thread
+        /// is stopped where.
+        @Test func stopTheWorldUnderConcurrentAllocation() {
+            let threads = 3
+            let before = GoAlloc.readMemStats()
+            let done = DispatchGroup()
+            let failures = ResultBox()
+            for thread in 0..<threads {
+                done.enter()
+                Thread.detachNewThread {
+                    var random = SeededGenerator(seed: UInt64(thread + 7))
+                    let size = 64
+                    let table = GoAlloc.Managed.allocate(byteCount: size * 8)!.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+                    var intact = true
+                    for step in 0..<20_000 {
+                        let slot = Int.random(in: 0..<size, using: &random)
+                        if let node = table[slot], !Node.isIntact(node) { intact = false }
+                        table[slot] = Node.make(id: UInt(thread << 32 | step))
+                        _ = GoAlloc.Managed.allocate(byteCount: Int.random(in: 1...4_000, using: &random))
+                    }
+                    for slot in 0..<size { if let node = table[slot], !Node.isIntact(node) { intact = false } }
+                    failures.add(intact: intact)
+                    done.leave()
+                }
+            }
+            GoAlloc.Managed.registerThread()
+            var forced = 0
+            // A pause between forced cycles lets the threads run far enough to trigger their own.
+            while done.wait(timeout: .now() + .milliseconds(2)) == .timedOut {
+                GoAlloc.Managed.collect()
+                forced += 1
+            }
+            #expect(failures.intact == Array(repeating: true, count: threads))
+            collectAndCheck()
+            let after = GoAlloc.readMemStats()
+            #expect(after.numForcedGC - before.numForcedGC == UInt32(forced + 1))
+            #expect(after.numGC - before.numGC > UInt32(forced + 1), "the pacer triggered cycles too")
+        }
+
+        /// A random graph in the managed heap, mirrored by ids in Swift: after every step the graph
+        /// reachable from the roots must match the mirror node for node and edge for edge, and
+        /// each node's check word must hold. Garbage allocated at every step reuses any slot
+        /// freed by mistake, which would break the check.
+        @Test func randomGraphKeepsItsChecksum() {
+            GoAlloc.Managed.registerThread()
+            var random = SeededGenerator(seed: 42)
+            let roots = RootSlots(count: 16)
+            var mirrorRoots = [UInt?](repeating: nil, count: 16)
+            var mirrorEdges: [UInt: [UInt?]] = [:]
+            var nextID: UInt = 1
+            var failures = 0
+            for step in 0..<3_000 {
+                let reachable = reachableNodes(roots)
+                if step % 100 == 99 {
+                    let expected = mirrorReachable(mirrorRoots, mirrorEdges)
+                    if Set(reachable.map(Node.id)) != expected { failures += 1 }
+                    for node in reachable {
+                        let edges = (0..<Node.edges).map { Node.edge(node, $0).map(Node.id) }
+                        if !Node.isIntact(node) || mirrorEdges[Node.id(node)] != edges { failures += 1 }
+                    }
+                    collectAndCheck()
+                    continue
+                }
+                let node = Node.make(id: nextID)
+                var edges = [UInt?](repeating: nil, count: Node.edges)
+                for edge in 0..<Node.edges where !reachable.isEmpty && Bool.random(using: &random) {
+                    let target = reachable.randomElement(using: &random)!
+                    Node.setEdge(node, edge, target)
+                    edges[edge] = Node.id(target)
+                }
+                mirrorEdges[nextID] = edges
+                if reachable.isEmpty || Int.random(in: 0..<3, using: &random) == 0 {
+                    let slot = Int.random(in: 0..<16, using: &random)
+                    roots.slots[slot] = UInt(bitPattern: node)
+                    mirrorRoots[slot] = nextID
+                } else {
+                    let parent = reachable.randomElement(using: &random)!
+                    let edge = Int.random(in: 0..<Node.edges, using: &random)
+                    Node.setEdge(parent, edge, node)
+                    mirrorEdges[Node.id(parent)]![edge] = nextID
+                }
+                nextID += 1
+                for _ in 0..<5 { _ = Node.make(id: 0) } // garbage
+            }
+            #expect(failures == 0)
+        }
+
+        /// The managed nodes reachable from the roots (found by following edges).
+        func reachableNodes(_ roots: RootSlots) -> [UnsafeMutableRawPointer] {
+            var seen: Set<UInt> = []
+            var stack = (0..<roots.count).compactMap { UnsafeMutableRawPointer(bitPattern: roots.slots[$0]) }
+            var nodes: [UnsafeMutableRawPointer] = []
+            while let node = stack.popLast() {
+                guard seen.insert(UInt(bitPattern: node)).inserted else { continue }
+                nodes.append(node)
+                for edge in 0..<Node.edges { if let target = Node.edge(node, edge) { stack.append(target) } }
+            }
+            return nodes
+        }
+
+        func mirrorReachable(_ roots: [UInt?], _ edges: [UInt: [UInt?]]) -> Set<UInt> {
+            var seen: Set<UInt> = []
+            var stack = roots.compactMap { $0 }
+            while let id = stack.popLast() {
+                guard seen.insert(id).inserted else { continue }
+                stack += edges[id]!.compactMap { $0 }
+            }
+            return seen
+        }
+
+        /// GOGC off: the heap grows past any goal without a cycle; NextGC reads as infinite, as
+        /// in Go. Back on, a collection reclaims the lot.
+        @Test func gogcOffGrowsWithoutCollecting() {
+            GoAlloc.Managed.registerThread()
+            let previous = GoAlloc.Managed.setGCPercent(-1)
+            let before = GoAlloc.readMemStats()
+            // 300 x 64 KiB; a conservative scan may keep the last few, whose addresses can linger on the stack.
+            for _ in 0..<300 { _ = GoAlloc.Managed.allocate(byteCount: 64 << 10, noscan: true) }
+            let grown = GoAlloc.readMemStats()
+            #expect(GoAlloc.Managed.setGCPercent(previous) == -1)
+            #expect(grown.numGC == before.numGC)
+            #expect(grown.heapAlloc - before.heapAlloc >= 16 << 20)
+            #expect(grown.nextGC == UInt64.max)
+            collectAndCheck()
+            let collected = GoAlloc.readMemStats()
+            #expect(grown.heapAlloc - collected.heapAlloc >= 16 << 20)
+            #expect(collected.nextGC >= 4 << 20 && collected.nextGC < UInt64.max)
+        }
+
+        /// Go's pacing and pause statistics: after a cycle with little live, the goal is the 4 MiB
+        /// minimum; allocating past it triggers a cycle by itself; each pause lands in the ring.
+        @Test func pacesLikeGo() {
+            GoAlloc.Managed.registerThread()
+            #expect(GoAlloc.Managed.setGCPercent(100) == 100)
+            collectAndCheck()
+            let start = GoAlloc.readMemStats()
+            #expect(start.nextGC == 4 << 20)
+            let latest = Int((start.numGC + 255) % 256)
+            #expect(start.pauseNs[latest] > 0 && start.pauseEnd[latest] == start.lastGC)
+            #expect(abs(Double(start.lastGC) / 1e9 - Date().timeIntervalSince1970) < 60)
+            #expect(start.pauseTotalNs >= start.pauseNs[latest])
+            #expect(start.gcCPUFraction > 0 && start.gcCPUFraction < 1)
+            for _ in 0..<(6 << 20) / 4096 { _ = GoAlloc.Managed.allocate(byteCount: 4096) }
+            let paced = GoAlloc.readMemStats()
+            #expect(paced.numGC > start.numGC && paced.numForcedGC == start.numForcedGC)
+        }
+
+        /// Pointer-free objects under 16 bytes share 16-byte blocks (Go's tiny allocator); each
+        /// still counts as a malloc, the shared ones also as a free, as in Go.
+        @Test func tinyObjectsShareBlocks() {
+            GoAlloc.Managed.registerThread()
+            // A collection now leaves the trigger far away: none can free the objects while only the
+            // (unscanned) Swift array holds them.
+            collectAndCheck()
+            let before = GoAlloc.readMemStats()
+            let objects = (0..<1_000).map { _ in GoAlloc.Managed.allocate(byteCount: 4, alignment: 4, noscan: true)! }
+            let after = GoAlloc.readMemStats()
+            let blocks = Set(objects.map { UInt(bitPattern: $0) & ~15 })
+            #expect(Set(objects).count == 1_000 && blocks.count == 250)
+            #expect(after.mallocs - before.mallocs == 1_000)
+            #expect(after.heapObjects - before.heapObjects == 250)
+            #expect(after.bySize[2].mallocs - before.bySize[2].mallocs == 250)
+        }
+    }
+}
+
+/// A chain of `count` unreachable nodes, returned as hidden addresses. Out of line, so that no
+/// real address of them is left in the caller's frame (which a conservative scan would see).
+@inline(never)
+func makeGarbage(_ count: Int, firstID: UInt) -> [UInt] {
+    Node.walk(Node.chain(count, firstID: firstID)).map { hide($0) }
+}
+
+/// The identity on hidden addresses' way back (kept out of line, so the revealed value is made
+/// inside the stack slot's closure).
+@inline(never)
+func hideOrReveal(_ hidden: UInt) -> UInt { hidden ^ hiddenMask }
