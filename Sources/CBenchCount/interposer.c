@@ -43,6 +43,8 @@ static struct {
     void *(*rallocx)(void *, size_t, int);
     void (*sdallocx)(void *, size_t, int);
     void (*dallocx)(void *, int);
+    // GoAlloc's managed heap; null unless libgoalloc.so is the next allocator.
+    void *(*goalloc_gc_alloc)(size_t, size_t, int);
 } next;
 
 static atomic_bool resolved;
@@ -74,6 +76,7 @@ static bool resolve(void) {
     next.rallocx = dlsym(RTLD_NEXT, "rallocx");
     next.sdallocx = dlsym(RTLD_NEXT, "sdallocx");
     next.dallocx = dlsym(RTLD_NEXT, "dallocx");
+    next.goalloc_gc_alloc = dlsym(RTLD_NEXT, "goalloc_gc_alloc");
     resolving = false;
     if (!next.malloc || !next.free || !next.calloc || !next.realloc || !next.posix_memalign ||
         !next.aligned_alloc || !next.memalign || !next.malloc_usable_size) {
@@ -304,4 +307,16 @@ void dallocx(void *p, int flags) {
     require_jemalloc((void *)next.dallocx);
     count_free();
     next.dallocx(p, flags);
+}
+
+// MARK: - GoAlloc's managed heap (allocator go-gc), counted the same way
+
+/// An allocation in the garbage-collected heap: counted like a malloc (its usable size is its
+/// size class's, as for any GoAlloc block). Its free is the collector's, never counted, as in Go.
+void *goalloc_gc_alloc(size_t size, size_t alignment, int noscan) {
+    resolve();
+    if (!next.goalloc_gc_alloc) die("libBenchCount: goalloc_gc_alloc was called, but libgoalloc.so is not the next allocator\n");
+    void *p = next.goalloc_gc_alloc(size, alignment, noscan);
+    if (p) count_alloc(size, p);
+    return p;
 }

@@ -24,6 +24,8 @@ public struct Allocator: @unchecked Sendable {
         case libc
         /// jemalloc's sized API.
         case jemalloc(mallocx: Jemalloc.Mallocx, sdallocx: Jemalloc.Sdallocx)
+        /// GoAlloc's garbage-collected heap (allocator go-gc): nothing to free.
+        case managed(ManagedHeap.Allocate)
     }
 
     @usableFromInline let backend: Backend
@@ -39,6 +41,12 @@ public struct Allocator: @unchecked Sendable {
                                 sdallocx: unsafeBitCast(sdallocx, to: Jemalloc.Sdallocx.self))
         case .system, .tcmalloc, .mimalloc, .go:
             backend = .libc
+        case .goGC:
+            // Found once here, before anything is timed.
+            guard let allocate = dlsym(nil, "goalloc_gc_alloc") else {
+                fatalError("allocator go-gc was selected, but libgoalloc.so (goalloc_gc_alloc) is not loaded in this process")
+            }
+            backend = .managed(unsafeBitCast(allocate, to: ManagedHeap.Allocate.self))
         }
     }
 
@@ -56,6 +64,9 @@ public struct Allocator: @unchecked Sendable {
             }
         case .jemalloc(let mallocx, _):
             block = mallocx(byteCount, Jemalloc.flags(alignment: alignment))
+        case .managed(let allocate):
+            // Scanned conservatively: raw bytes may hold pointers to other managed blocks.
+            block = allocate(byteCount, alignment, 0)
         }
         guard let block else { Allocator.outOfMemory(byteCount) }
         return block
@@ -69,6 +80,8 @@ public struct Allocator: @unchecked Sendable {
             free(block)
         case .jemalloc(_, let sdallocx):
             sdallocx(block, byteCount, Jemalloc.flags(alignment: alignment))
+        case .managed:
+            break // the collector frees it once nothing reaches it
         }
     }
 
@@ -109,4 +122,11 @@ enum Jemalloc {
     static func flags(alignment: Int) -> Int32 {
         alignment <= 16 ? 0 : Int32(alignment.trailingZeroBitCount)
     }
+}
+
+/// GoAlloc's managed-heap entry point in libgoalloc.so, found with dlsym under allocator go-gc.
+@usableFromInline
+enum ManagedHeap {
+    /// goalloc_gc_alloc(size, alignment, noscan).
+    @usableFromInline typealias Allocate = @convention(c) (Int, Int, Int32) -> UnsafeMutableRawPointer?
 }

@@ -11,6 +11,10 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     /// GoAlloc, Go's allocator design in Swift, preloaded from `libgoalloc.so`, which this package
     /// builds next to `bench`.
     case go
+    /// GoAlloc with its collector on: the same `libgoalloc.so` as `go` (malloc stays explicit),
+    /// but the explicit ``Allocator`` interface allocates in GoAlloc's garbage-collected heap and
+    /// leaves frees to the collector, as Go does.
+    case goGC = "go-gc"
 
     public var description: String { rawValue }
 
@@ -18,7 +22,7 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     public var preloadSoname: String? {
         switch self {
         case .system: nil
-        case .go: "libgoalloc.so"
+        case .go, .goGC: "libgoalloc.so"
         case .jemalloc: "libjemalloc.so.2"
         case .tcmalloc: "libtcmalloc_minimal.so.4"
         case .mimalloc: "libmimalloc.so.2"
@@ -27,12 +31,12 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
 
     /// The SwiftPM product that builds the library, when it is one of this package's own (found
     /// next to `bench` rather than installed on the system).
-    var packageProduct: String? { self == .go ? "goalloc" : nil }
+    var packageProduct: String? { self == .go || self == .goGC ? "goalloc" : nil }
 
     /// The Debian package that provides the library, for the message when it is missing.
     var debianPackage: String? {
         switch self {
-        case .system, .go: nil
+        case .system, .go, .goGC: nil
         case .jemalloc: "libjemalloc-dev"
         case .tcmalloc: "libgoogle-perftools-dev"
         case .mimalloc: "libmimalloc-dev"

@@ -45,7 +45,7 @@ final class NativeStatsReader {
         case .mimalloc:
             version = MimallocStats.version()
             source = NativeStatsReader.symbol("mi_process_info", as: MimallocStats.ProcessInfo.self).map { .mimalloc($0) } ?? .none
-        case .go:
+        case .go, .goGC:
             let readMemStats = NativeStatsReader.symbol("goalloc_read_memstats", as: GoAllocStats.ReadMemStats.self)
             version = readMemStats == nil ? "GoAlloc (libgoalloc.so not loaded)" : "GoAlloc (Go 1.19 design)"
             source = readMemStats.map { .go($0) } ?? .none
