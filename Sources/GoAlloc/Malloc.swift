@@ -67,9 +67,22 @@ import Glibc
 // thread cache behind an initial-exec C thread-local, the tables are C constants). So the same
 // code can serve as the process's malloc.
 //
-// Collector readiness. Spans carry a gcmarkBits bitmap beside allocBits, and span classes carry
-// Go's noscan bit; a collector can mark into gcmarkBits and sweep by turning them into allocBits,
-// as Go does, without changing how spans, centrals or the heap work.
+// The garbage-collected heap (GC/, public API GoAlloc.Managed). Beside the explicit heap, with its
+// own spans (MSpan.managed) and its own central lists, one per span class (size class x noscan),
+// so the explicit heap's paths are untouched. A thread allocates from a cached span by Go's
+// nextFreeFast (the first clear bit of allocBits from freeindex), never from a free list: the
+// collector's sweep is the only thing that frees. Pointer-free objects under 16 bytes share Go's
+// 16-byte tiny blocks. Objects are zeroed, as Go's are.
+//
+// A collection (GC/Cycle.swift) stops the world (GC/StopTheWorld.swift: a signal to each
+// registered thread, deferred to the allocation safepoint when it lands on the managed fast
+// path), hands every thread's cached spans back to the central lists, marks conservatively from
+// each registered thread's stack and spilled registers and the registered root ranges into
+// gcmarkBits, following interior pointers through the arena index and scanning only objects that
+// are not noscan (GC/Mark.swift), then sweeps: allocBits = gcmarkBits, allocCount = population,
+// empty spans back to the heap, frees counted then (GC/Sweep.swift). Go's pacer (GC/GCPacer.swift)
+// sets the next goal from the marked heap and GOGC. Go marks and sweeps concurrently; here both
+// run in the pause, which is simpler and keeps every invariant checkable between cycles.
 
 /// Go's memory allocator in Swift: allocate, free, resize, and read Go's MemStats.
 ///

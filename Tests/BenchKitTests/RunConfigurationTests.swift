@@ -63,7 +63,7 @@ import Testing
 
     @Test func badAllocators() {
         #expect(message { $0.allocators = "system,glibc" }
-            == "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go")
+            == "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go, go-gc")
         #expect(message { $0.allocators = "tcmalloc" }?.hasPrefix("none of the requested allocators is available") == true)
     }
 

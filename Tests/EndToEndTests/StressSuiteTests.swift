@@ -7,12 +7,16 @@ import BenchKit
 @Suite(.serialized) struct StressSuiteTests {
     @Test func everyStressWorkloadRunsOnEveryAllocatorAndReportsThroughput() throws {
         // LargeBlocks maps 300 MiB per thread before it starts: one thread and one run keep this short.
+        // Not go-gc: these workloads keep their blocks in Swift arrays, which the collector does
+        // not scan, so it rightly frees blocks they still use (see README, GoAlloc).
+        let excluded = ["go-gc"]
+        let allocators = BenchCommand.installedAllocators.filter { !excluded.contains($0) }
         let (threaded, _) = try BenchCommand.runOnEveryAllocator(
-            "stress", ["--filter", "^AllocatorStress/(?!LargeBlocks)", "--threads", "2", "--benchtime", "4x"])
+            "stress", ["--filter", "^AllocatorStress/(?!LargeBlocks)", "--threads", "2", "--benchtime", "4x"], excluding: excluded)
         let (large, _) = try BenchCommand.runOnEveryAllocator(
-            "stress-large", ["--filter", "^AllocatorStress/LargeBlocks$", "--benchtime", "1x"])
-        #expect(threaded.count == 7 * BenchCommand.installedAllocators.count)
-        #expect(large.count == BenchCommand.installedAllocators.count)
+            "stress-large", ["--filter", "^AllocatorStress/LargeBlocks$", "--benchtime", "1x"], excluding: excluded)
+        #expect(threaded.count == 7 * allocators.count)
+        #expect(large.count == allocators.count)
         for row in threaded + large {
             // ok on go too: everything goes through the explicit Allocator interface.
             #expect(row.status == .ok, "\(row.fullName) on \(row.allocator): \(row.error)")
