@@ -22,6 +22,7 @@ import Glibc
 //	FixAlloc    fixed-size metadata (FixAlloc.swift): span structs and caches never live in the
 //	            heap they describe
 //	Scavenger   returns idle pages to the OS (Scavenger.swift)
+//	StackAlloc  thread stacks from heap pages, with a pool and cache (StackAlloc.swift)
 //	MemStats    Go's runtime.MemStats (MemStats.swift)
 //
 // Allocating a small object (up to 32 KiB; SizeClasses.swift):
@@ -51,6 +52,10 @@ import Glibc
 //
 // A thread's cache goes back to the MCentral lists when the thread exits (a pthread key
 // destructor), and the cache itself to the FixAlloc.
+//
+// Thread stacks (StackAlloc.swift, StackThread.swift). GoAlloc.spawnOnHeapStack runs a closure on
+// a pthread whose stack is cut from a manual span of heap pages (Go's mSpanManual), with a guard
+// page at its low end; small stacks come from a pool of spans kept for reuse, as Go's stackpool.
 //
 // Memory states. The heap maps memory as it grows (Reserved -> Prepared) and counts fresh memory
 // as released until it is first used, as Go does. Free pages stay Ready (cheap to reuse) until
@@ -227,14 +232,19 @@ public enum GoAlloc {
 
     /// Go's runtime.ReadMemStats into the C layout that libgoalloc.so exports.
     public static func readMemStats(into raw: UnsafeMutablePointer<goalloc_memstats>) {
-        Globals.shared.fillMemStats(raw)
+        let globals = Globals.shared
+        // Stacks of threads that ended unjoined are free stacks by now: count them so.
+        globals.reapExitedThreads()
+        globals.fillMemStats(raw)
     }
 
-    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans,
-    /// then returns every free page to the OS.
+    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans and
+    /// the stack cache's spans back to the heap, then returns every free page to the OS.
     public static func freeOSMemory() {
         let globals = Globals.shared
         UnsafeMutablePointer<MCache>.current?.releaseAll(globals: globals)
+        globals.reapExitedThreads()
+        globals.releaseStackCache()
         while globals.scavenge(maxPages: Int.max, keepingGoal: false) > 0 {}
     }
 
