@@ -98,8 +98,9 @@ public enum GoAlloc {
     public static let maxAlignment = 1 << 26
 
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to ``maxAlignment``;
-    /// at least 16, as glibc's malloc). Returns nil when the request cannot be met: an alignment
-    /// that is not a power of two or exceeds ``maxAlignment``, or memory the OS will not give.
+    /// at least 16, as glibc's malloc). Returns nil, with errno set to ENOMEM as malloc sets it,
+    /// when the request cannot be met: an alignment that is not a power of two or exceeds
+    /// ``maxAlignment``, or memory the OS will not give.
     @inlinable @inline(__always)
     public static func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
         // Inlined so that a constant alignment (nearly always) picks the path at compile time.
@@ -113,17 +114,24 @@ public enum GoAlloc {
     @usableFromInline @inline(never)
     static func allocateSlow(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= maxAlignment,
-              byteCount >= 0, byteCount <= maxAllocation else { return nil }
+              byteCount >= 0, byteCount <= maxAllocation else { return outOfMemory() }
         let globals = Globals.shared
         defer { globals.startScavengerIfNeeded() }
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
             return globals.heap.allocLarge(npages: npages, alignment: alignment)
-                .flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) }
+                .flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) } ?? outOfMemory()
         }
         let cache = globals.cache
-        return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals)
+        return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals) ?? outOfMemory()
+    }
+
+    /// Sets errno to ENOMEM, as malloc does, and returns nil. Done here rather than by the
+    /// malloc wrapper so that the wrapper's call stays a tail call.
+    private static func outOfMemory() -> UnsafeMutableRawPointer? {
+        goalloc_set_errno(ENOMEM)
+        return nil
     }
 
     /// Allocates zeroed memory, like calloc.
@@ -139,10 +147,14 @@ public enum GoAlloc {
     }
 
     /// Frees memory from `allocate`, finding its size through the arena index.
+    @inlinable @inline(__always)
     public static func deallocate(_ pointer: UnsafeMutableRawPointer) {
-        guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
-            fatal("free of a pointer GoAlloc does not own")
-        }
+        deallocateUnsized(pointer)
+    }
+
+    /// A large object, or a small one freed on a thread without a cache.
+    @inline(never)
+    static func deallocateSlow(_ pointer: UnsafeMutableRawPointer, span: UnsafeMutablePointer<MSpan>) {
         let globals = Globals.shared
         let sizeClass = span.pointee.spanclass.sizeClass
         if sizeClass == 0 {
@@ -271,6 +283,22 @@ func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
         return object
     }
     return GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+}
+
+/// GoAlloc's free: finds the span through the arena index, then pushes a small object on this
+/// thread's list. Everything else is out of line, so this path saves no registers and never
+/// touches the globals.
+@usableFromInline
+func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
+    guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
+        fatal("free of a pointer GoAlloc does not own")
+    }
+    let sizeClass = span.pointee.spanclass.sizeClass
+    if sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current {
+        cache.free(pointer, sizeClass: sizeClass)
+        return
+    }
+    GoAlloc.deallocateSlow(pointer, span: span)
 }
 
 /// GoAlloc's sized free for alignments up to 16: a push on the thread's list for the class, once
