@@ -9,7 +9,7 @@ BENCHFLAGS ?=
 bench: build
 	.build/release/bench run $(BENCHFLAGS)
 
-## bench-all: every suite on every installed allocator, --count 5 (about 16 minutes; scripts/all-suites.sh)
+## bench-all: every suite on every installed allocator, --count 6 (18 minutes here; scripts/all-suites.sh)
 bench-all: setup
 	scripts/all-suites.sh
 

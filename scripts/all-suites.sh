@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One run of every built-in suite (BigStruct, MemStatsTour, Sawtooth, AllocatorStress, ExplicitAlloc,
 # Harness) on every installed allocator, the stress suite on 1 and 2 threads, in fresh processes
-# per cell. About 16 minutes on the 2-core machine with the defaults below (one repetition took
-# 3 min 10 s); make the machine quiet first.
+# per cell, 6 repetitions (the fewest that give a 95% CI of the median). 17 min 47 s on the
+# 2-core machine with the defaults below (results/all-suites-2026-11-23); make it quiet first.
 #
 # Usage: scripts/all-suites.sh [OUT] [bench flags...]
 #   OUT defaults to results/all-suites-<UTC date>; later flags override the defaults, e.g.
@@ -14,4 +14,4 @@ shift $(($# > 0 ? 1 : 0))
 swift build -c release >&2
 # 250ms per measurement: the stress workloads reach millions of ops in it (LargeBlocks, tens of
 # 15 MiB blocks); the Trace, MemStatsTour and Sawtooth workloads have a fixed b.N anyway.
-exec .build/release/bench run --filter . --count 5 --benchtime 250ms --threads 1,2 --timeout 5m --out "$out" "$@"
+exec .build/release/bench run --filter . --count 6 --benchtime 250ms --threads 1,2 --timeout 5m --out "$out" "$@"

@@ -3,7 +3,7 @@
 # direct call from the exported entry points through the library's own code (objdump's
 # disassembly) and lists each call that leaves the library. Allowed: the C library calls the
 # allocator is made of (locks, mmap and friends, memcpy/memset, write and abort for fatal
-# errors, the clock and sleep of the scavenger thread). Anything else, a swift_once, a
+# errors, the clock and sleep of the scavenger thread, the join and mprotect of the stack reaper). Anything else, a swift_once, a
 # swift_allocObject or a generic-metadata lookup, could allocate or need a runtime that is not
 # set up yet, and fails the check.
 #
@@ -25,6 +25,10 @@ allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "
            "pthread_setspecific", "pthread_create", "pthread_detach", "__register_atfork", "mmap", "munmap", "madvise",
            "memcpy", "memset", "memmove", "write", "abort", "clock_gettime", "nanosleep", "getpagesize",
            "__errno_location", "__stack_chk_fail",
+           # goalloc_read_memstats reaps threads on heap stacks that ended unjoined: a non-blocking
+           # join (glibc frees the TLS vector of the thread with free), and the guard pages of a stack
+           # span made usable again before its pages go back to the heap.
+           "pthread_tryjoin_np", "mprotect",
            # Calls back into this library through its own exported names (resolved to it when preloaded).
            *entries}
 calls, function = {}, None

@@ -5,7 +5,8 @@ import Glibc
 
 /// Runs one scenario of the tour on a thread whose stack this type maps and paints, so that the
 /// deepest byte the scenario touched can be found afterwards: its stack high-water mark, to set
-/// beside the heap fields that changed.
+/// beside the heap fields that changed. (A scenario that runs on a thread of its own measures
+/// that thread's stack instead, and its mark is the one reported.)
 ///
 /// On the thread, in order: one allocation and free of 16 bytes (so the allocator's per-thread
 /// state, a tcache or an MCache, exists before the first sample and the scenario's first
@@ -17,13 +18,11 @@ import Glibc
 final class ScenarioThread {
     /// The thread's stack, below a guard page; growsTheStack needs about 1.1 MiB of it.
     static let stackBytes = 4 << 20
-    static let paintByte: UInt8 = 0xA5
-    /// Bytes left unpainted under the frame that calls the scenario, so that painting cannot
-    /// paint over its own call: the resolution of the mark.
-    static let unpaintedBytes = 128
 
     private let scenario: Scenario
     private let b: B
+    /// How the scenario starts threads: on heap stacks under GoAlloc.
+    private let threads: WorkloadThreads
     private let mapping: UnsafeMutableRawPointer
     private let guardBytes = Int(sysconf(Int32(_SC_PAGESIZE)))
     /// Bytes of stack below the scenario's caller that the scenario touched.
@@ -32,6 +31,7 @@ final class ScenarioThread {
     init(_ scenario: Scenario, _ b: B) {
         self.scenario = scenario
         self.b = b
+        threads = WorkloadThreads(b.allocatorName)
         guard let mapping = mmap(nil, guardBytes + Self.stackBytes, PROT_READ | PROT_WRITE,
                                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0), mapping != MAP_FAILED else {
             fatalError("cannot map a \(Self.stackBytes)-byte stack: \(String(cString: strerror(errno)))")
@@ -66,38 +66,12 @@ final class ScenarioThread {
         allocator.deallocate(allocator.allocate(byteCount: 16), byteCount: 16)
         b.recordMemStatsSample()
 
-        let top = stackPointerEstimate()
-        let low = mapping + guardBytes
-        let paintEnd = low + ((top - Self.unpaintedBytes - low) & ~7)
-        memset(low, Int32(Self.paintByte), paintEnd - low)
+        let paint = StackPaint(low: mapping + guardBytes)
         b.startTimer()
-        scenario.run(allocator)
+        let ownThreadMark = scenario.run(allocator, threads)
         b.stopTimer()
-        highWaterMark = top - Self.deepestTouched(from: low, to: paintEnd)
+        highWaterMark = ownThreadMark ?? paint.highWaterMark
 
         b.recordMemStatsSample()
-    }
-
-    /// The address of a local in a frame just below the caller's: the caller's stack pointer, give
-    /// or take that frame.
-    @inline(never)
-    private func stackPointerEstimate() -> UnsafeMutableRawPointer {
-        var local = 0
-        return withUnsafeMutablePointer(to: &local) { UnsafeMutableRawPointer($0) }
-    }
-
-    /// The lowest address in `low..<high` (8-byte aligned) that no longer holds the paint, or `high`.
-    static func deepestTouched(from low: UnsafeMutableRawPointer, to high: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
-        let paintWord = UInt64(paintByte) &* 0x0101_0101_0101_0101
-        var word = low
-        while word < high {
-            let value = word.load(as: UInt64.self)
-            if value != paintWord {
-                // Little-endian: the lowest address is the least significant byte.
-                return word + ((value ^ paintWord).trailingZeroBitCount / 8)
-            }
-            word += 8
-        }
-        return high
     }
 }

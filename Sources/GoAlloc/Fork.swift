@@ -10,9 +10,10 @@ import CGoAlloc
 // heap and no lock held.
 //
 // What the child inherits as it is: the caches of the parent's other threads (they no longer run;
-// their cached objects stay allocated, as in glibc), and any pages the parent's scavenger held
-// outside the lock in the middle of a madvise call (they stay marked in use). The background
-// scavenger thread is not copied: the child starts its own when it needs one.
+// their cached objects stay allocated, as in glibc; so do the heap stacks of threads nobody
+// joined), and any pages the parent's scavenger held outside the lock in the middle of a madvise
+// call (they stay marked in use). The background scavenger thread is not copied: the child starts
+// its own when it needs one.
 //
 // The collector's locks are taken too (its cycle lock first, its centrals after the heap, the
 // order a collection takes them), so no child starts halfway through a cycle. The child keeps
@@ -48,6 +49,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
         // The thread that forked holds every lock, in the child too, so unlocking is well-defined.
         if inChild {
             pointee.scavenger.started = 0
+            // The unjoined threads are not the child's: their stacks stay allocated, like their caches.
+            pointee.stacks.unjoined = nil
             gc.forgetOtherThreads()
         }
         gc.unlockCentrals()

@@ -4,10 +4,10 @@ import Glibc
 import CGoAlloc
 
 /// All of GoAlloc's state: the heap, the central lists, the registry of thread caches, the
-/// scavenger. It lives in memory mapped for it at the first allocation and is reached through a
-/// C pointer (`goalloc_root`), not a Swift global: a Swift global with an initialiser is set up
-/// lazily by the runtime, and global variables are checked for exclusive access at run time,
-/// neither of which the allocator's paths may do.
+/// scavenger, the stack pool. It lives in memory mapped for it at the first allocation and is
+/// reached through a C pointer (`goalloc_root`), not a Swift global: a Swift global with an
+/// initialiser is set up lazily by the runtime, and global variables are checked for exclusive
+/// access at run time, neither of which the allocator's paths may do.
 struct Globals {
     /// The heap, after this struct in the same block.
     var heap: UnsafeMutablePointer<MHeap>?
@@ -22,6 +22,8 @@ struct Globals {
     /// The key whose destructor returns a thread's cache when the thread exits.
     var threadKey = pthread_key_t()
     var scavenger = Scavenger()
+    /// Thread stacks from the heap: the stack pool and cache, the unjoined threads (heap lock).
+    var stacks = StackPool()
     /// The garbage-collected heap's state (GC/GC.swift), in a block of its own.
     var gc: UnsafeMutablePointer<GC>?
     /// Bytes mapped for this block (OtherSys).
@@ -61,7 +63,9 @@ struct Globals {
         let centralsOffset = (heapOffset + MemoryLayout<MHeap>.stride + 63) & ~63
         let countsOffset = centralsOffset + SizeClasses.count * MemoryLayout<MCentral>.stride
         let countsBytes = 2 * SizeClasses.count * MemoryLayout<UInt64>.stride
-        let block = OSMemory.sysAlloc(countsOffset + 2 * countsBytes, charging: &sys)
+        let stackListsOffset = countsOffset + 2 * countsBytes
+        let stackListsCount = StackPool.orders + 1
+        let block = OSMemory.sysAlloc(stackListsOffset + stackListsCount * MemoryLayout<MSpanList>.stride, charging: &sys)
         let globals = block.bindMemory(to: Globals.self, capacity: 1)
         globals.initialize(to: Globals())
         globals.pointee.otherSys = sys
@@ -81,6 +85,13 @@ struct Globals {
         let counts = (block + countsOffset).bindMemory(to: UInt64.self, capacity: 4 * SizeClasses.count)
         globals.pointee.deadCounts = counts
         globals.pointee.scratchCounts = counts + 2 * SizeClasses.count
+        let stackLists = (block + stackListsOffset).bindMemory(to: MSpanList.self, capacity: stackListsCount)
+        var list = 0
+        while list < stackListsCount {
+            (stackLists + list).initialize(to: MSpanList(tag: StackPool.firstListTag + UInt8(list)))
+            list += 1
+        }
+        globals.pointee.stacks.lists = stackLists
         globals.pointee.gc = GC.create(charging: &globals.pointee.otherSys)
         pthread_key_create(&globals.pointee.threadKey) { cache in
             guard let cache else { return }

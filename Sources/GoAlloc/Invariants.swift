@@ -3,7 +3,8 @@
 /// first violation (like Go's throw), naming it.
 extension GoAlloc {
     /// Checks every invariant of the heap, the central lists (the managed heap's too: between
-    /// collections no mark bit is set) and (when `includingCaches`) the thread caches. Other threads may allocate meanwhile, except that
+    /// collections no mark bit is set), the stack pool and (when `includingCaches`) the thread
+    /// caches. Other threads may allocate meanwhile, except that
     /// `includingCaches` requires no other thread to be using its cache.
     public static func checkInvariants(includingCaches: Bool = true) {
         guard let globals = Globals.existing else { return }
@@ -14,6 +15,7 @@ extension GoAlloc {
             for sizeClass in 0..<SizeClasses.count { globals.central(sizeClass).pointee.lock.unlock() }
         }
         globals.heap.checkPages()
+        globals.checkStacks()
         for sizeClass in 1..<SizeClasses.count { globals.central(sizeClass).checkLists() }
         globals.gc.checkManaged(includingCaches: includingCaches)
         if includingCaches {
@@ -27,7 +29,7 @@ extension GoAlloc {
 extension UnsafeMutablePointer where Pointee == MHeap {
     /// Page bitmaps, chunk summaries, span tables and page counts agree. Heap lock held.
     func checkPages() {
-        var allocated = 0, released = 0, mapped = 0, spanPages = 0
+        var allocated = 0, released = 0, mapped = 0, spanPages = 0, stackPages = 0
         var previousBase: UInt = 0
         var arena = pointee.arenas
         while let current = arena {
@@ -60,7 +62,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
                     page += 1
                     continue
                 }
-                if span.pointee.state != .inUse { fatal("invariant: the spans table points at a span not in use") }
+                if span.pointee.state == .dead { fatal("invariant: the spans table points at a dead span") }
                 if span.pointee.startAddr != current.pointee.base + UInt(page << SizeClasses.pageShift) {
                     fatal("invariant: the spans table and a span's start disagree")
                 }
@@ -70,7 +72,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
                           Bitmap.isSet(owner.allocBits, owner.pageIndex(address))
                     else { fatal("invariant: a span's page is not marked as the span's") }
                 }
-                spanPages += span.pointee.npages
+                if span.pointee.state == .manual { stackPages += span.pointee.npages } else { spanPages += span.pointee.npages }
                 // A span crossing into the next arena is counted once, from its first page.
                 page += span.pointee.npages
             }
@@ -80,6 +82,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         if allocated != pointee.pagesAllocated { fatal("invariant: pagesAllocated is off") }
         if released != pointee.pagesReleased { fatal("invariant: pagesReleased is off") }
         if spanPages != pointee.pagesInUse { fatal("invariant: pagesInUse is off") }
+        if stackPages != pointee.pagesInStacks { fatal("invariant: pagesInStacks is off") }
     }
 }
 
@@ -173,5 +176,40 @@ extension UnsafeMutablePointer where Pointee == GC {
             }
             next = span.pointee.next
         }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Globals {
+    /// The stack pool's lists hold stack spans of their order with a free stack each, free lists
+    /// as long as the free stacks, and the cache's byte count matches its spans. Heap lock held.
+    func checkStacks() {
+        var cached = 0
+        var index = 0
+        while index <= StackPool.orders {
+            let list = pointee.stacks.lists.unsafelyUnwrapped + index
+            var count = 0
+            var next = list.pointee.first
+            while let span = next {
+                count += 1
+                if span.pointee.state != .manual { fatal("invariant: a span on a stack list is not a stack span") }
+                if index < StackPool.orders {
+                    if StackPool.order(of: span.pointee.elemsize) != index { fatal("invariant: a stack span on another order's list") }
+                    var free = 0
+                    var link = span.pointee.manualFreeList
+                    while let stack = link {
+                        free += 1
+                        link = stack.load(as: UnsafeMutableRawPointer?.self)
+                    }
+                    if free == 0 || free != span.pointee.nelems - span.pointee.allocCount {
+                        fatal("invariant: a stack span's free list disagrees with its allocCount")
+                    }
+                }
+                if span.pointee.allocCount == 0 { cached += span.pointee.bytes }
+                next = span.pointee.next
+            }
+            if count != list.pointee.count { fatal("invariant: a stack list's count is off") }
+            index += 1
+        }
+        if cached != pointee.stacks.cachedBytes { fatal("invariant: the stack cache's byte count is off") }
     }
 }

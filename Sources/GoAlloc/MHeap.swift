@@ -29,6 +29,9 @@ struct MHeap {
 
     /// Pages in in-use spans (HeapInuse).
     var pagesInUse = 0
+    /// Pages in manual spans, thread stacks (StackInuse). They are allocated in the page allocator
+    /// but leave HeapSys while they are stacks, as in Go.
+    var pagesInStacks = 0
     /// Pages set in the page allocator's bitmaps: spans plus runs the scavenger holds briefly.
     var pagesAllocated = 0
     /// Pages mapped for the heap (HeapSys).
@@ -103,6 +106,31 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         return span
     }
 
+    /// A span of `npages` pages for thread stacks (Go's mheap.allocManual): its pages count in
+    /// StackInuse instead of the heap's statistics until ``freeManual(_:)``. The caller sets
+    /// `elemsize` and `nelems`.
+    func allocManual(npages: Int) -> UnsafeMutablePointer<MSpan>? {
+        pointee.lock.lock()
+        defer { pointee.lock.unlock() }
+        guard let span = allocSpanLocked(npages: npages, spanclass: .large) else { return nil }
+        // allocSpanLocked counts a heap span: move its pages from HeapInuse to the stacks.
+        pointee.pagesInUse -= npages
+        pointee.pagesInStacks += npages
+        span.pointee.state = .manual
+        return span
+    }
+
+    /// Returns a stack span's pages to the heap (Go's mheap.freeManual): they are free heap pages again.
+    func freeManual(_ span: UnsafeMutablePointer<MSpan>) {
+        pointee.lock.lock()
+        defer { pointee.lock.unlock() }
+        if span.pointee.state != .manual { fatal("freeManual: the span is not a stack span") }
+        pointee.pagesInStacks -= span.pointee.npages
+        pointee.pagesInUse += span.pointee.npages
+        span.pointee.state = .inUse
+        freeSpanLocked(span)
+    }
+
     /// Returns a span's pages to the page allocator and its struct to the FixAlloc.
     func freeSpan(_ span: UnsafeMutablePointer<MSpan>) {
         pointee.lock.lock()
@@ -114,6 +142,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     func freeLarge(_ span: UnsafeMutablePointer<MSpan>) {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
+        if span.pointee.state == .manual { fatal("free of a pointer into a thread stack") }
         if span.pointee.state != .inUse { fatal("double free of a large object (its span is already free)") }
         pointee.largeFrees += 1
         pointee.largeFreeBytes += UInt64(span.pointee.bytes)

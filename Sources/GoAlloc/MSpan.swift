@@ -15,7 +15,8 @@ struct MSpan {
         case dead = 0
         /// Heap objects (small or large).
         case inUse
-        /// Memory managed outside the heap's object accounting (stacks, once they exist).
+        /// Thread stacks (Go's mSpanManual): out of the heap's statistics, counted in StackInuse.
+        /// `elemsize` is the size of one stack, `nelems` how many the span holds.
         case manual
     }
 
@@ -45,6 +46,9 @@ struct MSpan {
     var managed = false
     /// The mark bit of a managed large object (its span has no bitmaps).
     var largeMarked = false
+    /// The free stacks of a stack pool span (Go's manualFreeList), linked through each stack's
+    /// lowest usable word. Guarded by the heap lock.
+    var manualFreeList: UnsafeMutableRawPointer?
 
     /// Bytes of one bitmap: one bit for each object of the class with the most objects per span
     /// (class 1: 1024 objects of 8 bytes in one page).

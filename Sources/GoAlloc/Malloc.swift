@@ -22,6 +22,7 @@ import Glibc
 //	FixAlloc    fixed-size metadata (FixAlloc.swift): span structs and caches never live in the
 //	            heap they describe
 //	Scavenger   returns idle pages to the OS (Scavenger.swift)
+//	StackAlloc  thread stacks from heap pages, with a pool and cache (StackAlloc.swift)
 //	MemStats    Go's runtime.MemStats (MemStats.swift)
 //
 // Allocating a small object (up to 32 KiB; SizeClasses.swift):
@@ -51,6 +52,10 @@ import Glibc
 //
 // A thread's cache goes back to the MCentral lists when the thread exits (a pthread key
 // destructor), and the cache itself to the FixAlloc.
+//
+// Thread stacks (StackAlloc.swift, StackThread.swift). GoAlloc.spawnOnHeapStack runs a closure on
+// a pthread whose stack is cut from a manual span of heap pages (Go's mSpanManual), with a guard
+// page at its low end; small stacks come from a pool of spans kept for reuse, as Go's stackpool.
 //
 // Memory states. The heap maps memory as it grows (Reserved -> Prepared) and counts fresh memory
 // as released until it is first used, as Go does. Free pages stay Ready (cheap to reuse) until
@@ -106,8 +111,9 @@ public enum GoAlloc {
     public static let maxAlignment = 1 << 26
 
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two up to ``maxAlignment``;
-    /// at least 16, as glibc's malloc). Returns nil when the request cannot be met: an alignment
-    /// that is not a power of two or exceeds ``maxAlignment``, or memory the OS will not give.
+    /// at least 16, as glibc's malloc). Returns nil, with errno set to ENOMEM as malloc sets it,
+    /// when the request cannot be met: an alignment that is not a power of two or exceeds
+    /// ``maxAlignment``, or memory the OS will not give.
     @inlinable @inline(__always)
     public static func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
         // Inlined so that a constant alignment (nearly always) picks the path at compile time.
@@ -121,17 +127,24 @@ public enum GoAlloc {
     @usableFromInline @inline(never)
     static func allocateSlow(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= maxAlignment,
-              byteCount >= 0, byteCount <= maxAllocation else { return nil }
+              byteCount >= 0, byteCount <= maxAllocation else { return outOfMemory() }
         let globals = Globals.shared
         defer { globals.startScavengerIfNeeded() }
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
             return globals.heap.allocLarge(npages: npages, alignment: alignment)
-                .flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) }
+                .flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) } ?? outOfMemory()
         }
         let cache = globals.cache
-        return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals)
+        return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals) ?? outOfMemory()
+    }
+
+    /// Sets errno to ENOMEM, as malloc does, and returns nil. Done here rather than by the
+    /// malloc wrapper so that the wrapper's call stays a tail call.
+    private static func outOfMemory() -> UnsafeMutableRawPointer? {
+        goalloc_set_errno(ENOMEM)
+        return nil
     }
 
     /// Allocates zeroed memory, like calloc.
@@ -147,11 +160,14 @@ public enum GoAlloc {
     }
 
     /// Frees memory from `allocate`, finding its size through the arena index.
+    @inlinable @inline(__always)
     public static func deallocate(_ pointer: UnsafeMutableRawPointer) {
-        guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
-            fatal("free of a pointer GoAlloc does not own")
-        }
-        if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
+        deallocateUnsized(pointer)
+    }
+
+    /// A large object, or a small one freed on a thread without a cache.
+    @inline(never)
+    static func deallocateSlow(_ pointer: UnsafeMutableRawPointer, span: UnsafeMutablePointer<MSpan>) {
         let globals = Globals.shared
         let sizeClass = span.pointee.spanclass.sizeClass
         if sizeClass == 0 {
@@ -241,14 +257,19 @@ public enum GoAlloc {
 
     /// Go's runtime.ReadMemStats into the C layout that libgoalloc.so exports.
     public static func readMemStats(into raw: UnsafeMutablePointer<goalloc_memstats>) {
-        Globals.shared.fillMemStats(raw)
+        let globals = Globals.shared
+        // Stacks of threads that ended unjoined are free stacks by now: count them so.
+        globals.reapExitedThreads()
+        globals.fillMemStats(raw)
     }
 
-    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans,
-    /// then returns every free page to the OS.
+    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans and
+    /// the stack cache's spans back to the heap, then returns every free page to the OS.
     public static func freeOSMemory() {
         let globals = Globals.shared
         UnsafeMutablePointer<MCache>.current?.releaseAll(globals: globals)
+        globals.reapExitedThreads()
+        globals.releaseStackCache()
         while globals.scavenge(maxPages: Int.max, keepingGoal: false) > 0 {}
     }
 
@@ -275,6 +296,23 @@ func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
         return object
     }
     return GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+}
+
+/// GoAlloc's free: finds the span through the arena index, then pushes a small object on this
+/// thread's list. Everything else is out of line, so this path saves no registers and never
+/// touches the globals.
+@usableFromInline
+func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
+    guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
+        fatal("free of a pointer GoAlloc does not own")
+    }
+    if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
+    let sizeClass = span.pointee.spanclass.sizeClass
+    if sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current {
+        cache.free(pointer, sizeClass: sizeClass)
+        return
+    }
+    GoAlloc.deallocateSlow(pointer, span: span)
 }
 
 /// GoAlloc's sized free for alignments up to 16: a push on the thread's list for the class, once

@@ -5,9 +5,12 @@ import CGoAlloc
 /// Read with ``GoAlloc/readMemStats()``. The invariants Go keeps hold here too:
 /// `Sys` is the sum of the other `*Sys` fields; `HeapSys = HeapIdle + HeapInuse`;
 /// `HeapReleased <= HeapIdle`; `HeapAlloc <= HeapInuse`; `HeapObjects = Mallocs - Frees`;
-/// `Alloc = HeapAlloc`; `TotalAlloc` never decreases. The collector's fields (NextGC, NumGC,
-/// PauseNs, ...) describe the managed heap (``GoAlloc/Managed``): zero until it is first used.
-/// Fields that belong to goroutine stacks are zero until GoAlloc has them.
+/// `Alloc = HeapAlloc`; `TotalAlloc` never decreases; `StackSys >= StackInuse` (here equal: only
+/// stack spans count). Thread stacks from ``GoAlloc/spawnOnHeapStack(stackBytes:_:)`` are spans of
+/// heap pages that leave HeapSys and HeapIdle for StackInuse and StackSys while they are stacks
+/// (cached ones included) and come back when they are freed, so Sys does not move. The
+/// collector's fields (NextGC, NumGC, PauseNs, ...) describe the managed heap
+/// (``GoAlloc/Managed``): zero until it is first used.
 public struct MemStats: Equatable, Sendable {
     /// Bytes of allocated heap objects (= HeapAlloc).
     public var alloc: UInt64 = 0
@@ -33,9 +36,10 @@ public struct MemStats: Equatable, Sendable {
     public var heapReleased: UInt64 = 0
     /// Allocated objects (Mallocs - Frees).
     public var heapObjects: UInt64 = 0
-    /// Bytes in stack spans (0 until GoAlloc allocates stacks).
+    /// Bytes in stack spans: the stacks of threads started on heap stacks, and the spans the stack
+    /// cache keeps for reuse.
     public var stackInuse: UInt64 = 0
-    /// Bytes of stack memory from the OS.
+    /// Bytes of stack memory from the heap (= StackInuse: GoAlloc does not count glibc's own thread stacks).
     public var stackSys: UInt64 = 0
     /// Bytes of live MSpan structs.
     public var mSpanInuse: UInt64 = 0
@@ -167,7 +171,11 @@ extension UnsafeMutablePointer where Pointee == Globals {
         out.pointee.total_alloc = totalAlloc
         out.pointee.heap_alloc = heapAlloc
         out.pointee.alloc = heapAlloc
-        out.pointee.heap_sys = UInt64(heap.pointee.pagesMapped) * page
+        // Stack spans are carved from mapped heap pages but leave HeapSys for StackSys, as in Go.
+        out.pointee.heap_sys = UInt64(heap.pointee.pagesMapped - heap.pointee.pagesInStacks) * page
+        out.pointee.stack_inuse = UInt64(heap.pointee.pagesInStacks) * page
+        // Go adds the OS threads' stacks (stacks_sys); glibc maps those itself, so only the spans count.
+        out.pointee.stack_sys = out.pointee.stack_inuse
         out.pointee.heap_inuse = UInt64(heap.pointee.pagesInUse) * page
         out.pointee.heap_idle = out.pointee.heap_sys - out.pointee.heap_inuse
         out.pointee.heap_released = UInt64(heap.pointee.pagesReleased) * page

@@ -27,8 +27,8 @@ import GoAlloc
 @_cdecl("goalloc_malloc")
 func goalloc_malloc(_ size: Int) -> UnsafeMutableRawPointer? {
     // size_t arrives as the same register: a size above Int.max reads as negative and fails.
-    guard let block = GoAlloc.allocate(byteCount: size) else { return failed() }
-    return block
+    // GoAlloc sets errno itself when it fails, so this is a tail call.
+    GoAlloc.allocate(byteCount: size)
 }
 
 @_cdecl("goalloc_free")

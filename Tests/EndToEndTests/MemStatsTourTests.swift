@@ -3,7 +3,7 @@ import Testing
 import BenchKit
 
 /// Go's MemStats tour on every installed allocator: which fields move with heap use and which with
-/// stack use, from real workers.
+/// stack use, from real workers; under GoAlloc, with the scenarios' threads on heap stacks.
 @Suite(.serialized) struct MemStatsTourTests {
     /// The fields a heap allocation can move.
     static let heapFields = ["Alloc", "TotalAlloc", "Mallocs", "Frees", "HeapAlloc", "HeapSys", "HeapIdle", "HeapInuse",
@@ -17,7 +17,9 @@ import BenchKit
             try #require(rows.first { $0.workload == scenario && $0.allocator == allocator })
         }
         for allocator in allocators {
-            for scenario in ["usesTempStack", "growsTheStack"] {
+            // Under GoAlloc growsTheStack takes its stack from the heap (checked below).
+            let onHeapStacks = try #require(AllocatorName(rawValue: allocator)).isGoAlloc
+            for scenario in onHeapStacks ? ["usesTempStack"] : ["usesTempStack", "growsTheStack"] {
                 let stackOnly = try row(scenario, allocator)
                 #expect(stackOnly.status == .ok, "\(scenario) on \(allocator): \(stackOnly.error)")
                 for field in Self.heapFields {
@@ -48,6 +50,10 @@ import BenchKit
             }
         }
 
+        for allocator in allocators where AllocatorName(rawValue: allocator)?.isGoAlloc == true {
+            try expectHeapStacks(allocator, row)
+        }
+
         // Two samples per measured cell, and the changes in words beside them.
         let samples = try BenchCommand.memStats(in: folder)
         #expect(samples.count == 2 * rows.filter { $0.status == .ok }.count)
@@ -55,5 +61,28 @@ import BenchKit
         #expect(changes.contains("## MemStatsTour/usesHeap\n\n- **system**: "))
         #expect(changes.contains("HeapAlloc differs by "))
         #expect(changes.contains("Mallocs differs by 1"))
+    }
+
+    /// Under GoAlloc the threads of the stack scenarios run on stacks from the heap: their spans
+    /// move StackInuse and StackSys up and HeapSys and HeapIdle down by the same bytes (a 2 MiB
+    /// stack for the recursion; a 512 KiB pool span for a thread's 64 KiB stack), and stay cached
+    /// after the threads end. The temporary stack moves nothing; the heap block no stack field.
+    func expectHeapStacks(_ allocator: String, _ row: (String, String) throws -> RunRow) throws {
+        for (scenario, bytes) in [("growsTheStack", 2 << 20), ("createsThreadAndWaits", 512 << 10), ("createsThread", 512 << 10)] {
+            let metrics = try row(scenario, allocator).metrics
+            let stack = Double(bytes)
+            #expect(metrics["ΔStackInuse"] == stack, "\(scenario) on \(allocator): \(metrics)")
+            #expect(metrics["ΔStackSys"] == stack, "\(scenario) on \(allocator)")
+            #expect(metrics["ΔHeapSys"] == -stack, "\(scenario) on \(allocator)")
+            #expect((metrics["ΔHeapIdle"] ?? 0) <= -stack, "\(scenario) on \(allocator)")
+            #expect(metrics["ΔSys"] == nil, "\(scenario) on \(allocator): the pages moved, none were added")
+        }
+        let temporary = try row("usesTempStack", allocator).metrics
+        #expect(temporary.keys.filter { $0.hasPrefix("Δ") }.isEmpty, "usesTempStack on \(allocator): \(temporary)")
+        let heap = try row("usesHeap", allocator).metrics
+        for field in ["Alloc", "TotalAlloc", "Mallocs", "HeapObjects"] {
+            #expect((heap["Δ" + field] ?? 0) > 0, "usesHeap on \(allocator) moved \(field)")
+        }
+        #expect(heap["ΔStackInuse"] == nil && heap["ΔStackSys"] == nil, "usesHeap on \(allocator)")
     }
 }

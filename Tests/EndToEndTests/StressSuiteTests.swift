@@ -18,11 +18,14 @@ import BenchKit
         #expect(threaded.count == 7 * allocators.count)
         #expect(large.count == allocators.count)
         for row in threaded + large {
-            // ok on go too: everything goes through the explicit Allocator interface.
             #expect(row.status == .ok, "\(row.fullName) on \(row.allocator): \(row.error)")
             #expect(row.threads == (row.workload == "LargeBlocks" ? 1 : 2))
             #expect((row.metrics["ops/s"] ?? 0) > 0, "\(row.fullName) on \(row.allocator)")
             #expect((row.allocsPerOp ?? 0) >= 1, "\(row.fullName) on \(row.allocator)")
+            // The workloads' allocations do not depend on the allocator: the same count on every one,
+            // go (the preloaded libgoalloc.so) included.
+            let onGlibc = (threaded + large).first { $0.workload == row.workload && $0.allocator == "system" }
+            #expect(row.allocsPerOp == onGlibc?.allocsPerOp, "\(row.fullName) on \(row.allocator)")
         }
     }
 }

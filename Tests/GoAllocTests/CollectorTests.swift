@@ -132,7 +132,7 @@ extension HeapTests {
                 Thread.detachNewThread {
                     let id = UInt(10_000 * (thread + 1))
                     let chain = Node.chain(100, firstID: id)
-                    results.add(garbage: makeGarbage(100, firstID: id + 5_000))
+                    results.add(garbage: makeLooseGarbage(100, firstID: id + 5_000))
                     built.signal()
                     collected.wait() // stopped here, in a futex wait, by the collection
                     let nodes = Node.walk(chain)
@@ -149,8 +149,13 @@ extension HeapTests {
             for _ in 0..<threads { built.wait() }
             #expect(results.intact == [true, true, true, true])
             #expect(garbage.count == 400)
-            // The garbage was checked after every thread verified its chain, so nothing reused it yet.
-            #expect(garbage.map(reveal).filter { GoAlloc.Managed.isLive($0) }.isEmpty)
+            // Nothing reused the garbage yet: the threads only read after the cycle. These threads
+            // live on, and a live frame may still hold a stale word that once pointed at a garbage
+            // node (the scan is conservative, as Boehm's is): each such word may keep one node, so
+            // the garbage is unlinked and a few survivors are allowed. The reclaiming of linked
+            // garbage is checked exactly in reclaimsTheUnreachableAndKeepsTheReachable.
+            let survivors = garbage.map(reveal).filter { GoAlloc.Managed.isLive($0) }
+            #expect(survivors.count <= threads, "\(survivors.count) of \(garbage.count) garbage nodes survived")
         }
 
         final class ResultBox: @unchecked Sendable {
@@ -336,6 +341,12 @@ extension HeapTests {
 @inline(never)
 func makeGarbage(_ count: Int, firstID: UInt) -> [UInt] {
     Node.walk(Node.chain(count, firstID: firstID)).map { hide($0) }
+}
+
+/// `count` unreachable nodes, not linked to one another, as hidden addresses (out of line too).
+@inline(never)
+func makeLooseGarbage(_ count: Int, firstID: UInt) -> [UInt] {
+    (0..<count).map { hide(Node.make(id: firstID + UInt($0))) }
 }
 
 /// The identity on hidden addresses' way back (kept out of line, so the revealed value is made

@@ -49,7 +49,7 @@ extension HeapTests {
         @Test func fieldsOfStacksAreZeroAndEverythingElseIsAccountedFor() throws {
             _ = GoAlloc.allocate(byteCount: 64)
             let stats = GoAlloc.readMemStats()
-            #expect(stats.stackInuse == 0 && stats.stackSys == 0)
+            #expect(stats.stackSys == stats.stackInuse) // only stack spans count (StackTests.swift)
             #expect(stats.lookups == 0 && stats.enableGC && !stats.debugGC)
             #expect(stats.pauseNs.count == 256 && stats.pauseEnd.count == 256)
             #expect(stats.mSpanInuse > 0 && stats.mCacheInuse > 0 && stats.gcSys > 0 && stats.otherSys > 0)

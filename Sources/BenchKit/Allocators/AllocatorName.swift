@@ -29,9 +29,14 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
         }
     }
 
+    /// Whether the worker's malloc is GoAlloc's libgoalloc.so, with what it exports beyond the
+    /// malloc family (MemStats, threads on heap stacks): `go`, and every later allocator that
+    /// preloads the same library in another mode.
+    public var isGoAlloc: Bool { self == .go || self == .goGC }
+
     /// The SwiftPM product that builds the library, when it is one of this package's own (found
     /// next to `bench` rather than installed on the system).
-    var packageProduct: String? { self == .go || self == .goGC ? "goalloc" : nil }
+    var packageProduct: String? { isGoAlloc ? "goalloc" : nil }
 
     /// The Debian package that provides the library, for the message when it is missing.
     var debianPackage: String? {

@@ -84,6 +84,13 @@ static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __ato
 static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
+// MARK: - Threads on heap stacks
+
+/// glibc's non-blocking join (a GNU extension the Swift Glibc module does not declare): 0 once the
+/// thread has exited and is joined, EBUSY while it runs. The reaper of unjoined threads uses it.
+int pthread_tryjoin_np(pthread_t thread, void **result);
+static inline int goalloc_tryjoin(pthread_t thread) { return pthread_tryjoin_np(thread, NULL); }
+
 // MARK: - libgoalloc.so
 
 static inline void goalloc_set_errno(int value) { errno = value; }
