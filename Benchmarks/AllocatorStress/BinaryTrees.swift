@@ -12,14 +12,14 @@ final class BinaryTrees<Memory: BlockAllocator>: StressTest, @unchecked Sendable
 
     init(_ setup: StressSetup<Memory>) {
         self.setup = setup
-        longLived = .allocate(capacity: setup.threads)
+        longLived = setup.memory.rootSlots(setup.threads)
         for thread in 0..<setup.threads {
             longLived[thread] = build(Self.longLivedDepth, tag: Stamp.tag(thread, -1))
         }
     }
 
     deinit {
-        longLived.deallocate()
+        setup.memory.releaseRoots(longLived)
     }
 
     // A node: left child at 0, right child at 8, the tree's tag plus the node's depth at 16.

@@ -9,6 +9,11 @@ import BenchKit
 protocol BlockAllocator: Sendable {
     func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer
     func deallocate(_ block: UnsafeMutableRawPointer, byteCount: Int, alignment: Int)
+    /// See ``Allocator/registerRoot(_:byteCount:)``: memory that holds the only pointers to blocks.
+    func registerRoot(_ base: UnsafeRawPointer, byteCount: Int)
+    func unregisterRoot(_ base: UnsafeRawPointer)
+    /// See ``Allocator/registerThread()``: called on each thread before it is timed.
+    func registerThread()
 }
 
 extension Allocator: BlockAllocator {}
@@ -24,4 +29,26 @@ extension BlockAllocator {
     func release(_ block: UnsafeMutableRawPointer, _ byteCount: Int) {
         deallocate(block, byteCount: byteCount, alignment: 16)
     }
+
+    /// `count` uninitialised slots from malloc, for values (block pointers, or structures holding
+    /// them) that may be the only references to blocks. They are registered as a root, so a
+    /// collecting allocator (go-gc) keeps those blocks alive; free them with ``releaseRoots(_:)``.
+    func rootSlots<Slot>(_ count: Int, of type: Slot.Type = Slot.self) -> UnsafeMutablePointer<Slot> {
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: count)
+        registerRoot(slots, byteCount: count * MemoryLayout<Slot>.stride)
+        return slots
+    }
+
+    /// Unregisters and frees slots from ``rootSlots(_:of:)``.
+    func releaseRoots<Slot>(_ slots: UnsafeMutablePointer<Slot>) {
+        unregisterRoot(slots)
+        slots.deallocate()
+    }
+}
+
+extension BlockAllocator {
+    /// An allocator that frees only when told to has no roots to know about.
+    func registerRoot(_ base: UnsafeRawPointer, byteCount: Int) {}
+    func unregisterRoot(_ base: UnsafeRawPointer) {}
+    func registerThread() {}
 }

@@ -14,7 +14,7 @@ final class CacheScratch<Memory: BlockAllocator>: StressTest, @unchecked Sendabl
 
     init(_ setup: StressSetup<Memory>) {
         self.setup = setup
-        handedOver = .allocate(capacity: setup.threads)
+        handedOver = setup.memory.rootSlots(setup.threads)
         for thread in 0..<setup.threads {
             handedOver[thread] = setup.memory.block(Self.objectBytes)
             Stamp.write(handedOver[thread], size: Self.objectBytes, tag: Stamp.tag(thread, -1))
@@ -22,7 +22,7 @@ final class CacheScratch<Memory: BlockAllocator>: StressTest, @unchecked Sendabl
     }
 
     deinit {
-        handedOver.deallocate()
+        setup.memory.releaseRoots(handedOver)
     }
 
     func work(thread: Int, round: Int) {

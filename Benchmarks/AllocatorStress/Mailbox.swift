@@ -4,11 +4,13 @@ import Glibc
 
 /// A bounded first-in first-out queue of batches of block pointers between two threads, under a
 /// mutex. Nothing in it allocates after `init`. Neither side ever waits inside it: a full or empty
-/// mailbox just says so, and the caller does something else.
-final class Mailbox: @unchecked Sendable {
-    static let batchCapacity = 64
-    static let batches = 8
+/// mailbox just says so, and the caller does something else. Its slots are a root of `Memory`,
+/// as blocks in transit are referenced from nowhere else.
+final class Mailbox<Memory: BlockAllocator>: @unchecked Sendable {
+    static var batchCapacity: Int { 64 }
+    static var batches: Int { 8 }
 
+    private let memory: Memory
     private let lock: UnsafeMutablePointer<pthread_mutex_t>
     /// `batches` slots of `batchCapacity` pointers each, and how many each holds.
     private let slots: UnsafeMutablePointer<UnsafeMutableRawPointer>
@@ -16,17 +18,18 @@ final class Mailbox: @unchecked Sendable {
     private var head = 0
     private var filled = 0
 
-    init() {
+    init(_ memory: Memory) {
+        self.memory = memory
         lock = .allocate(capacity: 1)
         pthread_mutex_init(lock, nil)
-        slots = .allocate(capacity: Self.batches * Self.batchCapacity)
+        slots = memory.rootSlots(Self.batches * Self.batchCapacity)
         counts = .allocate(capacity: Self.batches)
     }
 
     deinit {
         pthread_mutex_destroy(lock)
         lock.deallocate()
-        slots.deallocate()
+        memory.releaseRoots(slots)
         counts.deallocate()
     }
 

@@ -12,21 +12,21 @@ final class ProducerConsumer<Memory: BlockAllocator>: StressTest, @unchecked Sen
 
     let setup: StressSetup<Memory>
     /// Mailbox `i` carries thread `i`'s objects to thread `i + 1`.
-    private let mailboxes: [Mailbox]
+    private let mailboxes: [Mailbox<Memory>]
     /// Per thread, a batch being filled and a batch being emptied.
     private let outgoing: UnsafeMutablePointer<UnsafeMutableRawPointer>
     private let incoming: UnsafeMutablePointer<UnsafeMutableRawPointer>
 
     init(_ setup: StressSetup<Memory>) {
         self.setup = setup
-        mailboxes = (0..<setup.threads).map { _ in Mailbox() }
-        outgoing = .allocate(capacity: setup.threads * Mailbox.batchCapacity)
-        incoming = .allocate(capacity: setup.threads * Mailbox.batchCapacity)
+        mailboxes = (0..<setup.threads).map { _ in Mailbox(setup.memory) }
+        outgoing = setup.memory.rootSlots(setup.threads * Mailbox<Memory>.batchCapacity)
+        incoming = setup.memory.rootSlots(setup.threads * Mailbox<Memory>.batchCapacity)
     }
 
     deinit {
-        outgoing.deallocate()
-        incoming.deallocate()
+        setup.memory.releaseRoots(outgoing)
+        setup.memory.releaseRoots(incoming)
     }
 
     /// Word `w` of object `serial` of `producer`: the whole object is the pattern.
@@ -38,14 +38,14 @@ final class ProducerConsumer<Memory: BlockAllocator>: StressTest, @unchecked Sen
     func work(thread: Int, round: Int) {
         let producer = (thread + setup.threads - 1) % setup.threads
         let toMake = setup.share(thread), toTake = setup.share(producer)
-        let batch = outgoing + thread * Mailbox.batchCapacity
-        let received = incoming + thread * Mailbox.batchCapacity
+        let batch = outgoing + thread * Mailbox<Memory>.batchCapacity
+        let received = incoming + thread * Mailbox<Memory>.batchCapacity
         let outbox = mailboxes[thread], inbox = mailboxes[producer]
         var made = 0, taken = 0, pending = 0
         while made < toMake || taken < toTake {
             var progress = false
             if pending == 0 && made < toMake {
-                pending = min(Mailbox.batchCapacity, toMake - made)
+                pending = min(Mailbox<Memory>.batchCapacity, toMake - made)
                 for index in 0..<pending {
                     let object = setup.memory.block(Self.objectBytes)
                     for w in 0..<Self.objectBytes / 8 {

@@ -19,7 +19,7 @@ struct StampedSlots<Memory: BlockAllocator>: @unchecked Sendable {
         self.count = count
         self.everyPage = everyPage
         self.describe = describe
-        blocks = .allocate(capacity: count)
+        blocks = setup.memory.rootSlots(count)
         blocks.initialize(repeating: nil, count: count)
         sizes = .allocate(capacity: count)
         sizes.initialize(repeating: 0, count: count)
@@ -28,7 +28,7 @@ struct StampedSlots<Memory: BlockAllocator>: @unchecked Sendable {
     }
 
     func deallocate() {
-        blocks.deallocate()
+        setup.memory.releaseRoots(blocks)
         sizes.deallocate()
         tags.deallocate()
     }

@@ -11,6 +11,9 @@ protocol StressTest: AnyObject, Sendable {
     /// Builds the state; what this allocates is setup, not measured.
     init(_ setup: StressSetup<Memory>)
 
+    /// What the test was built from.
+    var setup: StressSetup<Memory> { get }
+
     /// The rounds the threads go through; each round waits for all threads to finish the one before.
     var rounds: Int { get }
 
@@ -52,10 +55,11 @@ enum Stress {
 
     /// Runs every round; `timer` runs exactly while threads work (and, on fresh threads, exit).
     private static func run<Test: StressTest>(_ test: Test, threads: Int, timer: B?) {
+        let setUp: @Sendable () -> Void = { test.setup.memory.registerThread() }
         let task: @Sendable (Int, Int) -> Void = { thread, round in test.work(thread: thread, round: round) }
         let teams = Test.freshThreadsEachRound ? (0..<test.rounds).map { $0..<($0 + 1) } : [0..<test.rounds]
         for rounds in teams {
-            let team = ThreadTeam(count: threads, rounds: rounds, task: task)
+            let team = ThreadTeam(count: threads, rounds: rounds, setUp: setUp, task: task)
             timer?.startTimer()
             team.work()
             if Test.freshThreadsEachRound { team.join() } // fresh threads end within the round

@@ -10,18 +10,20 @@ import Glibc
 /// done every round. Between rounds the threads wait for each other, so that round `r + 1` may
 /// take over what other threads made in round `r`.
 ///
-///     let team = ThreadTeam(count: b.threads, rounds: 0..<rounds) { thread, round in ... }
+///     let team = ThreadTeam(count: b.threads, rounds: 0..<rounds, setUp: {}) { thread, round in ... }
 ///     b.startTimer()
 ///     team.work()
 ///     b.stopTimer()
 ///     team.join()
 final class ThreadTeam: @unchecked Sendable {
     private let rounds: Range<Int>
+    private let setUp: @Sendable () -> Void
     private let task: @Sendable (_ thread: Int, _ round: Int) -> Void
     /// Not an array: iterating one allocates in a debug build, and a join may be timed.
     private let threads: UnsafeMutablePointer<pthread_t>
     private let count: Int
-    /// The threads and the caller of ``work()``: released together, finished together.
+    /// The threads and the caller of `init` and then of ``work()``: passed once when every
+    /// thread has set up, so `init` returns only then, and once more to release them.
     private let start: UnsafeMutablePointer<pthread_barrier_t>
     private let finish: UnsafeMutablePointer<pthread_barrier_t>
     /// The threads alone, between rounds.
@@ -40,10 +42,13 @@ final class ThreadTeam: @unchecked Sendable {
 
     private var members: [Member] = []
 
-    /// Starts `count` threads that will run `task(thread, round)` for each round, once released.
-    init(count: Int, rounds: Range<Int>, task: @escaping @Sendable (_ thread: Int, _ round: Int) -> Void) {
+    /// Starts `count` threads that run `setUp()` at once, then wait, and once released run
+    /// `task(thread, round)` for each round. Returns when every thread has set up.
+    init(count: Int, rounds: Range<Int>, setUp: @escaping @Sendable () -> Void,
+         task: @escaping @Sendable (_ thread: Int, _ round: Int) -> Void) {
         precondition(count >= 1)
         self.rounds = rounds
+        self.setUp = setUp
         self.task = task
         self.count = count
         threads = .allocate(capacity: count)
@@ -62,6 +67,7 @@ final class ThreadTeam: @unchecked Sendable {
             }, Unmanaged.passUnretained(member).toOpaque())
             guard result == 0 else { fatalError("pthread_create failed: \(String(cString: strerror(result)))") }
         }
+        pthread_barrier_wait(start)
     }
 
     deinit {
@@ -85,7 +91,9 @@ final class ThreadTeam: @unchecked Sendable {
     }
 
     private func run(_ index: Int) {
-        pthread_barrier_wait(start)
+        setUp()
+        pthread_barrier_wait(start) // set up
+        pthread_barrier_wait(start) // released
         for round in rounds {
             task(index, round)
             // upperBound rather than `last`, a generic algorithm that allocates in a debug build.

@@ -24,6 +24,12 @@ public func goalloc_gc_set_percent(_ percent: Int) -> Int {
     GoAlloc.Managed.setGCPercent(percent)
 }
 
+/// Registers the calling thread, so that its stack and registers are scanned from now on.
+@_cdecl("goalloc_gc_register_thread")
+public func goalloc_gc_register_thread() {
+    GoAlloc.Managed.registerThread()
+}
+
 /// Registers `size` bytes at `base` as a root range.
 @_cdecl("goalloc_gc_register_root")
 public func goalloc_gc_register_root(_ base: UnsafeRawPointer, _ size: Int) {

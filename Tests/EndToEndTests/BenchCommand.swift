@@ -73,14 +73,12 @@ enum BenchCommand {
         }
     }
 
-    /// Runs `bench` on every installed allocator (but those `excluding` names) with the given
-    /// flags, expects success, and returns the rows and the results folder.
-    static func runOnEveryAllocator(_ name: String, _ arguments: [String],
-                                    excluding: [String] = []) throws -> (rows: [RunRow], folder: String) {
+    /// Runs `bench` on every installed allocator with the given flags, expects success, and
+    /// returns the rows and the results folder.
+    static func runOnEveryAllocator(_ name: String, _ arguments: [String]) throws -> (rows: [RunRow], folder: String) {
         reportMissingAllocators()
         let out = scratch(name)
-        let allocators = installedAllocators.filter { !excluding.contains($0) }
-        let result = try bench(["--allocators", allocators.joined(separator: ","), "--count", "1", "--out", out]
+        let result = try bench(["--allocators", installedAllocators.joined(separator: ","), "--count", "1", "--out", out]
             + arguments)
         guard result.status == 0 else {
             throw Failure(message: "bench exited \(result.status): \(result.stderr.suffix(2000))")

@@ -25,7 +25,7 @@ public struct Allocator: @unchecked Sendable {
         /// jemalloc's sized API.
         case jemalloc(mallocx: Jemalloc.Mallocx, sdallocx: Jemalloc.Sdallocx)
         /// GoAlloc's garbage-collected heap (allocator go-gc): nothing to free.
-        case managed(ManagedHeap.Allocate)
+        case managed(ManagedHeap)
     }
 
     @usableFromInline let backend: Backend
@@ -42,11 +42,7 @@ public struct Allocator: @unchecked Sendable {
         case .system, .tcmalloc, .mimalloc, .go:
             backend = .libc
         case .goGC:
-            // Found once here, before anything is timed.
-            guard let allocate = dlsym(nil, "goalloc_gc_alloc") else {
-                fatalError("allocator go-gc was selected, but libgoalloc.so (goalloc_gc_alloc) is not loaded in this process")
-            }
-            backend = .managed(unsafeBitCast(allocate, to: ManagedHeap.Allocate.self))
+            backend = .managed(ManagedHeap())
         }
     }
 
@@ -64,9 +60,9 @@ public struct Allocator: @unchecked Sendable {
             }
         case .jemalloc(let mallocx, _):
             block = mallocx(byteCount, Jemalloc.flags(alignment: alignment))
-        case .managed(let allocate):
+        case .managed(let heap):
             // Scanned conservatively: raw bytes may hold pointers to other managed blocks.
-            block = allocate(byteCount, alignment, 0)
+            block = heap.allocate(byteCount, alignment, 0)
         }
         guard let block else { Allocator.outOfMemory(byteCount) }
         return block
@@ -83,6 +79,29 @@ public struct Allocator: @unchecked Sendable {
         case .managed:
             break // the collector frees it once nothing reaches it
         }
+    }
+
+    /// Tells a collecting allocator (go-gc) that the `byteCount` bytes at `base`, memory it does
+    /// not scan (from malloc, say), hold pointers to its blocks: blocks they point to stay alive
+    /// until ``unregisterRoot(_:)``. A workload that keeps blocks from ``allocate(byteCount:alignment:)``
+    /// only in such memory must register it, or the collector frees blocks it still uses. The
+    /// other allocators free only on ``deallocate(_:byteCount:alignment:)`` and ignore this.
+    public func registerRoot(_ base: UnsafeRawPointer, byteCount: Int) {
+        if case .managed(let heap) = backend { heap.registerRoot(base, byteCount) }
+    }
+
+    /// Ends what ``registerRoot(_:byteCount:)`` began for the range at `base`.
+    public func unregisterRoot(_ base: UnsafeRawPointer) {
+        if case .managed(let heap) = backend { heap.unregisterRoot(base) }
+    }
+
+    /// Makes a collecting allocator (go-gc) scan the calling thread's stack and registers from
+    /// now on. Its first allocation does that too, but registering asks the C library for the
+    /// thread's stack bounds, which allocates: a workload whose threads are created before the
+    /// timer starts calls this there, so those allocations are not counted in its allocs/op.
+    /// The other allocators ignore it.
+    public func registerThread() {
+        if case .managed(let heap) = backend { heap.registerThread() }
     }
 
     /// The bytes usable in `block`, at least the size it was allocated with.
@@ -124,9 +143,29 @@ enum Jemalloc {
     }
 }
 
-/// GoAlloc's managed-heap entry point in libgoalloc.so, found with dlsym under allocator go-gc.
+/// GoAlloc's managed-heap entry points in libgoalloc.so, found with dlsym under allocator go-gc.
 @usableFromInline
-enum ManagedHeap {
+struct ManagedHeap {
     /// goalloc_gc_alloc(size, alignment, noscan).
-    @usableFromInline typealias Allocate = @convention(c) (Int, Int, Int32) -> UnsafeMutableRawPointer?
+    @usableFromInline let allocate: @convention(c) (Int, Int, Int32) -> UnsafeMutableRawPointer?
+    /// goalloc_gc_register_root(base, size).
+    let registerRoot: @convention(c) (UnsafeRawPointer, Int) -> Void
+    /// goalloc_gc_unregister_root(base).
+    let unregisterRoot: @convention(c) (UnsafeRawPointer) -> Void
+    /// goalloc_gc_register_thread().
+    let registerThread: @convention(c) () -> Void
+
+    /// Finds the entry points once, before anything is timed; stops the process if they are not loaded.
+    init() {
+        func lookUp<Function>(_ name: String, as type: Function.Type) -> Function {
+            guard let symbol = dlsym(nil, name) else {
+                fatalError("allocator go-gc was selected, but libgoalloc.so (\(name)) is not loaded in this process")
+            }
+            return unsafeBitCast(symbol, to: type)
+        }
+        allocate = lookUp("goalloc_gc_alloc", as: (@convention(c) (Int, Int, Int32) -> UnsafeMutableRawPointer?).self)
+        registerRoot = lookUp("goalloc_gc_register_root", as: (@convention(c) (UnsafeRawPointer, Int) -> Void).self)
+        unregisterRoot = lookUp("goalloc_gc_unregister_root", as: (@convention(c) (UnsafeRawPointer) -> Void).self)
+        registerThread = lookUp("goalloc_gc_register_thread", as: (@convention(c) () -> Void).self)
+    }
 }
