@@ -42,6 +42,9 @@ import BenchKit
         for row in rows {
             #expect(row.status == .ok, "\(row.fullName): \(row.error)")
             #expect((row.memStats[.numGC] ?? 0) >= 2, "\(row.fullName) collected too rarely to show anything")
+            // Collections took time while the timer ran, never more than all of it.
+            let gcShare = try #require(row.metrics["gc-%"], "\(row.fullName) has no gc-% metric")
+            #expect(gcShare > 0 && gcShare <= 100, "\(row.fullName): gc-% \(gcShare)")
         }
     }
 }

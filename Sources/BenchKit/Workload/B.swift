@@ -36,6 +36,8 @@ public final class B: @unchecked Sendable {
     private var timerOn = false
     private var startNs: UInt64 = 0
     private var startCounts = AllocationCounts()
+    /// Under go-gc in the timed pass: the collector's pauses while the timer runs (metric `gc-%`).
+    private var gcPauses: GCPauseTimer?
     private(set) var elapsedNs: UInt64 = 0
     /// Allocations while the timer ran.
     private(set) var counted = AllocationCounts()
@@ -55,6 +57,7 @@ public final class B: @unchecked Sendable {
         self.allocatorName = allocatorName
         self.counter = counter
         self.sampler = sampler
+        if allocatorName == .goGC && counter == nil { gcPauses = GCPauseTimer(sampler: sampler) }
         // Reserved here, while nothing is timed or counted, so that reportMetric in the measured
         // region never allocates: the harness's own bookkeeping must not show up in allocs/op.
         metrics.reserveCapacity(16)
@@ -64,6 +67,7 @@ public final class B: @unchecked Sendable {
     public func startTimer() {
         guard !timerOn else { return }
         if let counter { startCounts = counter.totals() }
+        gcPauses?.start()
         startNs = monotonicNanoseconds()
         timerOn = true
     }
@@ -76,12 +80,14 @@ public final class B: @unchecked Sendable {
             let now = counter.totals()
             counted = counted + (now - startCounts)
         }
+        gcPauses?.stop()
         timerOn = false
     }
 
     /// Zeroes the elapsed time, the allocation counts and the reported metrics, without
     /// stopping the timer, as Go's `ResetTimer` does.
     public func resetTimer() {
+        gcPauses?.reset()
         if timerOn {
             if let counter { startCounts = counter.totals() }
             startNs = monotonicNanoseconds()
@@ -159,5 +165,8 @@ public final class B: @unchecked Sendable {
         startTimer()
         body(self)
         stopTimer()
+        if let gcPauses, elapsedNs > 0 {
+            metrics["gc-%"] = 100 * gcPauses.pausedNs / Double(elapsedNs)
+        }
     }
 }
