@@ -2,7 +2,8 @@
 # One run of every built-in suite (BigStruct, MemStatsTour, Sawtooth, AllocatorStress, ExplicitAlloc,
 # Harness) on every installed allocator, the stress suite on 1 and 2 threads, in fresh processes
 # per cell, 6 repetitions (the fewest that give a 95% CI of the median). 17 min 47 s on the
-# 2-core machine with the defaults below (results/all-suites-2026-11-23); make it quiet first.
+# 2-core machine with the defaults below and five allocators (results/all-suites-2026-11-23, before
+# go-gc was added); make it quiet first.
 #
 # Usage: scripts/all-suites.sh [OUT] [bench flags...]
 #   OUT defaults to results/all-suites-<UTC date>; later flags override the defaults, e.g.

@@ -3,7 +3,8 @@
 # direct call from the exported entry points through the library's own code (objdump's
 # disassembly) and lists each call that leaves the library. Allowed: the C library calls the
 # allocator is made of (locks, mmap and friends, memcpy/memset, write and abort for fatal
-# errors, the clock and sleep of the scavenger thread, the join and mprotect of the stack reaper). Anything else, a swift_once, a
+# errors, the clock and sleep of the scavenger thread, the join and mprotect of the stack reaper,
+# the collector's signals, futex and stack bounds). Anything else, a swift_once, a
 # swift_allocObject or a generic-metadata lookup, could allocate or need a runtime that is not
 # set up yet, and fails the check.
 #
@@ -20,7 +21,9 @@ library=${1:-.build/release/libgoalloc.so}
 objdump -d --no-show-raw-insn "$library" | python3 -c '
 import re, sys
 entries = ["malloc", "free", "calloc", "realloc", "reallocarray", "malloc_usable_size", "posix_memalign",
-           "memalign", "aligned_alloc", "valloc", "pvalloc", "goalloc_read_memstats"]
+           "memalign", "aligned_alloc", "valloc", "pvalloc", "goalloc_read_memstats",
+           "goalloc_gc_alloc", "goalloc_gc_collect", "goalloc_gc_set_percent", "goalloc_gc_register_thread",
+           "goalloc_gc_register_root", "goalloc_gc_unregister_root"]
 allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "pthread_key_create",
            "pthread_setspecific", "pthread_create", "pthread_detach", "__register_atfork", "mmap", "munmap", "madvise",
            "memcpy", "memset", "memmove", "write", "abort", "clock_gettime", "nanosleep", "getpagesize",
@@ -29,6 +32,13 @@ allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "
            # join (glibc frees the TLS vector of the thread with free), and the guard pages of a stack
            # span made usable again before its pages go back to the heap.
            "pthread_tryjoin_np", "mprotect",
+           # The collector: stop-the-world by signal (the handler spills registers with getcontext
+           # and parks on a futex), GOGC read from the environment once, and a thread'"'"'s stack
+           # bounds when it registers. pthread_getattr_np allocates, through malloc, which is this
+           # library again: GoAlloc calls it with none of its locks held.
+           "sigaction", "sigemptyset", "sigaddset", "pthread_sigmask", "__libc_current_sigrtmin", "pthread_kill",
+           "pthread_self", "getcontext", "syscall", "getenv", "strcmp",
+           "pthread_getattr_np", "pthread_attr_getstack", "pthread_attr_destroy",
            # Calls back into this library through its own exported names (resolved to it when preloaded).
            *entries}
 calls, function = {}, None

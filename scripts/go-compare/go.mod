@@ -1,0 +1,3 @@
+module allocbench/gocompare
+
+go 1.19
