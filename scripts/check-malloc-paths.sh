@@ -23,7 +23,7 @@ import re, sys
 entries = ["malloc", "free", "calloc", "realloc", "reallocarray", "malloc_usable_size", "posix_memalign",
            "memalign", "aligned_alloc", "valloc", "pvalloc", "goalloc_read_memstats",
            "goalloc_gc_alloc", "goalloc_gc_collect", "goalloc_gc_set_percent", "goalloc_gc_register_thread",
-           "goalloc_gc_register_root", "goalloc_gc_unregister_root"]
+           "goalloc_gc_register_root", "goalloc_gc_unregister_root", "goalloc_gc_pause_total_ns"]
 allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "pthread_key_create",
            "pthread_setspecific", "pthread_create", "pthread_detach", "__register_atfork", "mmap", "munmap", "madvise",
            "memcpy", "memset", "memmove", "write", "abort", "clock_gettime", "nanosleep", "getpagesize",

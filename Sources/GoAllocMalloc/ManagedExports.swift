@@ -24,6 +24,12 @@ public func goalloc_gc_set_percent(_ percent: Int) -> Int {
     GoAlloc.Managed.setGCPercent(percent)
 }
 
+/// The collector's stop-the-world nanoseconds so far (MemStats.PauseTotalNs alone).
+@_cdecl("goalloc_gc_pause_total_ns")
+public func goalloc_gc_pause_total_ns() -> UInt64 {
+    GoAlloc.Managed.pauseTotalNanoseconds
+}
+
 /// Registers the calling thread, so that its stack and registers are scanned from now on.
 @_cdecl("goalloc_gc_register_thread")
 public func goalloc_gc_register_thread() {

@@ -1,36 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The time the collector stopped the world while a run's timer ran: the source of the `gc-%`
 /// metric under go-gc (the share of the timed wall-clock time spent in collection pauses).
 ///
 /// GoAlloc's collector does all its work with the world stopped, so its pause time is all of
-/// its time. It reads `PauseTotalNs` when the timer starts and when it stops, outside the timed
-/// span, into a snapshot made up front, so it neither allocates nor adds to the measured time.
+/// its time. The timer reads `PauseTotalNs` alone (libgoalloc.so's `goalloc_gc_pause_total_ns`)
+/// when the timer starts and when it stops, outside the timed span: a full MemStats read there
+/// would cost a walk of the heap's statistics and tens of KiB of stack on every start and stop.
 struct GCPauseTimer {
-    private let sampler: MemStatsSampler
-    private var stats = MemStatsSnapshot.withRoomForEveryField()
-    private var pauseAtStart: Double = 0
+    private let pauseTotal: @convention(c) () -> UInt64
+    private var pauseAtStart: UInt64 = 0
     /// Nanoseconds of pauses between each start and its stop, summed.
-    private(set) var pausedNs: Double = 0
+    private(set) var pausedNs: UInt64 = 0
 
-    /// Reads through `sampler`, which must read the allocator's own statistics (the timed pass).
-    init(sampler: MemStatsSampler) {
-        self.sampler = sampler
+    /// Nil when libgoalloc.so is not loaded in this process.
+    init?() {
+        guard let symbol = dlsym(nil, "goalloc_gc_pause_total_ns") else { return nil }
+        pauseTotal = unsafeBitCast(symbol, to: (@convention(c) () -> UInt64).self)
     }
 
     mutating func start() {
-        pauseAtStart = readPauseTotal()
+        pauseAtStart = pauseTotal()
     }
 
     mutating func stop() {
-        pausedNs += readPauseTotal() - pauseAtStart
+        pausedNs += pauseTotal() - pauseAtStart
     }
 
     mutating func reset() {
         pausedNs = 0
-        pauseAtStart = readPauseTotal()
-    }
-
-    private mutating func readPauseTotal() -> Double {
-        sampler.read(into: &stats)
-        return stats[.pauseTotalNs] ?? 0
+        pauseAtStart = pauseTotal()
     }
 }

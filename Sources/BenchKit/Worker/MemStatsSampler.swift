@@ -11,6 +11,10 @@ final class MemStatsSampler {
     init(allocator: AllocatorName, counter: AllocationCounter?) {
         native = NativeStatsReader(allocator)
         self.counter = counter
+        // One read now, so that what the first read sets up lazily (in a debug build, witness
+        // tables of the number conversions, in 16 KiB slabs from malloc) is not set up between
+        // two samples of a workload, where it would show as a heap change of the workload's.
+        _ = read()
     }
 
     /// The allocator as it names itself.

@@ -57,7 +57,7 @@ public final class B: @unchecked Sendable {
         self.allocatorName = allocatorName
         self.counter = counter
         self.sampler = sampler
-        if allocatorName == .goGC && counter == nil { gcPauses = GCPauseTimer(sampler: sampler) }
+        if allocatorName == .goGC && counter == nil { gcPauses = GCPauseTimer() }
         // Reserved here, while nothing is timed or counted, so that reportMetric in the measured
         // region never allocates: the harness's own bookkeeping must not show up in allocs/op.
         metrics.reserveCapacity(16)
@@ -166,7 +166,7 @@ public final class B: @unchecked Sendable {
         body(self)
         stopTimer()
         if let gcPauses, elapsedNs > 0 {
-            metrics["gc-%"] = 100 * gcPauses.pausedNs / Double(elapsedNs)
+            metrics["gc-%"] = 100 * Double(gcPauses.pausedNs) / Double(elapsedNs)
         }
     }
 }
