@@ -31,13 +31,14 @@ struct Scavenger {
 extension UnsafeMutablePointer where Pointee == Globals {
     /// Starts the background scavenger once the heap has grown past what the scavenger always
     /// retains (the minimum goal plus 10%): below that it would never release a page, and a small
-    /// process (a shell tool running with GoAlloc as its malloc) is spared a thread. Called from
-    /// allocation slow paths with no lock held (pthread_create may itself allocate).
-    func startScavengerIfNeeded() {
+    /// process (a shell tool running with GoAlloc as its malloc) is spared a thread; `evenIfSmall`
+    /// starts it regardless. Called with no lock held (pthread_create may itself allocate).
+    func startScavengerIfNeeded(evenIfSmall: Bool = false) {
         guard goalloc_load_relaxed(&pointee.scavenger.started) == 0 else { return }
         heap.pointee.lock.lock()
         let minimumRetained = Scavenger.minimumGoalBytes + Scavenger.minimumGoalBytes * Scavenger.retainPercent / 100
-        let start = pointee.scavenger.started == 0 && heap.pointee.pagesMapped << SizeClasses.pageShift > minimumRetained
+        let start = pointee.scavenger.started == 0
+            && (evenIfSmall || heap.pointee.pagesMapped << SizeClasses.pageShift > minimumRetained)
         if start { goalloc_store_relaxed(&pointee.scavenger.started, 1) }
         heap.pointee.lock.unlock()
         guard start else { return }

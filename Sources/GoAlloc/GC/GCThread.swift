@@ -83,6 +83,10 @@ extension UnsafeMutablePointer where Pointee == GC {
     func registerCurrentThread(heap: UnsafeMutablePointer<MHeap>) -> UnsafeMutablePointer<GCThread> {
         if let thread = UnsafeMutablePointer<GCThread>.current { return thread }
         start()
+        // A collected heap has its scavenger from the start, as Go's runtime does: started here,
+        // with no lock held and before a workload's thread is timed, rather than from an
+        // allocation slow path in the middle of a measurement (glibc's pthread_create callocs).
+        Globals.shared.startScavengerIfNeeded(evenIfSmall: true)
         let stackHigh = goalloc_current_stack_high()
         if stackHigh == 0 { fatal("cannot find the calling thread's stack (pthread_getattr_np failed)") }
 
