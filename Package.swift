@@ -1,8 +1,8 @@
 // swift-tools-version: 6.0
 //
 // AllocBench: what does an allocation really cost, and which allocator should I use?
-// See README.md for the two commands (`make bench`, `make test`) and ../shared/design/ARCHITECTURE.md
-// for how the parts fit together.
+// See README.md for the two commands (`make bench`, `make test`) and docs/architecture.md for the
+// modules below and why their dependencies run the way they do.
 
 import PackageDescription
 
@@ -24,12 +24,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // MARK: The harness
+        // MARK: The harness, one module per side; dependencies run one way (docs/architecture.md)
 
+        // The CLI: composes the runner and the reports, and links the built-in suites.
         .executableTarget(
             name: "bench",
             dependencies: [
-                "BenchKit",
+                "BenchRunner",
+                "BenchReports",
                 "BigStruct",
                 "Harness",
                 "ExplicitAlloc",
@@ -39,15 +41,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "BenchKit", dependencies: ["CBenchKit", "CGoAlloc"]),
+        // The runner: run flags, configuration, plan, worker processes, catalogs, shards.
+        .target(
+            name: "BenchRunner",
+            dependencies: ["BenchResults", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // The reports: statistics, tables, charts, compare, summary files, the HTML page.
+        .target(name: "BenchReports", dependencies: ["BenchResults"]),
+        // The run folder's files: cell identity, rows and their columns, params.json, bench.txt, reading folders back.
+        .target(name: "BenchResults", dependencies: ["BenchKit"]),
+        // The plugin API, and all a plugin links: Workload, B, Allocator, measurement, the worker and its protocol.
+        .target(name: "BenchKit", dependencies: ["CBenchKit", "CGoAllocABI"]),
         .target(name: "CBenchKit"),
         .target(name: "CBenchCount", dependencies: ["CBenchKit"]),
 
         // MARK: GoAlloc: Go's allocator design in Swift
 
         .target(name: "GoAlloc", dependencies: ["CGoAlloc"], swiftSettings: alwaysOptimized),
-        .target(name: "CGoAlloc"),
-        .target(name: "GoAllocMalloc", dependencies: ["GoAlloc", "CGoAlloc"], swiftSettings: alwaysOptimized),
+        .target(name: "CGoAlloc", dependencies: ["CGoAllocABI"]),
+        // GoAlloc's exported C ABI (the MemStats struct, the exports' types), header only: shared by
+        // BenchKit, libgoalloc.so and the conformance fixture, so no GoAlloc code or state reaches a plugin.
+        .target(name: "CGoAllocABI"),
+        .target(name: "GoAllocMalloc", dependencies: ["GoAlloc", "CGoAlloc", "CGoAllocABI"], swiftSettings: alwaysOptimized),
         .target(name: "CGoAllocMalloc"),
 
         // MARK: Built-in workload suites (Benchmarks/<Suite>/)
@@ -66,10 +81,13 @@ let package = Package(
         // A plugin executable with workloads that crash, hang or fail, for the end-to-end tests.
         .executableTarget(name: "bench-fixtures", dependencies: ["BenchKit"], path: "Tests/Fixtures/BenchFixtures"),
         // The malloc family's edge cases in C, run on glibc and with libgoalloc.so preloaded.
-        .executableTarget(name: "malloc-conformance", path: "Tests/Fixtures/MallocConformance"),
+        .executableTarget(name: "malloc-conformance", dependencies: ["CGoAllocABI"], path: "Tests/Fixtures/MallocConformance"),
         .testTarget(name: "BenchKitTests", dependencies: ["BenchKit"]),
+        .testTarget(name: "BenchResultsTests", dependencies: ["BenchResults"]),
+        .testTarget(name: "BenchRunnerTests", dependencies: ["BenchRunner"]),
+        .testTarget(name: "BenchReportsTests", dependencies: ["BenchReports"]),
         .testTarget(name: "GoAllocTests", dependencies: ["GoAlloc", "CGoAlloc"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["BenchKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BenchRunner", "BenchReports"]),
         .testTarget(name: "AllocatorStressTests", dependencies: ["AllocatorStress", "BenchKit"]),
     ]
 )

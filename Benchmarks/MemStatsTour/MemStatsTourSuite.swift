@@ -10,7 +10,7 @@ public enum MemStatsTourSuite {
             b.stopTimer()
             let thread = ScenarioThread(scenario, b)
             let highWaterMark = thread.run()
-            b.reportMetric(MemStatsChanges.stackMetric, Double(highWaterMark))
+            b.reportMetric(MetricName.stackBytes, Double(highWaterMark))
         }
     }
 }

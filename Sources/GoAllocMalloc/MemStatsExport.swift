@@ -2,7 +2,7 @@ import CGoAlloc
 import GoAlloc
 
 /// Fills `stats` with GoAlloc's runtime.MemStats (Go 1.19's fields, in the C layout of
-/// `struct goalloc_memstats` in CGoAlloc.h). A program running with libgoalloc.so preloaded finds
+/// `struct goalloc_memstats` in GoAllocABI.h, target CGoAllocABI). A program running with libgoalloc.so preloaded finds
 /// this with `dlsym(RTLD_DEFAULT, "goalloc_read_memstats")`; that it is found at all tells the
 /// program that GoAlloc is its malloc.
 @_cdecl("goalloc_read_memstats")

@@ -1,5 +1,8 @@
 import ArgumentParser
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import Foundation
 
 /// `bench`: measures what allocations cost, one worker process per cell, on every allocator.
@@ -17,7 +20,7 @@ struct Bench: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as UsageError {
+        } catch let error as InputError {
             fail(error.message)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)

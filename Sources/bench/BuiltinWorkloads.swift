@@ -1,5 +1,8 @@
 import AllocatorStress
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import BigStruct
 import ExplicitAlloc
 import Harness

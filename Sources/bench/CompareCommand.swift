@@ -1,5 +1,8 @@
 import ArgumentParser
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import Foundation
 
 struct CompareCommand: ParsableCommand {
@@ -36,13 +39,13 @@ struct CompareCommand: ParsableCommand {
             comparison = try Comparison.runs(old: RunData.load([folders[0]]).runs, new: RunData.load([folders[1]]).runs,
                                              oldName: "old", newName: "new", metrics: selected)
         case (nil, _):
-            throw UsageError("give two results folders (OLD NEW), or one with --by allocator; got \(folders.count)")
+            throw InputError("give two results folders (OLD NEW), or one with --by allocator; got \(folders.count)")
         case ("allocator"?, 1):
             comparison = try Comparison.allocators(RunData.load(folders).runs, baseline: baseline, metrics: selected)
         case ("allocator"?, _):
-            throw UsageError("--by allocator compares the allocators of one results folder; got \(folders.count)")
+            throw InputError("--by allocator compares the allocators of one results folder; got \(folders.count)")
         case (let other?, _):
-            throw UsageError("--by \(other) is not supported; the one dimension is allocator")
+            throw InputError("--by \(other) is not supported; the one dimension is allocator")
         }
         print(folders.count == 2 ? "old: \(folders[0])\nnew: \(folders[1])\n" : "run: \(folders[0])\n")
         for (title, table) in ComparisonTable.tables(comparison) {
@@ -60,10 +63,10 @@ struct CompareCommand: ParsableCommand {
     }
 
     /// `5%` or `5` as 5 (percent).
-    static func percent(_ text: String) throws(UsageError) -> Double {
+    static func percent(_ text: String) throws(InputError) -> Double {
         let number = text.hasSuffix("%") ? String(text.dropLast()) : text
         guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value >= 0, value.isFinite else {
-            throw UsageError("--threshold '\(text)' is not a percentage; use for example 5% or 2.5%")
+            throw InputError("--threshold '\(text)' is not a percentage; use for example 5% or 2.5%")
         }
         return value
     }

@@ -1,4 +1,7 @@
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import Foundation
 
 /// Finds libBenchCount.so, the allocation counter that counting passes preload.

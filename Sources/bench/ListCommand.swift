@@ -1,5 +1,8 @@
 import ArgumentParser
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import Foundation
 
 struct ListCommand: ParsableCommand {

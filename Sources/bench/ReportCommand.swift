@@ -1,5 +1,8 @@
 import ArgumentParser
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import Foundation
 
 struct ReportCommand: ParsableCommand {
@@ -23,7 +26,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         if folders.count > 1, out == nil {
-            throw UsageError("\(folders.count) folders are merged into a new one: give it with --out DIR")
+            throw InputError("\(folders.count) folders are merged into a new one: give it with --out DIR")
         }
         let data = try RunData.load(folders)
         for warning in data.warnings { printToStandardError("warning: \(warning)") }
@@ -34,8 +37,8 @@ struct ReportCommand: ParsableCommand {
         }
         let report = try Report(data: data, baseline: baseline)
         try report.write(to: destination)
-        print("report: \(destination)/index.html (\(report.charts.count) charts; also "
-            + Report.files.filter { $0 != "index.html" }.joined(separator: ", ") + ")")
+        print("report: \(RunFiles.path(destination, RunFiles.page)) (\(report.charts.count) charts; also "
+            + RunFiles.report.filter { $0 != RunFiles.page }.joined(separator: ", ") + ")")
     }
 
     static func sameFolder(_ a: String, _ b: String) -> Bool {

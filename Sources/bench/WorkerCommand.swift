@@ -1,5 +1,8 @@
 import ArgumentParser
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 import Foundation
 
 /// The worker side of `bench run`: started once per pass of a cell, never by hand.
@@ -7,10 +10,15 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Serve one request from the runner (internal).", shouldDisplay: false)
 
-    @Option(help: "The file descriptor of the protocol socket.")
-    var protocolFd: Int32
+    /// The worker's command line is read by the protocol's own parser (the one plugins use), so
+    /// this only lets ArgumentParser accept it.
+    @Argument(parsing: .captureForPassthrough)
+    var arguments: [String] = []
 
     func run() throws {
-        Foundation.exit(WorkerEntry.serve(protocolFD: protocolFd, workloads: BuiltinWorkloads.all))
+        guard let fd = WorkerProtocol.protocolFD(in: CommandLine.arguments.dropFirst()) else {
+            throw InputError("bench worker is started by bench run, never by hand")
+        }
+        Foundation.exit(WorkerEntry.serve(protocolFD: fd, workloads: BuiltinWorkloads.all))
     }
 }

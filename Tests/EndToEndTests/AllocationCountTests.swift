@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// Exact allocation counts, on every allocator installed here, measured by real workers.
 @Suite(.serialized) struct AllocationCountTests {

@@ -6,16 +6,16 @@ import Testing
     @Test(arguments: [
         (["--filter", "NoSuchWorkload"], "--filter 'NoSuchWorkload' matches no workload; the workloads are: BigStruct/CopyIt"),
         (["--filter", "("], "--filter '(' is not a valid regular expression"),
-        (["--allocators", "system,glibc"], "--allocators: unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go"),
-        (["--benchtime", "1parsec"], "--benchtime '1parsec' is not a Go duration or count; use for example 1s, 250ms, 1m30s or 1000x"),
+        (["--allocators", "system,glibc"], "The value 'system,glibc' is invalid for '--allocators <allocators>': unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go, go-gc"),
+        (["--benchtime", "1parsec"], "The value '1parsec' is invalid for '--benchtime <benchtime>': use a Go duration or a count, like 1s, 250ms, 1m30s or 1000x"),
         (["--count", "0"], "--count must be at least 1 (got 0)"),
         (["--count", "many"], "The value 'many' is invalid for '--count <count>'"),
-        (["--threads", "two"], "--threads 'two' must be a comma-separated list of thread counts"),
-        (["--timeout", "forever"], "--timeout 'forever' is not a positive Go duration"),
+        (["--threads", "two"], "The value 'two' is invalid for '--threads <threads>': use a comma-separated list of thread counts"),
+        (["--timeout", "forever"], "The value 'forever' is invalid for '--timeout <timeout>': use a positive Go duration"),
         (["--plugin", "/nonexistent/plugin"], "--plugin /nonexistent/plugin: no executable file there"),
         (["--plugin", "/bin/true"], "--plugin /bin/true: is not a working AllocBench plugin"),
         (["--frobnicate"], "Unknown option '--frobnicate'"),
-        (["--shard", "3/2"], "--shard '3/2' must be K/N with 1 <= K <= N, like 1/4"),
+        (["--shard", "3/2"], "The value '3/2' is invalid for '--shard <shard>': use K/N with 1 <= K <= N, like 1/4"),
         (["--shard", "1/3"], "--shard 1/3: the plan has 2 workloads, and a shard is a set of whole workloads, so N can be at most 2"),
     ])
     func isRefusedBeforeAnyWork(arguments: [String], message: String) throws {

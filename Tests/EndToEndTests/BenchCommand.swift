@@ -1,5 +1,8 @@
 import Foundation
 import BenchKit
+import BenchReports
+import BenchResults
+import BenchRunner
 
 /// Runs the built `bench` (and friends) as a user would, from the folder that holds the tests.
 ///

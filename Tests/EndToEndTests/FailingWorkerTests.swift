@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// A worker that crashes, hangs or exits non-zero becomes a failed row, and the run goes on.
 @Suite(.serialized) struct FailingWorkerTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// Go's MemStats tour on every installed allocator: which fields move with heap use and which with
 /// stack use, from real workers; under GoAlloc, with the scenarios' threads on heap stacks.
@@ -57,7 +59,7 @@ import BenchKit
         // Two samples per measured cell, and the changes in words beside them.
         let samples = try BenchCommand.memStats(in: folder)
         #expect(samples.count == 2 * rows.filter { $0.status == .ok }.count)
-        let changes = try String(contentsOfFile: folder + "/" + MemStatsChanges.fileName, encoding: .utf8)
+        let changes = try String(contentsOfFile: folder + "/" + RunFiles.memStatsChanges, encoding: .utf8)
         #expect(changes.contains("## MemStatsTour/usesHeap\n\n- **system**: "))
         #expect(changes.contains("HeapAlloc differs by "))
         #expect(changes.contains("Mallocs differs by 1"))

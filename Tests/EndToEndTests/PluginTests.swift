@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// The README's plugin example, built as a user would build it and run by `bench --plugin`.
 @Suite(.serialized) struct PluginTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// `bench report` and `bench compare` as a user runs them, on real runs and on made-up ones.
 @Suite(.serialized) struct ReportCommandTests {
@@ -47,8 +49,7 @@ import BenchKit
         var text = RunsCSV.header
         for (allocator, samples) in values.sorted(by: { $0.key < $1.key }) {
             for (index, value) in samples.enumerated() {
-                var row = RunRow(runID: name, host: "h", suite: "S", workload: "A", allocator: allocator, threads: 1,
-                                 rep: index + 1, status: .ok, startedAt: "2026-11-23T10:00:00Z")
+                var row = RunRow(cell: CellKey(suite: "S", workload: "A", allocator: allocator, threads: 1, host: "h"), runID: name, rep: index + 1, status: .ok, startedAt: "2026-11-23T10:00:00Z")
                 row.nsPerOp = value
                 text += RunsCSV.line(row)
             }

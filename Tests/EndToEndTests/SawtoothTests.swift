@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// The sawtooth's MemStats curves, in memstats.csv, on every installed allocator.
 @Suite(.serialized) struct SawtoothTests {

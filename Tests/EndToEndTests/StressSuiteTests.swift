@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// The allocator stress suite runs on every installed allocator, checking its data as it goes (the
 /// checks themselves are tested against a broken allocator in AllocatorStressTests).

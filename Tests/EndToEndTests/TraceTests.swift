@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import BenchKit
+import BenchReports
+import BenchResults
 
 /// The Trace variants run a fixed 20,000,000 creations, whatever --benchtime says.
 @Suite(.serialized) struct TraceTests {

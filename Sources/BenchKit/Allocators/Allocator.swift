@@ -1,4 +1,5 @@
 import CBenchKit
+import CGoAllocABI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -147,13 +148,13 @@ enum Jemalloc {
 @usableFromInline
 struct ManagedHeap {
     /// goalloc_gc_alloc(size, alignment, noscan).
-    @usableFromInline let allocate: @convention(c) (Int, Int, Int32) -> UnsafeMutableRawPointer?
+    @usableFromInline let allocate: goalloc_gc_alloc_fn
     /// goalloc_gc_register_root(base, size).
-    let registerRoot: @convention(c) (UnsafeRawPointer, Int) -> Void
+    let registerRoot: goalloc_gc_register_root_fn
     /// goalloc_gc_unregister_root(base).
-    let unregisterRoot: @convention(c) (UnsafeRawPointer) -> Void
+    let unregisterRoot: goalloc_gc_unregister_root_fn
     /// goalloc_gc_register_thread().
-    let registerThread: @convention(c) () -> Void
+    let registerThread: goalloc_gc_register_thread_fn
 
     /// Finds the entry points once, before anything is timed; stops the process if they are not loaded.
     init() {
@@ -163,9 +164,9 @@ struct ManagedHeap {
             }
             return unsafeBitCast(symbol, to: type)
         }
-        allocate = lookUp("goalloc_gc_alloc", as: (@convention(c) (Int, Int, Int32) -> UnsafeMutableRawPointer?).self)
-        registerRoot = lookUp("goalloc_gc_register_root", as: (@convention(c) (UnsafeRawPointer, Int) -> Void).self)
-        unregisterRoot = lookUp("goalloc_gc_unregister_root", as: (@convention(c) (UnsafeRawPointer) -> Void).self)
-        registerThread = lookUp("goalloc_gc_register_thread", as: (@convention(c) () -> Void).self)
+        allocate = lookUp("goalloc_gc_alloc", as: goalloc_gc_alloc_fn.self)
+        registerRoot = lookUp("goalloc_gc_register_root", as: goalloc_gc_register_root_fn.self)
+        unregisterRoot = lookUp("goalloc_gc_unregister_root", as: goalloc_gc_unregister_root_fn.self)
+        registerThread = lookUp("goalloc_gc_register_thread", as: goalloc_gc_register_thread_fn.self)
     }
 }

@@ -36,10 +36,10 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
 
     /// The SwiftPM product that builds the library, when it is one of this package's own (found
     /// next to `bench` rather than installed on the system).
-    var packageProduct: String? { isGoAlloc ? "goalloc" : nil }
+    package var packageProduct: String? { isGoAlloc ? "goalloc" : nil }
 
     /// The Debian package that provides the library, for the message when it is missing.
-    var debianPackage: String? {
+    package var debianPackage: String? {
         switch self {
         case .system, .go, .goGC: nil
         case .jemalloc: "libjemalloc-dev"

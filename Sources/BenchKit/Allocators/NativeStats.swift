@@ -1,5 +1,5 @@
 import CBenchKit
-import CGoAlloc
+import CGoAllocABI
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -173,7 +173,7 @@ enum MimallocStats {
 /// GoAlloc: its own MemStats, every field with Go's meaning, read through the function that
 /// libgoalloc.so exports (the worker runs with the library preloaded).
 enum GoAllocStats {
-    typealias ReadMemStats = @convention(c) (UnsafeMutablePointer<goalloc_memstats>) -> Void
+    typealias ReadMemStats = goalloc_read_memstats_fn
 
     static func read(_ readMemStats: ReadMemStats, into stats: inout MemStatsSnapshot) {
         var go = goalloc_memstats()

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CGoAllocABI
 
 /// Starts the threads a workload makes itself: when the worker's malloc is GoAlloc
 /// (``AllocatorName/isGoAlloc``), on stacks from GoAlloc's heap through libgoalloc.so's
@@ -10,20 +11,14 @@ import Glibc
 /// Make it before the measured region: finding libgoalloc.so's functions (dlsym) may allocate.
 public struct WorkloadThreads: @unchecked Sendable {
     /// A thread's entry point, as pthread_create takes it.
-    public typealias Start = @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
-
-    private typealias Create = @convention(c) (UnsafeMutablePointer<UnsafeMutableRawPointer?>, Int, Start,
-                                               UnsafeMutableRawPointer?) -> Int32
-    private typealias Finish = @convention(c) (UnsafeMutableRawPointer) -> Void
-    private typealias CurrentStack = @convention(c) (UnsafeMutablePointer<UnsafeMutableRawPointer?>,
-                                                     UnsafeMutablePointer<Int>) -> Int32
+    public typealias Start = goalloc_thread_start_fn
 
     /// libgoalloc.so's thread functions, when they are loaded.
     private struct HeapStacks {
-        let create: Create
-        let join: Finish
-        let detach: Finish
-        let currentStack: CurrentStack
+        let create: goalloc_thread_create_fn
+        let join: goalloc_thread_finish_fn
+        let detach: goalloc_thread_finish_fn
+        let currentStack: goalloc_current_stack_fn
     }
 
     private let heapStacks: HeapStacks?
@@ -31,10 +26,10 @@ public struct WorkloadThreads: @unchecked Sendable {
     /// Prepares to start threads the way `allocator` gets them.
     public init(_ allocator: AllocatorName) {
         guard allocator.isGoAlloc,
-              let create = NativeStatsReader.symbol("goalloc_thread_create", as: Create.self),
-              let join = NativeStatsReader.symbol("goalloc_thread_join", as: Finish.self),
-              let detach = NativeStatsReader.symbol("goalloc_thread_detach", as: Finish.self),
-              let currentStack = NativeStatsReader.symbol("goalloc_current_stack", as: CurrentStack.self)
+              let create = NativeStatsReader.symbol("goalloc_thread_create", as: goalloc_thread_create_fn.self),
+              let join = NativeStatsReader.symbol("goalloc_thread_join", as: goalloc_thread_finish_fn.self),
+              let detach = NativeStatsReader.symbol("goalloc_thread_detach", as: goalloc_thread_finish_fn.self),
+              let currentStack = NativeStatsReader.symbol("goalloc_current_stack", as: goalloc_current_stack_fn.self)
         else {
             heapStacks = nil
             return

@@ -6,9 +6,9 @@ import Foundation
 /// JSON lines over a socket file descriptor, with an optional deadline on reads.
 ///
 /// Writes use `send(MSG_NOSIGNAL)` so that a peer that died is an error, not a SIGPIPE.
-struct MessageChannel {
+package struct MessageChannel {
     /// Why a message could not be read.
-    enum ReadError: Error, Equatable {
+    package enum ReadError: Error, Equatable {
         /// The peer closed the socket before a whole line arrived.
         case closed
         /// The deadline passed first.
@@ -20,11 +20,11 @@ struct MessageChannel {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(fd: Int32) {
+    package init(fd: Int32) {
         self.fd = fd
     }
 
-    func send<Body: Codable>(_ body: Body) throws {
+    package func send<Body: Codable>(_ body: Body) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes = Array(try encoder.encode(Envelope(protocolVersion: WorkerProtocol.version, body: body)))
@@ -41,7 +41,7 @@ struct MessageChannel {
     }
 
     /// Reads one message; `deadline` is a CLOCK_MONOTONIC time in nanoseconds, or nil to wait forever.
-    mutating func receive<Body: Codable>(_ type: Body.Type, deadline: UInt64? = nil) throws -> Body {
+    package mutating func receive<Body: Codable>(_ type: Body.Type, deadline: UInt64? = nil) throws -> Body {
         let line = try readLine(deadline: deadline)
         let text = String(decoding: line, as: UTF8.self)
         guard let version = try? JSONDecoder().decode(VersionOnly.self, from: Data(line)).protocolVersion else {

@@ -11,6 +11,20 @@ public enum WorkerProtocol {
     public static let version = 2
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
+
+    /// The arguments (after the executable's path) that make `bench` or a plugin a worker:
+    /// `worker --protocol-fd 3`. ``protocolFD(in:)`` is their one reader.
+    package static let workerArguments = [workerCommand, protocolFDOption, String(conventionalFD)]
+    static let workerCommand = "worker"
+    static let protocolFDOption = "--protocol-fd"
+
+    /// The protocol's file descriptor when `arguments` (after the executable's path) are a
+    /// worker's command line, else nil.
+    public static func protocolFD<Arguments: Collection<String>>(in arguments: Arguments) -> Int32? {
+        let arguments = Array(arguments)
+        guard arguments.count == 3, arguments[0] == workerCommand, arguments[1] == protocolFDOption else { return nil }
+        return Int32(arguments[2])
+    }
 }
 
 /// A message with the protocol version it was written in.
@@ -35,6 +49,14 @@ public struct CellRequest: Codable, Equatable, Sendable {
         case timed(BenchTime)
         /// Replay these iteration counts with the counting interposer preloaded.
         case counting(iterations: [Int])
+
+        /// The pass's name in log file names and error messages: `timed`, `counting`.
+        public var name: String {
+            switch self {
+            case .timed: "timed"
+            case .counting: "counting"
+            }
+        }
     }
 
     public var workload: String

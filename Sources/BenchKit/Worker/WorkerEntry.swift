@@ -60,8 +60,7 @@ public enum BenchPlugin {
     /// Serves the runner when started as `PATH worker --protocol-fd N`; otherwise explains how to
     /// run the plugin and exits with status 2.
     public static func main(workloads: [Workload]) -> Never {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.count == 3, arguments[0] == "worker", arguments[1] == "--protocol-fd", let fd = Int32(arguments[2]) {
+        if let fd = WorkerProtocol.protocolFD(in: CommandLine.arguments.dropFirst()) {
             exit(WorkerEntry.serve(protocolFD: fd, workloads: workloads))
         }
         let name = CommandLine.arguments.first ?? "plugin"

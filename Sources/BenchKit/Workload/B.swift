@@ -166,7 +166,7 @@ public final class B: @unchecked Sendable {
         body(self)
         stopTimer()
         if let gcPauses, elapsedNs > 0 {
-            metrics["gc-%"] = 100 * Double(gcPauses.pausedNs) / Double(elapsedNs)
+            metrics[MetricName.gcPercent] = 100 * Double(gcPauses.pausedNs) / Double(elapsedNs)
         }
     }
 }

@@ -52,7 +52,7 @@ public struct Workload: Sendable {
     }
 
     /// `Suite/Name`, the name `--filter` matches and reports show.
-    public var fullName: String { "\(suite)/\(name)" }
+    public var fullName: String { WorkloadInfo.fullName(suite: suite, name: name) }
 
     /// What the runner needs to know about the workload, without its body.
     public var info: WorkloadInfo {
@@ -69,5 +69,9 @@ public struct WorkloadInfo: Codable, Equatable, Sendable {
     /// See ``Workload/fixedIterations``.
     public var fixedIterations: Int? = nil
 
-    public var fullName: String { "\(suite)/\(name)" }
+    /// `Suite/Name`, the name `--filter` matches and reports show.
+    public var fullName: String { Self.fullName(suite: suite, name: name) }
+
+    /// The one spelling of a workload's full name.
+    public static func fullName(suite: String, name: String) -> String { "\(suite)/\(name)" }
 }

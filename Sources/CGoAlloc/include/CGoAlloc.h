@@ -1,7 +1,7 @@
 // The few things GoAlloc needs that Swift cannot express without allocating or without a
 // runtime: a thread-local slot with the initial-exec TLS model, relaxed atomics on raw memory,
-// a root pointer that exists before any initialisation, constant tables (GoSizeClasses.h), and
-// the C layout of MemStats that libgoalloc.so exports. Everything here is static inline or
+// a root pointer that exists before any initialisation, and constant tables (GoSizeClasses.h).
+// The C layout of what libgoalloc.so exports is CGoAllocABI's. Everything here is static inline or
 // plain data; keep it that way.
 #ifndef CGOALLOC_H
 #define CGOALLOC_H
@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "GoSizeClasses.h"
 #include "GoStopTheWorld.h"
+#include "GoAllocABI.h" // the MemStats struct libgoalloc.so exports
 
 // MARK: - Size classes
 
@@ -94,26 +95,5 @@ static inline int goalloc_tryjoin(pthread_t thread) { return pthread_tryjoin_np(
 // MARK: - libgoalloc.so
 
 static inline void goalloc_set_errno(int value) { errno = value; }
-
-// MARK: - MemStats, as libgoalloc.so exports it
-
-enum { GOALLOC_BYSIZE = 61, GOALLOC_PAUSES = 256 };
-
-/// Go 1.19's runtime.MemStats, field for field, in C layout.
-struct goalloc_memstats {
-    uint64_t alloc, total_alloc, sys, lookups, mallocs, frees;
-    uint64_t heap_alloc, heap_sys, heap_idle, heap_inuse, heap_released, heap_objects;
-    uint64_t stack_inuse, stack_sys, mspan_inuse, mspan_sys, mcache_inuse, mcache_sys;
-    uint64_t buck_hash_sys, gc_sys, other_sys;
-    uint64_t next_gc, last_gc, pause_total_ns;
-    uint64_t pause_ns[GOALLOC_PAUSES];
-    uint64_t pause_end[GOALLOC_PAUSES];
-    uint32_t num_gc, num_forced_gc;
-    double gc_cpu_fraction;
-    uint8_t enable_gc, debug_gc;
-    uint32_t by_size_size[GOALLOC_BYSIZE];
-    uint64_t by_size_mallocs[GOALLOC_BYSIZE];
-    uint64_t by_size_frees[GOALLOC_BYSIZE];
-};
 
 #endif

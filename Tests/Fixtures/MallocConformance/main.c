@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../../Sources/CGoAlloc/include/CGoAlloc.h"
+#include "GoAllocABI.h" // the MemStats struct and the exports' types (target CGoAllocABI)
 
 // Every call goes through these volatile pointers: the compiler knows the malloc family (glibc's
 // headers declare their alignment and size attributes, and clang deletes a malloc whose block is
@@ -347,7 +347,7 @@ static void forks(void) {
 
 // MARK: - Threads that exit return their caches (GoAlloc only: read through its MemStats)
 
-typedef void (*read_memstats_fn)(struct goalloc_memstats *);
+typedef goalloc_read_memstats_fn read_memstats_fn;
 
 static read_memstats_fn goalloc_stats(void) { return (read_memstats_fn)dlsym(RTLD_DEFAULT, "goalloc_read_memstats"); }
 

@@ -1,0 +1,25 @@
+import BenchKit
+import BenchResults
+/// One chart of a report: its file under `charts/`, its title, and the SVG.
+public struct Chart: Equatable, Sendable {
+    public let fileName: String
+    public let title: String
+    public let svg: String
+
+    /// Every chart a run gets, in the order the report shows them: per suite the time, the ratio
+    /// to `baseline`, bytes, allocations, peak RSS and thread scaling; then the MemStats curves.
+    /// Charts with nothing to show (a suite that never allocates) are left out.
+    public static func all(data: RunData, summary: [SummaryRow], baseline: String) -> [Chart] {
+        let context = ChartContext(data: data, summary: summary)
+        var charts: [Chart] = []
+        for suite in context.suites {
+            charts += [MetricBars.chart(MetricBars.time, suite: suite, context: context),
+                       RatioBars.chart(suite: suite, baseline: baseline, context: context),
+                       MetricBars.chart(MetricBars.bytes, suite: suite, context: context),
+                       MetricBars.chart(MetricBars.allocations, suite: suite, context: context),
+                       MetricBars.chart(MetricBars.peakRSS, suite: suite, context: context)].compactMap { $0 }
+            charts += ThreadScaling.charts(suite: suite, context: context)
+        }
+        return charts + MemStatsCurves.charts(context: context)
+    }
+}

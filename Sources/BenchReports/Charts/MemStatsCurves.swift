@@ -1,0 +1,71 @@
+import BenchKit
+import BenchResults
+/// The heap over time for a time-series workload (`memstats.csv`, e.g. Sawtooth): HeapAlloc,
+/// HeapInuse, HeapSys and HeapReleased at every tick, one panel per allocator on a shared scale,
+/// with the ticks where a garbage collection ran (NumGC moved) marked.
+///
+/// With several repetitions each curve is the median at each tick, which keeps a sawtooth's teeth
+/// (every repetition has them at the same ticks) and drops one process's outlier.
+enum MemStatsCurves {
+    static let fields: [MemStatsField] = [.heapAlloc, .heapInuse, .heapSys, .heapReleased]
+
+    /// A chart per workload (and thread count and host) that has MemStats samples.
+    static func charts(context: ChartContext) -> [Chart] {
+        struct Key: Hashable { let suite, workload: String; let threads: Int; let host: String }
+        var order: [Key] = []
+        var rows: [Key: [MemStatsRow]] = [:]
+        for row in context.data.memStats {
+            let key = Key(suite: row.suite, workload: row.workload, threads: row.threads, host: row.host)
+            if rows[key] == nil { order.append(key) }
+            rows[key, default: []].append(row)
+        }
+        let showThreads = Set(order.map(\.threads)).count > 1
+        return order.map { key in
+            var name = [key.suite, key.workload]
+            if showThreads { name.append("\(key.threads)-threads") }
+            if context.showHost { name.append(key.host) }
+            return chart(title: name.joined(separator: "/") + ": heap over time", fileName: name + ["memstats"],
+                         rows: rows[key]!, context: context)
+        }
+    }
+
+    static func chart(title: String, fileName: [String], rows: [MemStatsRow], context: ChartContext) -> Chart {
+        let largest = rows.flatMap { row in fields.compactMap { row.memStats[$0] } }.max() ?? 0
+        let (unit, divisor) = largest >= 1024 * 1024 ? ("MiB", 1024.0 * 1024) : largest >= 1024 ? ("KiB", 1024.0) : ("B", 1.0)
+        let ticks = Set(rows.map(\.tick)).sorted()
+        var repetitions: Set<Int> = []
+        let panels = AllocatorOrder.sorted(rows.map(\.allocator)).map { allocator -> LineChart.Panel in
+            let own = rows.filter { $0.allocator == allocator }
+            repetitions.insert(Set(own.map(\.rep)).count)
+            let byTick = Dictionary(grouping: own, by: \.tick)
+            func medians(_ field: MemStatsField) -> [(tick: Int, value: Double)] {
+                ticks.compactMap { tick in
+                    Statistics.median((byTick[tick] ?? []).compactMap { $0.memStats[field] }).map { (tick, $0) }
+                }
+            }
+            var series: [LineChart.Series] = []
+            var missing: [String] = []
+            for (index, field) in fields.enumerated() {
+                let points = medians(field)
+                if points.isEmpty { missing.append(field.rawValue); continue }
+                series.append(LineChart.Series(
+                    name: field.rawValue, colour: Palette.colour(index), dash: Palette.dash(index),
+                    points: points.map { LineChart.Point(x: Double($0.tick), y: $0.value / divisor) }, markers: false))
+            }
+            let collections = medians(.numGC)
+            let marks = zip(collections, collections.dropFirst()).filter { $1.value > $0.value }.map { (Double($1.tick), "GC") }
+            return LineChart.Panel(title: allocator, series: series, marks: marks,
+                                   note: missing.isEmpty ? "" : "not reported by \(allocator): " + missing.joined(separator: ", "))
+        }
+        let legend = fields.enumerated().map { ChartFrame.LegendEntry(mark: .line(Palette.colour($0), dash: Palette.dash($0)), name: $1.rawValue) }
+            + [.init(mark: .rule(dash: "3 3"), name: "a GC ran (NumGC moved)")]
+        let counts = repetitions.sorted().map(String.init).joined(separator: " or ")
+        let subtitle = "Go's MemStats at each tick, median of \(counts) repetition\(counts == "1" ? "" : "s"): HeapAlloc (live objects) "
+            + "under HeapInuse (spans in use) under HeapSys (heap memory from the OS); HeapReleased is the part of HeapSys given back."
+        let chart = LineChart(
+            frame: ChartFrame(title: title, subtitle: subtitle, legend: legend, footer: context.footer, width: ChartContext.width),
+            panels: panels, xTitle: "tick", yTitle: unit, xScale: Scale.linear(covering: ticks.map(Double.init)),
+            xFormat: NumberFormat.compact, yLogAllowed: false)
+        return Chart(fileName: ChartContext.fileName(fileName), title: title, svg: chart.render())
+    }
+}

@@ -1,0 +1,41 @@
+import BenchKit
+
+/// What identifies a cell's repetitions: a workload on an allocator with a thread count, measured
+/// on one host. Runs merged from several machines keep their hosts apart, so no statistic ever
+/// mixes two machines' numbers. Every row type of the run folder embeds one (``CellRow``).
+public struct CellKey: Hashable, Sendable {
+    public var suite: String
+    public var workload: String
+    public var allocator: String
+    public var threads: Int
+    public var host: String
+
+    public init(suite: String, workload: String, allocator: String, threads: Int, host: String) {
+        self.suite = suite
+        self.workload = workload
+        self.allocator = allocator
+        self.threads = threads
+        self.host = host
+    }
+
+    /// `Suite/Workload`, as `--filter` matches it (``WorkloadInfo/fullName``).
+    public var fullName: String { WorkloadInfo.fullName(suite: suite, name: workload) }
+}
+
+/// A row that belongs to one cell (``RunRow``, ``MemStatsRow``, a summary row): the cell's
+/// fields read and write through it, so `row.allocator` means `row.cell.allocator`.
+@dynamicMemberLookup
+public protocol CellRow {
+    var cell: CellKey { get set }
+}
+
+extension CellRow {
+    public subscript<Value>(dynamicMember field: WritableKeyPath<CellKey, Value>) -> Value {
+        get { cell[keyPath: field] }
+        set { cell[keyPath: field] = newValue }
+    }
+
+    public subscript<Value>(dynamicMember field: KeyPath<CellKey, Value>) -> Value {
+        cell[keyPath: field]
+    }
+}

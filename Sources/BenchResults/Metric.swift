@@ -1,0 +1,89 @@
+import BenchKit
+/// A quantity of `runs.csv` that reports summarise and compare: its column name, the unit tables
+/// print, and how to read it from a row.
+public struct Metric: Sendable {
+    /// How values of a metric read best.
+    public enum Kind: Sendable {
+        /// A duration per op: larger is slower. Instability is judged on these, and `bench compare
+        /// --threshold` gates on them.
+        case timePerOp
+        /// A size in bytes, printed with a binary unit (`12.3 MiB`).
+        case bytes
+        /// Anything else: counts, seconds, what a workload reported.
+        case plain
+    }
+
+    /// The `runs.csv` column (or the unit of an extra metric a workload reported).
+    public let name: String
+    /// The unit for headings: `ns/op`, `B/op`, `B`, `s`, or the name itself.
+    public let unit: String
+    public let kind: Kind
+    package let value: @Sendable (RunRow) -> Double?
+
+    init(_ name: String, unit: String? = nil, kind: Kind = .plain, _ value: @escaping @Sendable (RunRow) -> Double?) {
+        self.name = name
+        self.unit = unit ?? name
+        self.kind = kind
+        self.value = value
+    }
+
+    public var isTime: Bool { kind == .timePerOp }
+
+    /// The time per op, which most charts and comparisons are about.
+    package static let nsPerOp = Metric("ns_per_op", unit: "ns/op", kind: .timePerOp, \.nsPerOp)
+
+    /// The metrics every row can have, in the order summaries list them.
+    static let standard: [Metric] = [
+        nsPerOp,
+        Metric("bytes_per_op", unit: "B/op", \.bytesPerOp),
+        Metric("allocs_per_op", unit: "allocs/op", \.allocsPerOp),
+        Metric("counted_ns_per_op", unit: "counted ns/op", kind: .timePerOp, \.countedNsPerOp),
+        Metric("peak_rss_bytes", unit: "B", kind: .bytes, { $0.process?.peakRSSBytes.map { Double($0) } }),
+        Metric("minor_faults", { $0.process.map { Double($0.minorFaults) } }),
+        Metric("major_faults", { $0.process.map { Double($0.majorFaults) } }),
+        Metric("vol_ctx_switches", { $0.process.map { Double($0.voluntaryContextSwitches) } }),
+        Metric("invol_ctx_switches", { $0.process.map { Double($0.involuntaryContextSwitches) } }),
+        Metric("user_s", unit: "s", { $0.process?.userSeconds }),
+        Metric("sys_s", unit: "s", { $0.process?.systemSeconds }),
+    ] + MemStatsField.allCases.map { field in
+        Metric(field.rawValue, kind: field.isBytes ? .bytes : .plain, { $0.memStats[field] })
+    }
+
+    /// What `bench compare` shows unless asked for more: time, allocations and memory.
+    package static let headline: Set<String> = ["ns_per_op", "bytes_per_op", "allocs_per_op", "peak_rss_bytes"]
+
+    /// The standard metrics, then the extra metrics the rows report (sorted by unit), keeping
+    /// only those with at least one value.
+    public static func all(in runs: [RunRow]) -> [Metric] {
+        let extra = Set(runs.flatMap(\.metrics.keys)).sorted().map { unit in Metric(unit, { $0.metrics[unit] }) }
+        return (standard + extra).filter { metric in runs.contains { metric.value($0) != nil } }
+    }
+
+    /// The standard metric with this name.
+    package static func standard(named name: String) -> Metric? {
+        standard.first { $0.name == name }
+    }
+
+    /// Whether a workload reported it (`b.reportMetric`) rather than the harness.
+    public var isExtra: Bool { !Self.standard.contains { $0.name == name } }
+
+    /// The metric's values over `runs`, skipping rows that lack it.
+    public func values(_ runs: [RunRow]) -> [Double] {
+        runs.compactMap(value)
+    }
+
+    /// A value as tables print it: `41.40`, `12.3 MiB`.
+    public func format(_ value: Double) -> String {
+        kind == .bytes ? NumberFormat.bytes(value) : NumberFormat.goStyle(value)
+    }
+}
+
+extension MemStatsField {
+    /// Whether the field is a size in bytes (the rest are counts, times and a fraction).
+    var isBytes: Bool {
+        switch self {
+        case .mallocs, .frees, .heapObjects, .lastGC, .pauseTotalNs, .numGC, .numForcedGC, .gcCPUFraction: false
+        default: true
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// The names of a run folder's files, written once: the runner that writes them, the reports
+/// that read and add to them, and the CLI that points to them all use these.
+///
+/// | file | written by | what it holds |
+/// |---|---|---|
+/// | `runs.csv` | the runner, a row per cell as it finishes | ``RunsCSV`` |
+/// | `memstats.csv` | the runner, with the first cell that samples | ``MemStatsCSV`` |
+/// | `bench.txt` | the runner, after each cell | Go benchmark format (``BenchFormat``) |
+/// | `params.json` | the runner, at the start and the end | ``RunParameters`` |
+/// | `params/` | a merge (`bench report A B --out C`) | every merged run's `params.json` |
+/// | `logs/` | the runner | what each worker printed, when it printed anything |
+/// | `memstats-changes.md` | `bench run`, when a workload sampled MemStats | the changes in words |
+/// | `summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html` | the report | statistics, tables, charts |
+public enum RunFiles {
+    public static let runs = "runs.csv"
+    public static let memStats = "memstats.csv"
+    public static let benchFormat = "bench.txt"
+    public static let parameters = "params.json"
+    /// A merged folder's parameter files: `params/<n>-<run id>.json`.
+    public static let mergedParameters = "params"
+    public static let logs = "logs"
+    public static let memStatsChanges = "memstats-changes.md"
+    public static let summaryCSV = "summary.csv"
+    public static let summaryJSON = "summary.json"
+    public static let reportMarkdown = "report.md"
+    public static let charts = "charts"
+    public static let page = "index.html"
+
+    /// What the report writes into a folder, in the order the CLI lists them (charts as a folder).
+    public static let report = [summaryCSV, summaryJSON, reportMarkdown, charts + "/", page]
+
+    /// `folder/name`.
+    public static func path(_ folder: String, _ name: String) -> String { "\(folder)/\(name)" }
+}

@@ -1,0 +1,106 @@
+import BenchKit
+import BenchResults
+import Foundation
+
+/// Whether an allocator can run on this machine, and how to select it.
+public struct AllocatorAvailability: Sendable, Equatable {
+    public let name: AllocatorName
+    /// The library to preload, when the allocator needs one and it was found.
+    public let library: String?
+    /// Why the allocator cannot run here; nil when it can.
+    public let unavailableReason: String?
+
+    public var isAvailable: Bool { unavailableReason == nil }
+}
+
+/// Finds the allocators installed on this machine.
+///
+/// A preloaded allocator is looked up by its soname in the dynamic linker's cache
+/// (`ldconfig -p`), then in the usual library folders, so that `bench` works wherever the
+/// distribution put it rather than on one hard-coded path.
+public struct AllocatorCatalog: Sendable {
+    public let allocators: [AllocatorAvailability]
+
+    /// Looks at this machine. `products` is the folder of this package's build products (where
+    /// `bench` itself lives), which holds libgoalloc.so once built.
+    public static func discover(products: String?) -> AllocatorCatalog {
+        let cache = linkerCache()
+        return AllocatorCatalog(allocators: AllocatorName.allCases.map { name in
+            name.packageProduct == nil ? availability(of: name, cache: cache) : builtAvailability(of: name, products: products)
+        })
+    }
+
+    public init(allocators: [AllocatorAvailability]) {
+        self.allocators = allocators
+    }
+
+    public subscript(name: AllocatorName) -> AllocatorAvailability {
+        allocators.first { $0.name == name }!
+    }
+
+    public var available: [AllocatorAvailability] { allocators.filter(\.isAvailable) }
+
+    static func availability(of name: AllocatorName, cache: [String: String],
+                             folders: [String] = libraryFolders) -> AllocatorAvailability {
+        guard let soname = name.preloadSoname else {
+            return AllocatorAvailability(name: name, library: nil, unavailableReason: nil)
+        }
+        let found = folders.map { "\($0)/\(soname)" }.first { FileManager.default.isReadableFile(atPath: $0) }
+        if let path = cache[soname] ?? found {
+            return AllocatorAvailability(name: name, library: path, unavailableReason: nil)
+        }
+        let install = name.debianPackage.map { " (install it: apt-get install \($0), or run make setup)" } ?? ""
+        return AllocatorAvailability(name: name, library: nil, unavailableReason: "\(soname) not found\(install)")
+    }
+
+    /// An allocator this package builds: available once its library is in the products folder.
+    static func builtAvailability(of name: AllocatorName, products: String?) -> AllocatorAvailability {
+        let soname = name.preloadSoname!, product = name.packageProduct!
+        if let products, FileManager.default.isReadableFile(atPath: "\(products)/\(soname)") {
+            return AllocatorAvailability(name: name, library: "\(products)/\(soname)", unavailableReason: nil)
+        }
+        return AllocatorAvailability(name: name, library: nil, unavailableReason:
+            "\(soname) is not built (run make build, or swift build -c release --product \(product))")
+    }
+
+    /// soname -> path for the machine's architecture, from `ldconfig -p`.
+    static func linkerCache() -> [String: String] {
+        guard let output = try? runCapturingOutput(["/sbin/ldconfig", "-p"]) else { return [:] }
+        return parseLinkerCache(output)
+    }
+
+    /// Parses lines like `\tlibjemalloc.so.2 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libjemalloc.so.2`,
+    /// keeping the first entry of each soname (ldconfig lists the preferred one first).
+    static func parseLinkerCache(_ output: String) -> [String: String] {
+        var paths: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            guard let arrow = line.range(of: " => ") else { continue }
+            let soname = line[..<arrow.lowerBound].trimmingCharacters(in: .whitespaces).split(separator: " ").first
+            guard let soname, paths[String(soname)] == nil else { continue }
+            paths[String(soname)] = String(line[arrow.upperBound...])
+        }
+        return paths
+    }
+
+    /// Where to look when the linker cache does not list a library.
+    static let libraryFolders = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
+                                 "/usr/local/lib", "/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu"]
+}
+
+/// Runs a command and returns its standard output (for short, trusted commands like ldconfig and git).
+func runCapturingOutput(_ arguments: [String], in directory: String? = nil) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments[0]) exited \(process.terminationStatus)"])
+    }
+    return String(decoding: data, as: UTF8.self)
+}

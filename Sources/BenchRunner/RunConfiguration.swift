@@ -1,0 +1,121 @@
+import BenchKit
+import BenchResults
+import Foundation
+
+/// A run whose every input was checked before any work starts, and its plan.
+public struct RunConfiguration: Sendable {
+    public var workloads: [PlannedWorkload]
+    public var allocators: [AllocatorAvailability]
+    public var threads: [Int]
+    public var count: Int
+    public var benchTime: BenchTime
+    public var timeout: Timeout
+    /// The slice of the plan this run measures; nil for the whole plan.
+    public var shard: Shard?
+    /// `--filter` as given; nil ran the default workloads.
+    public var filter: String?
+    public var plugins: [String]
+    public var outputDirectory: String
+    /// libBenchCount.so, preloaded in front of the allocator for counting passes.
+    public var countingLibrary: String
+    /// Things the user should know that do not stop the run (a skipped allocator).
+    public var warnings: [String]
+    /// Every cell in the order it runs (see ``Plan``).
+    public var cells: [Cell]
+
+    /// Checks `options` against what this machine has, and plans the run.
+    ///
+    /// - Parameters:
+    ///   - catalog: every workload, built-in and from plugins.
+    ///   - defaultWorkloads: the full names (`Suite/Name`) of the workloads run when no `--filter` is
+    ///     given (plugin workloads always run).
+    ///   - allocatorCatalog: the allocators and whether each is installed.
+    ///   - countingLibrary: where libBenchCount.so should be.
+    ///   - now: the run's start, for the default output folder.
+    public static func validate(
+        _ options: RunOptions, catalog: WorkloadCatalog, defaultWorkloads: Set<String>,
+        allocatorCatalog: AllocatorCatalog, countingLibrary: String, now: Date = Date()
+    ) throws(InputError) -> RunConfiguration {
+        var warnings: [String] = []
+        let selected = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
+        let workloads = try options.shard?.slice(selected) ?? selected
+        let allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
+        guard FileManager.default.isReadableFile(atPath: countingLibrary) else {
+            throw InputError("the allocation counter \(countingLibrary) is not built; run `make build` (or `swift build -c release`) first")
+        }
+        let output = options.out ?? "results/\(defaultRunName(now))"
+        try prepareOutputDirectory(output)
+        return RunConfiguration(
+            workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count,
+            benchTime: options.benchtime, timeout: options.timeout, shard: options.shard, filter: options.filter,
+            plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
+            cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count))
+    }
+
+    static func selectWorkloads(_ filter: String?, from catalog: WorkloadCatalog,
+                                defaultWorkloads: Set<String>) throws(InputError) -> [PlannedWorkload] {
+        let all = catalog.workloads
+        guard let filter else {
+            return all.filter { $0.isPlugin || defaultWorkloads.contains($0.info.fullName) }
+        }
+        let regex: Regex<AnyRegexOutput>
+        do {
+            regex = try Regex(filter)
+        } catch {
+            throw InputError("--filter '\(filter)' is not a valid regular expression: \(error)")
+        }
+        let selected = all.filter { $0.info.fullName.contains(regex) }
+        guard !selected.isEmpty else {
+            let names = all.map(\.info.fullName).joined(separator: ", ")
+            throw InputError("--filter '\(filter)' matches no workload; the workloads are: \(names)")
+        }
+        return selected
+    }
+
+    static func selectAllocators(_ selection: AllocatorSelection?, from catalog: AllocatorCatalog,
+                                 warnings: inout [String]) throws(InputError) -> [AllocatorAvailability] {
+        let requested = selection.map { $0.names.map { catalog[$0] } } ?? catalog.allocators
+        for skipped in requested where !skipped.isAvailable {
+            warnings.append("skipping allocator \(skipped.name): \(skipped.unavailableReason!)")
+        }
+        let available = requested.filter(\.isAvailable)
+        guard !available.isEmpty else {
+            throw InputError("none of the requested allocators is available here (\(requested.map(\.name.rawValue).joined(separator: ", "))); see bench list")
+        }
+        return available
+    }
+
+    /// Creates the folder and proves it writable; refuses a folder that already holds a run.
+    static func prepareOutputDirectory(_ path: String) throws(InputError) {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: RunFiles.path(path, RunFiles.runs)) {
+            throw InputError("--out \(path) already holds a run (runs.csv); choose a new folder so nothing is overwritten")
+        }
+        do {
+            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            let probe = "\(path)/.write-test-\(getpid())"
+            try Data().write(to: URL(fileURLWithPath: probe))
+            try manager.removeItem(atPath: probe)
+        } catch {
+            throw InputError("--out \(path) cannot be written (\(describe(error))); choose a folder you can write to")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError,
+           let code = POSIXErrorCode(rawValue: Int32(underlying.code)), underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(code.rawValue))
+        }
+        return (error as NSError).localizedDescription
+    }
+
+    /// `2026-11-22T23-10-05Z`: the UTC start time, sortable, with no characters that shells or
+    /// Windows file systems mind.
+    public static func defaultRunName(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH-mm-ss'Z'"
+        return formatter.string(from: date)
+    }
+}

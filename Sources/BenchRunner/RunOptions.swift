@@ -1,0 +1,124 @@
+import ArgumentParser
+import BenchKit
+import BenchResults
+
+/// The flags of `bench run`, declared once: their names, types, defaults and help, used by the
+/// CLI through `@OptionGroup` and by tests through `RunOptions.parse([...])`. Each value is parsed
+/// into its type here, with one line that says what is valid when it cannot be; what needs the
+/// machine (the workloads a filter matches, the allocators installed, the output folder) is
+/// checked by ``RunConfiguration/validate(_:catalog:defaultWorkloads:allocatorCatalog:countingLibrary:now:)``.
+public struct RunOptions: ParsableArguments {
+    @Option(help: "Regular expression on Suite/Workload names (default: the workloads bench list marks with *).")
+    public var filter: String?
+
+    @Option(help: ArgumentHelp("Comma-separated allocators: \(AllocatorSelection.validNames) (default: all installed)."),
+            transform: AllocatorSelection.init(parsing:))
+    public var allocators: AllocatorSelection?
+
+    @Option(help: "Time per measurement in Go's syntax (1s, 250ms, 1m30s) or a fixed count (1000x).",
+            transform: BenchTime.init(argument:))
+    public var benchtime: BenchTime = .duration(nanoseconds: 1_000_000_000)
+
+    @Option(help: "Repetitions of every cell, each in fresh processes.")
+    public var count = 5
+
+    @Option(help: "Comma-separated thread counts for parallel workloads, like 1,2,4.", transform: ThreadCounts.init(parsing:))
+    public var threads = ThreadCounts([1])
+
+    @Option(help: "Longest a worker process may run before it is killed and its cell recorded as failed.",
+            transform: Timeout.init(parsing:))
+    public var timeout = Timeout(nanoseconds: 120_000_000_000)
+
+    @Option(help: "Results folder (default: results/<UTC timestamp>).")
+    public var out: String?
+
+    @Option(name: .customLong("plugin"), help: "A plugin executable built against BenchKit (repeatable).")
+    public var plugins: [String] = []
+
+    @Option(help: "K/N: run only the K-th of N slices of the plan (whole workloads, dealt round robin), for job arrays; merge the folders with bench report.",
+            transform: Shard.init(parsing:))
+    public var shard: Shard?
+
+    /// For ArgumentParser, which fills the properties in; make values with `RunOptions.parse(_:)`.
+    public init() {}
+
+    public func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
+    }
+}
+
+/// `--allocators system,go`: allocator names, each once, in the order given.
+public struct AllocatorSelection: Equatable, Sendable, CustomStringConvertible {
+    public var names: [AllocatorName]
+
+    public init(_ names: [AllocatorName]) {
+        self.names = names
+    }
+
+    /// Every allocator's name, for help texts and errors.
+    public static var validNames: String { AllocatorName.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    public init(parsing text: String) throws(InputError) {
+        var names: [AllocatorName] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = item.trimmingCharacters(in: .whitespaces)
+            guard let allocator = AllocatorName(rawValue: name) else {
+                throw InputError("unknown allocator '\(name)'; valid names are \(Self.validNames)")
+            }
+            if !names.contains(allocator) { names.append(allocator) }
+        }
+        self.names = names
+    }
+
+    public var description: String { names.map(\.rawValue).joined(separator: ",") }
+}
+
+/// `--threads 1,2,4`: thread counts from 1 to 1024, each once, in the order given.
+public struct ThreadCounts: Equatable, Sendable, CustomStringConvertible {
+    public var counts: [Int]
+
+    public init(_ counts: [Int]) {
+        self.counts = counts
+    }
+
+    public init(parsing text: String) throws(InputError) {
+        var counts: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let count = Int(item.trimmingCharacters(in: .whitespaces)), (1...1024).contains(count) else {
+                throw InputError("use a comma-separated list of thread counts from 1 to 1024, like 1,2,4")
+            }
+            if !counts.contains(count) { counts.append(count) }
+        }
+        self.counts = counts
+    }
+
+    public var description: String { counts.map(String.init).joined(separator: ",") }
+}
+
+/// `--timeout 2m`: a positive duration in Go's syntax.
+public struct Timeout: Equatable, Sendable, CustomStringConvertible {
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) {
+        self.nanoseconds = nanoseconds
+    }
+
+    public init(parsing text: String) throws(InputError) {
+        guard let nanoseconds = GoDuration.nanoseconds(text), nanoseconds > 0 else {
+            throw InputError("use a positive Go duration, like 60s, 2m or 1m30s")
+        }
+        self.nanoseconds = nanoseconds
+    }
+
+    public var description: String { GoDuration.format(nanoseconds: nanoseconds) }
+}
+
+extension BenchTime {
+    /// `--benchtime`'s parser: ``init(parsing:)`` with the error that says what is valid.
+    init(argument text: String) throws(InputError) {
+        guard let value = BenchTime(parsing: text) else {
+            throw InputError("use a Go duration or a count, like 1s, 250ms, 1m30s or 1000x")
+        }
+        self = value
+    }
+}

@@ -1,0 +1,158 @@
+import BenchKit
+import BenchResults
+import Foundation
+
+/// Runs a validated configuration: one worker process per pass of every cell, rows to disk as
+/// they finish, a summary at the end.
+///
+/// Each cell takes two processes. The timed pass runs the workload on the allocator alone and
+/// grows b.N like Go; it reports time, MemStats and process figures. The counting pass preloads
+/// libBenchCount.so in front of the same allocator and replays the timed pass's iteration counts;
+/// it reports allocs/op and B/op. So counting never slows the timed pass, and a cell's counts
+/// describe exactly the runs that were timed.
+public struct Runner {
+    public let configuration: RunConfiguration
+    public let machine: MachineInfo
+    /// Where progress lines go (the CLI prints them on standard error).
+    public let progress: @Sendable (String) -> Void
+
+    public init(configuration: RunConfiguration, machine: MachineInfo, progress: @escaping @Sendable (String) -> Void) {
+        self.configuration = configuration
+        self.machine = machine
+        self.progress = progress
+    }
+
+    /// What a finished run produced; its files are in ``RunConfiguration/outputDirectory``.
+    public struct Outcome {
+        public let rows: [RunRow]
+        /// The ok rows of cells that took at least two MemStats samples (their `Δ<Field>` metrics
+        /// are the changes between the first and the last).
+        public let sampledRows: [RunRow]
+        public var failedCells: Int { rows.filter(\.status.isFailure).count }
+    }
+
+    /// Measures every cell of the plan in order, each row on disk before the next cell starts.
+    public func run(commandLine: [String], startedAt: Date = Date()) throws -> Outcome {
+        let config = configuration
+        let folder = try RunFolder(path: config.outputDirectory)
+        defer { folder.close() }
+        let runID = RunConfiguration.defaultRunName(startedAt)
+        var parameters = RunParameters(
+            runID: runID, startedAt: Self.timestamp(startedAt), commandLine: commandLine, machine: machine,
+            benchtime: config.benchTime.description, count: config.count, threads: config.threads,
+            timeout: config.timeout.description, filter: config.filter, plugins: config.plugins,
+            workloads: config.workloads.map(\.info.fullName),
+            allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: nil) },
+            cells: config.cells.count, shard: config.shard?.description)
+        try folder.replace(RunFiles.parameters, with: parameters.json())
+
+        var rows: [RunRow] = []
+        var sampledRows: [RunRow] = []
+        var versions: [String: String] = [:]
+        let clock = Date()
+        for (index, cell) in config.cells.enumerated() {
+            let (row, series) = measure(cell, index: index, runID: runID, folder: folder)
+            rows.append(row)
+            if row.status == .ok { versions[row.allocator] = row.allocatorVersion }
+            try folder.append(memStats: series.enumerated().map { tick, memStats in 
+                MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
+            })
+            if series.count >= 2 { sampledRows.append(row) }
+            try folder.append(row: row)
+            try folder.replace(RunFiles.benchFormat, with: BenchFormat.render(
+                rows: rows, machine: machine, benchTime: config.benchTime.description, allocatorVersions: versions))
+            progress(Self.progressLine(row, index: index, total: config.cells.count, elapsed: Date().timeIntervalSince(clock)))
+        }
+        parameters.finishedAt = Self.timestamp(Date())
+        parameters.failedCells = rows.filter(\.status.isFailure).count
+        parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name]) }
+        try folder.replace(RunFiles.parameters, with: parameters.json())
+        return Outcome(rows: rows, sampledRows: sampledRows)
+    }
+
+    /// Runs both passes of a cell and turns them into a row (a failed row if either fails), with
+    /// the MemStats samples the workload took (none unless the row is ok).
+    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> (RunRow, [MemStatsSnapshot]) {
+        let info = cell.workload.info
+        var row = RunRow(cell: CellKey(suite: info.suite, workload: info.name, allocator: cell.allocator.name.rawValue,
+                                       threads: cell.threads, host: machine.host),
+                         runID: runID, rep: cell.rep, status: .ok, startedAt: Self.timestamp(Date()))
+        let logName = "\(index + 1)-\(info.suite)-\(info.name)-\(cell.allocator.name)-t\(cell.threads)-r\(cell.rep)"
+            .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        let preload = cell.allocator.library.map { [$0] } ?? []
+
+        func pass(_ kind: CellRequest.Pass, preload: [String]) -> Result<CellResult, WorkerFailure> {
+            let name = String(logName) + "-" + kind.name
+            let worker = WorkerProcess(executable: cell.workload.executable,
+                                       arguments: WorkerProtocol.workerArguments,
+                                       preload: preload, logPath: folder.logPath(name))
+            let request = CellRequest(workload: info.fullName, allocator: cell.allocator.name, threads: cell.threads, pass: kind)
+            let result = worker.exchange(.run(request), timeoutNs: configuration.timeout.nanoseconds)
+            let logTail = folder.settleLog(name)
+            switch result {
+            case .success(.result(let measured)): return .success(measured)
+            case .success: return .failure(.refused("the worker answered with something other than a result"))
+            case .failure(let failure):
+                row.error = "\(kind.name) pass: \(failure.message)" + (logTail.isEmpty ? "" : "; output: \(logTail)")
+                return .failure(failure)
+            }
+        }
+
+        let timed: CellResult
+        switch pass(.timed(configuration.benchTime), preload: preload) {
+        case .success(let result): timed = result
+        case .failure(let failure):
+            row.status = failure.status
+            return (row, [])
+        }
+        let counted: CellResult
+        switch pass(.counting(iterations: timed.iterations), preload: [configuration.countingLibrary] + preload) {
+        case .success(let result): counted = result
+        case .failure(let failure):
+            row.status = failure.status
+            return (row, [])
+        }
+
+        row.allocatorVersion = timed.allocatorVersion
+        row.n = timed.n
+        row.nsPerOp = timed.nsPerOp
+        if let counts = counted.counts, timed.n > 0 {
+            row.allocsPerOp = Double(counts.mallocs) / Double(timed.n)
+            row.bytesPerOp = Double(counts.bytesRequested) / Double(timed.n)
+        }
+        row.memStats = timed.memStats.filling(from: counted.memStats)
+        row.process = timed.process
+        row.countedNsPerOp = counted.nsPerOp
+        let series = MemStatsSeries.merge(timed: timed.series, counted: counted.series)
+        // What the workload reported itself wins over a change of the same name.
+        row.metrics = MemStatsSeries.changes(series).merging(timed.metrics) { _, reported in reported }
+        return (row, series)
+    }
+
+    static func progressLine(_ row: RunRow, index: Int, total: Int, elapsed: TimeInterval) -> String {
+        let width = String(total).count
+        let position = String(repeating: " ", count: width - String(index + 1).count) + "\(index + 1)/\(total)"
+        let eta = elapsed / Double(index + 1) * Double(total - index - 1)
+        var line = "[\(position)] \(row.fullName) \(row.allocator) threads=\(row.threads) rep=\(row.rep): "
+        if row.status == .ok {
+            line += "\(NumberFormat.goStyle(row.nsPerOp ?? 0)) ns/op"
+            line += "  \(row.bytesPerOp.map(NumberFormat.goStyle) ?? "?") B/op"
+            line += "  \(row.allocsPerOp.map(NumberFormat.goStyle) ?? "?") allocs/op"
+        } else {
+            line += "\(row.status.rawValue.uppercased()): \(row.error)"
+        }
+        return line + "  (elapsed \(clock(elapsed)), ETA \(clock(eta)))"
+    }
+
+    static func clock(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}

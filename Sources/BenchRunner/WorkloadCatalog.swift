@@ -1,0 +1,45 @@
+import BenchKit
+import BenchResults
+import Foundation
+
+/// A workload and the executable whose worker runs it.
+public struct PlannedWorkload: Equatable, Sendable {
+    public let info: WorkloadInfo
+    /// `bench` itself for built-in workloads, or a plugin executable.
+    public let executable: String
+    /// Whether it comes from a `--plugin`.
+    public let isPlugin: Bool
+}
+
+/// Every workload `bench` can run: the built-in suites plus those of `--plugin` executables.
+public struct WorkloadCatalog: Sendable {
+    public let workloads: [PlannedWorkload]
+
+    /// Collects the workloads; a plugin is asked for its list through the worker protocol.
+    public static func load(builtins: [WorkloadInfo], benchExecutable: String, plugins: [String],
+                            scratchDirectory: String) throws(InputError) -> WorkloadCatalog {
+        var workloads = builtins.map { PlannedWorkload(info: $0, executable: benchExecutable, isPlugin: false) }
+        for plugin in plugins {
+            let path = URL(fileURLWithPath: plugin).standardizedFileURL.path
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw InputError("--plugin \(plugin): no executable file there; build the plugin first (swift build) and pass its path")
+            }
+            let listing = WorkerProcess(executable: path, arguments: WorkerProtocol.workerArguments,
+                                        preload: [], logPath: "\(scratchDirectory)/plugin-list.log")
+            switch listing.exchange(.listWorkloads, timeoutNs: 30_000_000_000) {
+            case .success(.workloads(let infos)):
+                for info in infos {
+                    if let clash = workloads.first(where: { $0.info.fullName == info.fullName }) {
+                        throw InputError("--plugin \(plugin): workload \(info.fullName) is also provided by \(clash.executable); rename one of them")
+                    }
+                    workloads.append(PlannedWorkload(info: info, executable: path, isPlugin: true))
+                }
+            case .success:
+                throw InputError("--plugin \(plugin): answered the workload list request with something else")
+            case .failure(let failure):
+                throw InputError("--plugin \(plugin): is not a working AllocBench plugin (\(failure.message)); it must call BenchPlugin.main(workloads:)")
+            }
+        }
+        return WorkloadCatalog(workloads: workloads)
+    }
+}
