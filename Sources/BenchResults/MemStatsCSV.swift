@@ -21,35 +21,37 @@ public struct MemStatsRow: CellRow, Equatable, Sendable {
 
 /// The `memstats.csv` schema, in one place for the runner that writes it and the reports that
 /// read it: the cell and tick, then the 26 MemStats fields by Go name in ``MemStatsField`` order.
+/// A missing field column reads as empty.
 ///
 /// Add columns, never rename or reorder (like ``RunsCSV``).
 public enum MemStatsCSV {
-    static let leadingColumns = ["run_id", "host", "suite", "workload", "allocator", "threads", "rep", "tick"]
+    typealias Column = CSVColumn<MemStatsRow>
 
-    public static let columns = leadingColumns + MemStatsField.allCases.map(\.rawValue)
+    static let identity: [Column] = [
+        .text("run_id", { $0.runID }, { $0.runID = $1 }),
+        .text("host", { $0.host }, { $0.host = $1 }),
+        .text("suite", { $0.suite }, { $0.suite = $1 }),
+        .text("workload", { $0.workload }, { $0.workload = $1 }),
+        .text("allocator", { $0.allocator }, { $0.allocator = $1 }),
+        .value("threads", { $0.threads }, { $0.threads = $1 }),
+        .value("rep", { $0.rep }, { $0.rep = $1 }),
+        .value("tick", { $0.tick }, { $0.tick = $1 }),
+    ]
 
-    public static var header: String { CSV.line(columns) }
+    public static let schema = CSVSchema<MemStatsRow>(
+        file: RunFiles.memStats,
+        columns: identity + MemStatsField.allCases.map { field in
+            .number(field.rawValue, { $0.memStats[field] }, { $0.memStats[field] = $1 })
+        },
+        required: identity.map(\.name),
+        blank: {
+            MemStatsRow(cell: CellKey(suite: "", workload: "", allocator: "", threads: 0, host: ""), runID: "", rep: 0,
+                        tick: 0, memStats: MemStatsSnapshot())
+        })
 
-    public static func line(_ row: MemStatsRow) -> String {
-        CSV.line([row.runID, row.host, row.suite, row.workload, row.allocator, String(row.threads), String(row.rep),
-                  String(row.tick)] + MemStatsField.allCases.map { CSV.number(row.memStats[$0]) })
-    }
-
-    public static func parse(_ text: String) throws -> [MemStatsRow] {
-        try parse(CSV.Document(parsing: text))
-    }
-
-    /// Reads rows back; unknown extra columns are ignored, a missing field column reads as empty.
-    public static func parse(_ document: CSV.Document) throws -> [MemStatsRow] {
-        try document.rows(requiring: leadingColumns, file: RunFiles.memStats) { text, line in
-            guard let threads = Int(text("threads")), let rep = Int(text("rep")), let tick = Int(text("tick")) else {
-                throw CSV.ParseError(message: "\(RunFiles.memStats) line \(line) has a bad threads, rep or tick")
-            }
-            var snapshot = MemStatsSnapshot()
-            for field in MemStatsField.allCases { snapshot[field] = Double(text(field.rawValue)) }
-            return MemStatsRow(cell: CellKey(suite: text("suite"), workload: text("workload"), allocator: text("allocator"),
-                                             threads: threads, host: text("host")),
-                               runID: text("run_id"), rep: rep, tick: tick, memStats: snapshot)
-        }
-    }
+    public static var columns: [String] { schema.names }
+    public static var header: String { schema.header }
+    public static func line(_ row: MemStatsRow) -> String { schema.line(row) }
+    public static func parse(_ text: String) throws -> [MemStatsRow] { try schema.parse(text) }
+    public static func parse(_ document: CSV.Document) throws -> [MemStatsRow] { try schema.parse(document) }
 }

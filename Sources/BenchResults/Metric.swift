@@ -13,6 +13,25 @@ public struct Metric: Sendable {
         case plain
     }
 
+    /// How a column of `runs.csv` is summarised: its unit, kind and place in summaries. The
+    /// column table (``RunsCSV/schema``) gives it; the metric's name is the column's.
+    public struct Description: Sendable {
+        /// Where summaries list the metric: the per-op figures, then the process's, then MemStats.
+        public enum Group: Int, Sendable {
+            case perOp, process, memStats
+        }
+
+        public let unit: String?
+        public let kind: Kind
+        public let group: Group
+
+        init(unit: String? = nil, kind: Kind = .plain, _ group: Group) {
+            self.unit = unit
+            self.kind = kind
+            self.group = group
+        }
+    }
+
     /// The `runs.csv` column (or the unit of an extra metric a workload reported).
     public let name: String
     /// The unit for headings: `ns/op`, `B/op`, `B`, `s`, or the name itself.
@@ -30,24 +49,19 @@ public struct Metric: Sendable {
     public var isTime: Bool { kind == .timePerOp }
 
     /// The time per op, which most charts and comparisons are about.
-    package static let nsPerOp = Metric("ns_per_op", unit: "ns/op", kind: .timePerOp, \.nsPerOp)
+    package static let nsPerOp = standard(named: "ns_per_op")!
 
-    /// The metrics every row can have, in the order summaries list them.
-    static let standard: [Metric] = [
-        nsPerOp,
-        Metric("bytes_per_op", unit: "B/op", \.bytesPerOp),
-        Metric("allocs_per_op", unit: "allocs/op", \.allocsPerOp),
-        Metric("counted_ns_per_op", unit: "counted ns/op", kind: .timePerOp, \.countedNsPerOp),
-        Metric("peak_rss_bytes", unit: "B", kind: .bytes, { $0.process?.peakRSSBytes.map { Double($0) } }),
-        Metric("minor_faults", { $0.process.map { Double($0.minorFaults) } }),
-        Metric("major_faults", { $0.process.map { Double($0.majorFaults) } }),
-        Metric("vol_ctx_switches", { $0.process.map { Double($0.voluntaryContextSwitches) } }),
-        Metric("invol_ctx_switches", { $0.process.map { Double($0.involuntaryContextSwitches) } }),
-        Metric("user_s", unit: "s", { $0.process?.userSeconds }),
-        Metric("sys_s", unit: "s", { $0.process?.systemSeconds }),
-    ] + MemStatsField.allCases.map { field in
-        Metric(field.rawValue, kind: field.isBytes ? .bytes : .plain, { $0.memStats[field] })
-    }
+    /// The metrics every row can have (the metric columns of `runs.csv`), in the order summaries
+    /// list them: per-op figures, process figures, MemStats fields, each group in column order.
+    static let standard: [Metric] = {
+        let schema = RunsCSV.schema
+        let described = schema.columns.compactMap { column in column.metric.map { (column, $0) } }
+        return described.enumerated().sorted { ($0.element.1.group.rawValue, $0.offset) < ($1.element.1.group.rawValue, $1.offset) }
+            .map { _, pair in
+                let (column, description) = pair
+                return Metric(column.name, unit: description.unit, kind: description.kind, column.number!)
+            }
+    }()
 
     /// What `bench compare` shows unless asked for more: time, allocations and memory.
     package static let headline: Set<String> = ["ns_per_op", "bytes_per_op", "allocs_per_op", "peak_rss_bytes"]

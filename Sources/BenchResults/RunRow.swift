@@ -47,68 +47,87 @@ public struct RunRow: CellRow, Equatable, Sendable {
     }
 }
 
-/// The `runs.csv` schema: column names and how a row maps onto them, in one place.
+/// The `runs.csv` schema: every column once, with how a row writes and reads it and, for the
+/// quantities reports summarise, its metric (``Metric/standard`` is derived from it).
 ///
-/// Scripts rely on these names (see ARCHITECTURE.md); add columns, never rename or reorder.
+/// Scripts rely on these names (see docs/cli.md); add columns, never rename or reorder.
 public enum RunsCSV {
     public static let schemaVersion = 1
 
-    static let leadingColumns = ["run_id", "host", "suite", "workload", "allocator", "allocator_version", "threads",
-                                 "rep", "n", "ns_per_op", "bytes_per_op", "allocs_per_op", "status", "error"]
-    static let processColumns = ["peak_rss_bytes", "minor_faults", "major_faults", "vol_ctx_switches",
-                                 "invol_ctx_switches", "user_s", "sys_s"]
-    static let trailingColumns = ["counted_ns_per_op", "metrics", "started_at"]
+    public static let schema = CSVSchema<RunRow>(
+        file: RunFiles.runs,
+        columns: identity + measurements + MemStatsField.allCases.map(memStats) + process + trailing,
+        required: (identity + measurements).map(\.name),
+        blank: {
+            RunRow(cell: CellKey(suite: "", workload: "", allocator: "", threads: 0, host: ""), runID: "", rep: 0,
+                   status: .ok, startedAt: "")
+        })
 
-    public static let columns = leadingColumns + MemStatsField.allCases.map(\.rawValue) + processColumns + trailingColumns
-
-    public static var header: String { CSV.line(columns) }
-
-    public static func line(_ row: RunRow) -> String {
-        var fields = [row.runID, row.host, row.suite, row.workload, row.allocator, row.allocatorVersion,
-                      String(row.threads), String(row.rep), CSV.number(row.n), CSV.number(row.nsPerOp),
-                      CSV.number(row.bytesPerOp), CSV.number(row.allocsPerOp), row.status.rawValue, row.error]
-        fields += MemStatsField.allCases.map { CSV.number(row.memStats[$0]) }
-        let p = row.process
-        fields += [CSV.number(p?.peakRSSBytes), CSV.number(p?.minorFaults), CSV.number(p?.majorFaults),
-                   CSV.number(p?.voluntaryContextSwitches), CSV.number(p?.involuntaryContextSwitches),
-                   CSV.number(p?.userSeconds), CSV.number(p?.systemSeconds)]
-        fields += [CSV.number(row.countedNsPerOp), encodeMetrics(row.metrics), row.startedAt]
-        return CSV.line(fields)
-    }
-
+    public static var columns: [String] { schema.names }
+    public static var header: String { schema.header }
+    public static func line(_ row: RunRow) -> String { schema.line(row) }
     /// Reads rows back (for reports and tests). Unknown extra columns are ignored.
-    public static func parse(_ text: String) throws -> [RunRow] {
-        try parse(CSV.Document(parsing: text))
+    public static func parse(_ text: String) throws -> [RunRow] { try schema.parse(text) }
+    public static func parse(_ document: CSV.Document) throws -> [RunRow] { try schema.parse(document) }
+
+    typealias Column = CSVColumn<RunRow>
+
+    static let identity: [Column] = [
+        .text("run_id", { $0.runID }, { $0.runID = $1 }),
+        .text("host", { $0.host }, { $0.host = $1 }),
+        .text("suite", { $0.suite }, { $0.suite = $1 }),
+        .text("workload", { $0.workload }, { $0.workload = $1 }),
+        .text("allocator", { $0.allocator }, { $0.allocator = $1 }),
+        .text("allocator_version", { $0.allocatorVersion }, { $0.allocatorVersion = $1 }),
+        .value("threads", { $0.threads }, { $0.threads = $1 }),
+        .value("rep", { $0.rep }, { $0.rep = $1 }),
+    ]
+
+    static let measurements: [Column] = [
+        .number("n", { $0.n.map { Double($0) } }, { $0.n = Int($1) }),
+        .number("ns_per_op", metric: .init(unit: "ns/op", kind: .timePerOp, .perOp), { $0.nsPerOp }, { $0.nsPerOp = $1 }),
+        .number("bytes_per_op", metric: .init(unit: "B/op", .perOp), { $0.bytesPerOp }, { $0.bytesPerOp = $1 }),
+        .number("allocs_per_op", metric: .init(unit: "allocs/op", .perOp), { $0.allocsPerOp }, { $0.allocsPerOp = $1 }),
+        .value("status", { $0.status }, { $0.status = $1 }),
+        .text("error", { $0.error }, { $0.error = $1 }),
+    ]
+
+    static func memStats(_ field: MemStatsField) -> Column {
+        .number(field.rawValue, metric: .init(kind: field.isBytes ? .bytes : .plain, .memStats),
+                { $0.memStats[field] }, { $0.memStats[field] = $1 })
     }
 
-    public static func parse(_ document: CSV.Document) throws -> [RunRow] {
-        try document.rows(requiring: leadingColumns, file: RunFiles.runs) { text, line in
-            func double(_ column: String) -> Double? { Double(text(column)) }
-            guard let status = CellStatus(rawValue: text("status")),
-                  let threads = Int(text("threads")), let rep = Int(text("rep"))
-            else { throw CSV.ParseError(message: "\(RunFiles.runs) line \(line) has a bad status, threads or rep") }
-            var row = RunRow(cell: CellKey(suite: text("suite"), workload: text("workload"), allocator: text("allocator"),
-                                           threads: threads, host: text("host")),
-                             runID: text("run_id"), rep: rep, status: status, startedAt: text("started_at"))
-            row.allocatorVersion = text("allocator_version")
-            row.n = Int(text("n"))
-            row.nsPerOp = double("ns_per_op")
-            row.bytesPerOp = double("bytes_per_op")
-            row.allocsPerOp = double("allocs_per_op")
-            row.error = text("error")
-            for field in MemStatsField.allCases { row.memStats[field] = double(field.rawValue) }
-            if let minor = Int64(text("minor_faults")) {
-                row.process = ProcessFigures(
-                    peakRSSBytes: UInt64(text("peak_rss_bytes")), minorFaults: minor,
-                    majorFaults: Int64(text("major_faults")) ?? 0,
-                    voluntaryContextSwitches: Int64(text("vol_ctx_switches")) ?? 0,
-                    involuntaryContextSwitches: Int64(text("invol_ctx_switches")) ?? 0,
-                    userSeconds: double("user_s") ?? 0, systemSeconds: double("sys_s") ?? 0)
-            }
-            row.countedNsPerOp = double("counted_ns_per_op")
-            row.metrics = decodeMetrics(text("metrics"))
-            return row
-        }
+    /// The process figures; a row has them when any of them reads (the others then default to 0).
+    static let process: [Column] = [
+        processFigure("peak_rss_bytes", .init(unit: "B", kind: .bytes, .process), { $0.peakRSSBytes.map { Double($0) } },
+                      { figures, value in figures.peakRSSBytes = UInt64(exactly: value) }),
+        processFigure("minor_faults", .init(.process), { Double($0.minorFaults) }, { $0.minorFaults = Int64($1) }),
+        processFigure("major_faults", .init(.process), { Double($0.majorFaults) }, { $0.majorFaults = Int64($1) }),
+        processFigure("vol_ctx_switches", .init(.process), { Double($0.voluntaryContextSwitches) },
+                      { $0.voluntaryContextSwitches = Int64($1) }),
+        processFigure("invol_ctx_switches", .init(.process), { Double($0.involuntaryContextSwitches) },
+                      { $0.involuntaryContextSwitches = Int64($1) }),
+        processFigure("user_s", .init(unit: "s", .process), { $0.userSeconds }, { $0.userSeconds = $1 }),
+        processFigure("sys_s", .init(unit: "s", .process), { $0.systemSeconds }, { $0.systemSeconds = $1 }),
+    ]
+
+    static let trailing: [Column] = [
+        .number("counted_ns_per_op", metric: .init(unit: "counted ns/op", kind: .timePerOp, .perOp),
+                { $0.countedNsPerOp }, { $0.countedNsPerOp = $1 }),
+        .text("metrics", { encodeMetrics($0.metrics) }, { $0.metrics = decodeMetrics($1) }),
+        .text("started_at", { $0.startedAt }, { $0.startedAt = $1 }),
+    ]
+
+    static func processFigure(_ name: String, _ metric: Metric.Description,
+                              _ get: @escaping @Sendable (ProcessFigures) -> Double?,
+                              _ set: @escaping @Sendable (inout ProcessFigures, Double) -> Void) -> Column {
+        .number(name, metric: metric, { $0.process.flatMap(get) }, { row, value in
+            var figures = row.process ?? ProcessFigures(peakRSSBytes: nil, minorFaults: 0, majorFaults: 0,
+                                                        voluntaryContextSwitches: 0, involuntaryContextSwitches: 0,
+                                                        userSeconds: 0, systemSeconds: 0)
+            set(&figures, value)
+            row.process = figures
+        })
     }
 
     /// Extra metrics as `unit=value` pairs separated by `;`, sorted by unit.
@@ -124,4 +143,9 @@ public enum RunsCSV {
         }
         return metrics
     }
+}
+
+extension CellStatus: LosslessStringConvertible {
+    public init?(_ description: String) { self.init(rawValue: description) }
+    public var description: String { rawValue }
 }

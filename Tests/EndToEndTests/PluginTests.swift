@@ -15,6 +15,7 @@ import BenchResults
                                                           "--scratch-path", scratch, "--disable-build-manifest-caching"])
         #expect(build.status == 0, "swift build failed: \(build.stderr)\(build.stdout)")
         let plugin = scratch + "/debug/my-plugin"
+        try expectOnlyThePluginAPI(in: plugin)
 
         let list = try BenchCommand.bench(["list", "--plugin", plugin])
         #expect(list.stdout.contains("Example/Tree4"))
@@ -35,5 +36,25 @@ import BenchResults
         let byHand = try BenchCommand.run(plugin, [])
         #expect(byHand.status == 2)
         #expect(byHand.stderr.contains("is an AllocBench plugin with 2 workloads"))
+    }
+
+    /// What a plugin links: BenchKit and its C shims, nothing of the runner, the run folder's
+    /// formats, the reports or GoAlloc. A defined symbol of a harness-only Swift module (mangled
+    /// names carry the module as `<length><name>`) or any GoAlloc state means the module boundary
+    /// eroded (`nm` reads the binary the user would ship).
+    func expectOnlyThePluginAPI(in binary: String) throws {
+        let nm = try BenchCommand.run("/usr/bin/env", ["nm", "--defined-only", binary])
+        #expect(nm.status == 0, "nm failed: \(nm.stderr)")
+        let symbols = nm.stdout.split(separator: "\n")
+        #expect(symbols.contains { $0.contains("$s8BenchKit") }, "the plugin does not link BenchKit at all?")
+        // Harness-only modules, and the types that must stay in them whatever module they move to.
+        let swiftNames = ["BenchRunner", "BenchReports", "BenchResults", "GoAlloc", "ArgumentParser", "Runner",
+                          "RunConfiguration", "WorkerProcess", "Report", "LineChart", "BarChart", "MannWhitneyU",
+                          "Comparison", "RunsCSV"].map { "\($0.count)\($0)" }
+        let cSymbols = ["goalloc_root", "goalloc_tls_cache", "goalloc_arena_index", "stop_handler"]
+        for word in swiftNames + cSymbols {
+            let found = symbols.filter { $0.contains(word) }
+            #expect(found.isEmpty, "the plugin binary links \(word): \(found.prefix(3).joined(separator: "; "))")
+        }
     }
 }

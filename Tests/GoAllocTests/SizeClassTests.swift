@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import GoAlloc
 
-/// The tables match Go 1.19's, as recorded in ../shared/reference/go-runtime.
+/// The tables match Go 1.19's, as recorded in Tests/Reference/go-runtime.
 @Suite struct SizeClassTests {
     static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/go-runtime")
+        .appendingPathComponent("Reference/go-runtime")
 
     func rows(_ file: String) throws -> [[Int]] {
         let text = try String(contentsOf: Self.reference.appendingPathComponent(file), encoding: .utf8)
