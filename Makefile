@@ -13,9 +13,10 @@ bench: build
 bench-all: setup
 	scripts/all-suites.sh
 
-## test: install what is missing, build everything (debug), run swift test
+## test: install what is missing, build everything (debug), check the module graph of docs/architecture.md, run swift test
 test: setup
 	$(SWIFT) build --build-tests
+	scripts/check-architecture.py
 	$(SWIFT) test
 
 ## setup: install jemalloc (required), tcmalloc and mimalloc (optional) with apt-get when missing

@@ -39,3 +39,27 @@ extension CellRow {
         cell[keyPath: field]
     }
 }
+
+/// A row of one repetition of a cell (``RunRow``, ``MemStatsRow``): the cell, the run and the
+/// repetition, which the first columns of their files name.
+public protocol RepetitionRow: CellRow {
+    var runID: String { get set }
+    var rep: Int { get set }
+}
+
+extension CSVColumn where Row: RepetitionRow {
+    /// The columns that say which repetition of which cell a row is, in the run folder's order:
+    /// run_id, host, suite, workload, allocator, then `inserted`, then threads and rep.
+    static func repetition(inserting inserted: [CSVColumn] = []) -> [CSVColumn] {
+        [
+            .text("run_id", { $0.runID }, { $0.runID = $1 }),
+            .text("host", { $0.host }, { $0.host = $1 }),
+            .text("suite", { $0.suite }, { $0.suite = $1 }),
+            .text("workload", { $0.workload }, { $0.workload = $1 }),
+            .text("allocator", { $0.allocator }, { $0.allocator = $1 }),
+        ] + inserted + [
+            .value("threads", { $0.threads }, { $0.threads = $1 }),
+            .value("rep", { $0.rep }, { $0.rep = $1 }),
+        ]
+    }
+}

@@ -1,7 +1,7 @@
 import BenchKit
 /// One row of `memstats.csv`: Go's MemStats fields as one repetition of a workload that records
 /// samples (``B/recordMemStatsSample()``) read them at one tick.
-public struct MemStatsRow: CellRow, Equatable, Sendable {
+public struct MemStatsRow: RepetitionRow, Equatable, Sendable {
     public var cell: CellKey
     public var runID: String
     public var rep: Int
@@ -27,16 +27,7 @@ public struct MemStatsRow: CellRow, Equatable, Sendable {
 public enum MemStatsCSV {
     typealias Column = CSVColumn<MemStatsRow>
 
-    static let identity: [Column] = [
-        .text("run_id", { $0.runID }, { $0.runID = $1 }),
-        .text("host", { $0.host }, { $0.host = $1 }),
-        .text("suite", { $0.suite }, { $0.suite = $1 }),
-        .text("workload", { $0.workload }, { $0.workload = $1 }),
-        .text("allocator", { $0.allocator }, { $0.allocator = $1 }),
-        .value("threads", { $0.threads }, { $0.threads = $1 }),
-        .value("rep", { $0.rep }, { $0.rep = $1 }),
-        .value("tick", { $0.tick }, { $0.tick = $1 }),
-    ]
+    static let identity = Column.repetition() + [.value("tick", { $0.tick }, { $0.tick = $1 })]
 
     public static let schema = CSVSchema<MemStatsRow>(
         file: RunFiles.memStats,

@@ -15,7 +15,7 @@ public enum CellStatus: String, Codable, Sendable {
 }
 
 /// One row of `runs.csv`: one repetition of one cell (workload x allocator x threads).
-public struct RunRow: CellRow, Equatable, Sendable {
+public struct RunRow: RepetitionRow, Equatable, Sendable {
     public var cell: CellKey
     public var runID: String
     public var allocatorVersion: String = ""
@@ -72,16 +72,9 @@ public enum RunsCSV {
 
     typealias Column = CSVColumn<RunRow>
 
-    static let identity: [Column] = [
-        .text("run_id", { $0.runID }, { $0.runID = $1 }),
-        .text("host", { $0.host }, { $0.host = $1 }),
-        .text("suite", { $0.suite }, { $0.suite = $1 }),
-        .text("workload", { $0.workload }, { $0.workload = $1 }),
-        .text("allocator", { $0.allocator }, { $0.allocator = $1 }),
+    static let identity = Column.repetition(inserting: [
         .text("allocator_version", { $0.allocatorVersion }, { $0.allocatorVersion = $1 }),
-        .value("threads", { $0.threads }, { $0.threads = $1 }),
-        .value("rep", { $0.rep }, { $0.rep = $1 }),
-    ]
+    ])
 
     static let measurements: [Column] = [
         .number("n", { $0.n.map { Double($0) } }, { $0.n = Int($1) }),

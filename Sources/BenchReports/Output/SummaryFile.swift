@@ -7,9 +7,6 @@ import BenchResults
 /// `CSV.number`: shortest round-trip form, which is also valid JSON), so the two files
 /// cannot disagree.
 public enum SummaryFile {
-    /// Columns are only ever added at the end.
-    public static let columns = ["suite", "workload", "allocator", "threads", "metric", "n", "median", "ci95_lower",
-                                 "ci95_upper", "min", "max", "mad_pct", "unstable", "modes", "host"]
     public static let jsonSchemaVersion = 1
 
     /// One cell of a row: text, a number already formatted (empty for none) or a flag.
@@ -19,12 +16,29 @@ public enum SummaryFile {
         case flag(Bool)
     }
 
+    /// The columns, each once: name and value. Columns are only ever added at the end.
+    static let table: [(name: String, value: @Sendable (SummaryRow) -> Value)] = [
+        ("suite", { .text($0.suite) }),
+        ("workload", { .text($0.workload) }),
+        ("allocator", { .text($0.allocator) }),
+        ("threads", { .number(String($0.threads)) }),
+        ("metric", { .text($0.metric) }),
+        ("n", { .number(String($0.n)) }),
+        ("median", { .number(CSV.number($0.median)) }),
+        ("ci95_lower", { .number(CSV.number($0.ciLower)) }),
+        ("ci95_upper", { .number(CSV.number($0.ciUpper)) }),
+        ("min", { .number(CSV.number($0.min)) }),
+        ("max", { .number(CSV.number($0.max)) }),
+        ("mad_pct", { .number($0.madPercent.map { NumberFormat.fixed($0, 2) } ?? "") }),
+        ("unstable", { .flag($0.unstable) }),
+        ("modes", { .text(Summary.describe($0.modes)) }),
+        ("host", { .text($0.host) }),
+    ]
+
+    public static var columns: [String] { table.map(\.name) }
+
     static func values(_ row: SummaryRow) -> [Value] {
-        [.text(row.suite), .text(row.workload), .text(row.allocator), .number(String(row.threads)), .text(row.metric),
-         .number(String(row.n)), .number(CSV.number(row.median)), .number(CSV.number(row.ciLower)),
-         .number(CSV.number(row.ciUpper)), .number(CSV.number(row.min)), .number(CSV.number(row.max)),
-         .number(row.madPercent.map { NumberFormat.fixed($0, 2) } ?? ""), .flag(row.unstable),
-         .text(Summary.describe(row.modes)), .text(row.host)]
+        table.map { $0.value(row) }
     }
 
     public static func csv(_ rows: [SummaryRow]) -> String {
