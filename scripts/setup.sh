@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what AllocBench needs and this machine lacks (Debian/Ubuntu, apt-get as root):
-#   required: jemalloc (libjemalloc-dev)
+#   required: jemalloc (libjemalloc-dev); valgrind (the instruction pass, bench run --instructions:
+#             callgrind, and the client-request header BenchKit is built with)
 #   optional: tcmalloc (libgoogle-perftools-dev), mimalloc (libmimalloc-dev)
 # Does nothing when everything is there, so `make bench` and `make test` can always call it.
 set -euo pipefail
@@ -9,6 +10,7 @@ has_library() { /sbin/ldconfig -p | grep -q " $1 "; }
 
 required=() optional=()
 has_library libjemalloc.so.2 || required+=(libjemalloc-dev)
+{ command -v valgrind >/dev/null && [ -f /usr/include/valgrind/callgrind.h ]; } || required+=(valgrind)
 has_library libtcmalloc_minimal.so.4 || optional+=(libgoogle-perftools-dev)
 has_library libmimalloc.so.2 || optional+=(libmimalloc-dev)
 [ ${#required[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ] && exit 0

@@ -18,6 +18,10 @@ public enum BenchFormat {
         text += "benchtime: \(benchTime)\n"
         let versions = allocatorVersions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         text += "allocator: \(versions.joined(separator: "; "))\n"
+        // Counts that are the same in every process: benchstat then compares them exactly.
+        if rows.contains(where: { $0.instructions != nil }) {
+            text += exactUnits.map { "Unit \($0) assume=exact\n" }.joined()
+        }
         for row in rows where row.status == .ok {
             text += line(row)
         }
@@ -35,11 +39,17 @@ public enum BenchFormat {
         metric(row.bytesPerOp, "B/op")
         metric(row.allocsPerOp, "allocs/op")
         metric(row.process?.peakRSSBytes.map { Double($0) }, "peak-RSS-B")
+        for column in RunsCSV.instructionCounts {
+            metric(column.number?(row), column.metric?.unit ?? column.name)
+        }
         for (unit, value) in row.metrics.sorted(by: { $0.key < $1.key }) {
             metric(value, sanitize(unit))
         }
         return fields.joined(separator: "\t") + "\n"
     }
+
+    /// The instruction pass's units (from the runs.csv columns).
+    static var exactUnits: [String] { RunsCSV.instructionCounts.map { $0.metric?.unit ?? $0.name } }
 
     /// Benchmark names and units may not contain spaces.
     static func sanitize(_ name: String) -> String {

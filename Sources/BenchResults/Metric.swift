@@ -7,6 +7,9 @@ public struct Metric: Sendable {
         /// A duration per op: larger is slower. Instability is judged on these, and `bench compare
         /// --threshold` gates on them.
         case timePerOp
+        /// A count per op that is the same in every process (instructions under callgrind): compared
+        /// exactly, with no test of significance, and gated like time.
+        case exactPerOp
         /// A size in bytes, printed with a binary unit (`12.3 MiB`).
         case bytes
         /// Anything else: counts, seconds, what a workload reported.
@@ -47,6 +50,8 @@ public struct Metric: Sendable {
     }
 
     public var isTime: Bool { kind == .timePerOp }
+    /// Whether values do not vary between processes, so two sides compare exactly.
+    public var isExact: Bool { kind == .exactPerOp }
 
     /// The time per op, which most charts and comparisons are about.
     package static let nsPerOp = standard(named: "ns_per_op")!
@@ -64,7 +69,8 @@ public struct Metric: Sendable {
     }()
 
     /// What `bench compare` shows unless asked for more: time, allocations and memory.
-    package static let headline: Set<String> = ["ns_per_op", "bytes_per_op", "allocs_per_op", "peak_rss_bytes"]
+    package static let headline: Set<String> = ["ns_per_op", "bytes_per_op", "allocs_per_op", "peak_rss_bytes",
+                                                "instructions_per_op"]
 
     /// The standard metrics, then the extra metrics the rows report (sorted by unit), keeping
     /// only those with at least one value.

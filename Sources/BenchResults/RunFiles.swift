@@ -9,6 +9,7 @@
 /// | `params.json` | the runner, at the start and the end | ``RunParameters`` |
 /// | `params/` | a merge (`bench report A B --out C`) | every merged run's `params.json` |
 /// | `logs/` | the runner | what each worker printed, when it printed anything |
+/// | `profiles/` | the runner, with `--instructions` | each cell's callgrind profile (callgrind_annotate, KCachegrind) |
 /// | `memstats-changes.md` | `bench run`, when a workload sampled MemStats | the changes in words |
 /// | `summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html` | the report | statistics, tables, charts |
 public enum RunFiles {
@@ -19,6 +20,8 @@ public enum RunFiles {
     /// A merged folder's parameter files: `params/<n>-<run id>.json`.
     public static let mergedParameters = "params"
     public static let logs = "logs"
+    /// The instruction pass's callgrind profiles, one per cell (`--instructions`).
+    public static let profiles = "profiles"
     public static let memStatsChanges = "memstats-changes.md"
     public static let summaryCSV = "summary.csv"
     public static let summaryJSON = "summary.json"

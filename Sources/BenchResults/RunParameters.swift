@@ -21,6 +21,10 @@ public struct RunParameters: Codable, Sendable {
     public var failedCells: Int?
     /// `K/N` when the run was one slice of a sharded plan (`--shard`); absent otherwise.
     public var shard: String?
+    /// Whether the instruction pass ran (`--instructions`).
+    public var instructions: Bool?
+    /// `available`, or why the hardware-counter columns are empty (the first cell's reason).
+    public var hardwareCounters: String?
 
     /// An allocator of the run: the library preloaded for it, and the version its workers reported.
     public struct Allocator: Codable, Sendable {

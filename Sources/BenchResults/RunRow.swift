@@ -33,6 +33,10 @@ public struct RunRow: RepetitionRow, Equatable, Sendable {
     public var process: ProcessFigures?
     /// ns/op of the counting pass, which runs with the interposer: shows what counting costs.
     public var countedNsPerOp: Double?
+    /// Per op from the instruction pass (callgrind, `--instructions`): nil when it did not run.
+    public var instructions: InstructionCounts?
+    /// Per op from the CPU's counters in the timed pass: nil where the kernel offers none.
+    public var hardware: HardwareCountsPerOp?
     /// Metrics the workload reported (`reportMetric`).
     public var metrics: [String: Double] = [:]
     /// When the cell's first worker started, UTC, ISO 8601.
@@ -109,7 +113,41 @@ public enum RunsCSV {
                 { $0.countedNsPerOp }, { $0.countedNsPerOp = $1 }),
         .text("metrics", { encodeMetrics($0.metrics) }, { $0.metrics = decodeMetrics($1) }),
         .text("started_at", { $0.startedAt }, { $0.startedAt = $1 }),
+    ] + instructionCounts + hardwareCounts
+
+    /// The instruction pass's counts per op; exact (the same in every process).
+    static let instructionCounts: [Column] = [
+        instructionCount("instructions_per_op", unit: "instructions/op", { $0.instructions }, { $0.instructions = $1 }),
+        instructionCount("l1d_misses_per_op", unit: "L1d-misses/op", { $0.l1dMisses }, { $0.l1dMisses = $1 }),
+        instructionCount("ll_misses_per_op", unit: "LL-misses/op", { $0.llMisses }, { $0.llMisses = $1 }),
+        instructionCount("est_cycles_per_op", unit: "est-cycles/op", { $0.estimatedCycles }, { $0.estimatedCycles = $1 }),
     ]
+
+    static func instructionCount(_ name: String, unit: String, _ get: @escaping @Sendable (InstructionCounts) -> Double,
+                                 _ set: @escaping @Sendable (inout InstructionCounts, Double) -> Void) -> Column {
+        .number(name, metric: .init(unit: unit, kind: .exactPerOp, .perOp), { $0.instructions.map(get) }, { row, value in
+            var counts = row.instructions ?? InstructionCounts()
+            set(&counts, value)
+            row.instructions = counts
+        })
+    }
+
+    /// The CPU's counts per op in the timed pass; they move with the machine like ns/op.
+    static let hardwareCounts: [Column] = [
+        hardwareCount("hw_instructions_per_op", unit: "hw-instructions/op", { $0.instructions }, { $0.instructions = $1 }),
+        hardwareCount("hw_cycles_per_op", unit: "hw-cycles/op", { $0.cycles }, { $0.cycles = $1 }),
+        hardwareCount("hw_branch_misses_per_op", unit: "hw-branch-misses/op", { $0.branchMisses }, { $0.branchMisses = $1 }),
+        hardwareCount("hw_cache_misses_per_op", unit: "hw-cache-misses/op", { $0.cacheMisses }, { $0.cacheMisses = $1 }),
+    ]
+
+    static func hardwareCount(_ name: String, unit: String, _ get: @escaping @Sendable (HardwareCountsPerOp) -> Double,
+                              _ set: @escaping @Sendable (inout HardwareCountsPerOp, Double) -> Void) -> Column {
+        .number(name, metric: .init(unit: unit, .perOp), { $0.hardware.map(get) }, { row, value in
+            var counts = row.hardware ?? HardwareCountsPerOp()
+            set(&counts, value)
+            row.hardware = counts
+        })
+    }
 
     static func processFigure(_ name: String, _ metric: Metric.Description,
                               _ get: @escaping @Sendable (ProcessFigures) -> Double?,
@@ -141,4 +179,38 @@ public enum RunsCSV {
 extension CellStatus: LosslessStringConvertible {
     public init?(_ description: String) { self.init(rawValue: description) }
     public var description: String { rawValue }
+}
+
+/// What the instruction pass counted, per op (see BenchRunner's `InstructionPass`).
+public struct InstructionCounts: Equatable, Sendable {
+    /// Instructions executed (callgrind's Ir).
+    public var instructions: Double = 0
+    /// Level-1 data cache misses, reads and writes, in callgrind's cache simulation.
+    public var l1dMisses: Double = 0
+    /// Last-level cache misses: instruction fetches, reads and writes.
+    public var llMisses: Double = 0
+    /// Ir + 10 x L1 misses + 100 x LL misses: Cachegrind's estimate of cycles.
+    public var estimatedCycles: Double = 0
+
+    public init(instructions: Double = 0, l1dMisses: Double = 0, llMisses: Double = 0, estimatedCycles: Double = 0) {
+        self.instructions = instructions
+        self.l1dMisses = l1dMisses
+        self.llMisses = llMisses
+        self.estimatedCycles = estimatedCycles
+    }
+}
+
+/// The CPU's own counts in the timed pass, per op (perf events, user space).
+public struct HardwareCountsPerOp: Equatable, Sendable {
+    public var instructions: Double = 0
+    public var cycles: Double = 0
+    public var branchMisses: Double = 0
+    public var cacheMisses: Double = 0
+
+    public init(instructions: Double = 0, cycles: Double = 0, branchMisses: Double = 0, cacheMisses: Double = 0) {
+        self.instructions = instructions
+        self.cycles = cycles
+        self.branchMisses = branchMisses
+        self.cacheMisses = cacheMisses
+    }
 }

@@ -22,6 +22,8 @@ public struct RunConfiguration: Sendable {
     public var warnings: [String]
     /// Every cell in the order it runs (see ``Plan``).
     public var cells: [Cell]
+    /// The instruction-count pass, with `--instructions`.
+    public var instructionPass: InstructionPass?
 
     /// Checks `options` against what this machine has, and plans the run.
     ///
@@ -40,6 +42,10 @@ public struct RunConfiguration: Sendable {
         let selected = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
         let workloads = try options.shard?.slice(selected) ?? selected
         let allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
+        let instructionPass = options.instructions ? InstructionPass() : nil
+        if options.instructions, instructionPass == nil {
+            throw InputError("--instructions needs valgrind, which is not installed: apt-get install valgrind (make setup installs it)")
+        }
         guard FileManager.default.isReadableFile(atPath: countingLibrary) else {
             throw InputError("the allocation counter \(countingLibrary) is not built; run `make build` (or `swift build -c release`) first")
         }
@@ -49,7 +55,8 @@ public struct RunConfiguration: Sendable {
             workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count,
             benchTime: options.benchtime, timeout: options.timeout, shard: options.shard, filter: options.filter,
             plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
-            cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count))
+            cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count),
+            instructionPass: instructionPass)
     }
 
     static func selectWorkloads(_ filter: String?, from catalog: WorkloadCatalog,

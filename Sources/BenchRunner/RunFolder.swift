@@ -77,6 +77,14 @@ struct RunFolder {
 
     func logPath(_ name: String) -> String { RunFiles.path(RunFiles.path(path, RunFiles.logs), "\(name).log") }
 
+    /// Where the instruction pass of the cell named `name` writes its callgrind profile (the
+    /// folder is made with the first).
+    func profilePath(_ name: String) -> String {
+        let folder = RunFiles.path(path, RunFiles.profiles)
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return RunFiles.path(folder, "\(name).callgrind")
+    }
+
     /// Drops an empty log; for a non-empty one returns what best explains a failure (see ``diagnosis(of:)``).
     func settleLog(_ name: String) -> String {
         let file = logPath(name)

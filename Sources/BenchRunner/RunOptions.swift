@@ -29,6 +29,9 @@ public struct RunOptions: ParsableArguments {
             transform: Timeout.init(parsing:))
     public var timeout = Timeout(nanoseconds: 120_000_000_000)
 
+    @Flag(help: "Also count instructions and cache misses per op under Valgrind's callgrind (a third pass per cell, first repetition; needs valgrind).")
+    public var instructions = false
+
     @Option(help: "Results folder (default: results/<UTC timestamp>).")
     public var out: String?
 

@@ -44,6 +44,7 @@ public struct Runner {
             workloads: config.workloads.map(\.info.fullName),
             allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: nil) },
             cells: config.cells.count, shard: config.shard?.description)
+        parameters.instructions = config.instructionPass != nil
         try folder.replace(RunFiles.parameters, with: parameters.json())
 
         var rows: [RunRow] = []
@@ -51,9 +52,10 @@ public struct Runner {
         var versions: [String: String] = [:]
         let clock = Date()
         for (index, cell) in config.cells.enumerated() {
-            let (row, series) = measure(cell, index: index, runID: runID, folder: folder)
+            let (row, series, hardware) = measure(cell, index: index, runID: runID, folder: folder)
             rows.append(row)
             if row.status == .ok { versions[row.allocator] = row.allocatorVersion }
+            if parameters.hardwareCounters == nil, let hardware { parameters.hardwareCounters = hardware }
             try folder.append(memStats: series.enumerated().map { tick, memStats in 
                 MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
             })
@@ -70,9 +72,10 @@ public struct Runner {
         return Outcome(rows: rows, sampledRows: sampledRows)
     }
 
-    /// Runs both passes of a cell and turns them into a row (a failed row if either fails), with
-    /// the MemStats samples the workload took (none unless the row is ok).
-    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> (RunRow, [MemStatsSnapshot]) {
+    /// Runs the passes of a cell and turns them into a row (a failed row if any fails), with the
+    /// MemStats samples the workload took (none unless the row is ok) and what the hardware
+    /// counters said of themselves (`available`, or why not).
+    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> (RunRow, [MemStatsSnapshot], String?) {
         let info = cell.workload.info
         var row = RunRow(cell: CellKey(suite: info.suite, workload: info.name, allocator: cell.allocator.name.rawValue,
                                        threads: cell.threads, host: machine.host),
@@ -81,13 +84,16 @@ public struct Runner {
             .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
         let preload = cell.allocator.library.map { [$0] } ?? []
 
-        func pass(_ kind: CellRequest.Pass, preload: [String]) -> Result<CellResult, WorkerFailure> {
+        func pass(_ kind: CellRequest.Pass, worker makeWorker: (_ logPath: String) throws -> WorkerProcess)
+            -> Result<CellResult, WorkerFailure> {
             let name = String(logName) + "-" + kind.name
-            let worker = WorkerProcess(executable: cell.workload.executable,
-                                       arguments: WorkerProtocol.workerArguments,
-                                       preload: preload, logPath: folder.logPath(name))
             let request = CellRequest(workload: info.fullName, allocator: cell.allocator.name, threads: cell.threads, pass: kind)
-            let result = worker.exchange(.run(request), timeoutNs: configuration.timeout.nanoseconds)
+            let result: Result<WorkerReply, WorkerFailure>
+            do {
+                result = try makeWorker(folder.logPath(name)).exchange(.run(request), timeoutNs: configuration.timeout.nanoseconds)
+            } catch {
+                result = .failure(.spawnFailed("\(error)"))
+            }
             let logTail = folder.settleLog(name)
             switch result {
             case .success(.result(let measured)): return .success(measured)
@@ -97,20 +103,51 @@ public struct Runner {
                 return .failure(failure)
             }
         }
+        func worker(preloading libraries: [String]) -> (String) -> WorkerProcess {
+            { logPath in
+                WorkerProcess(executable: cell.workload.executable, arguments: WorkerProtocol.workerArguments,
+                              preload: libraries, logPath: logPath)
+            }
+        }
 
         let timed: CellResult
-        switch pass(.timed(configuration.benchTime), preload: preload) {
+        switch pass(.timed(configuration.benchTime), worker: worker(preloading: preload)) {
         case .success(let result): timed = result
         case .failure(let failure):
             row.status = failure.status
-            return (row, [])
+            return (row, [], nil)
         }
         let counted: CellResult
-        switch pass(.counting(iterations: timed.iterations), preload: [configuration.countingLibrary] + preload) {
+        switch pass(.counting(iterations: timed.iterations), worker: worker(preloading: [configuration.countingLibrary] + preload)) {
         case .success(let result): counted = result
         case .failure(let failure):
             row.status = failure.status
-            return (row, [])
+            return (row, [], nil)
+        }
+        // Counts are the same in every process: the first repetition of a cell is enough.
+        var profiled: CellResult?
+        if let instructionPass = configuration.instructionPass, cell.rep == 1 {
+            let iterations = InstructionPass.iterations(timedN: timed.n, nsPerOp: timed.nsPerOp,
+                                                        fixed: info.fixedIterations != nil)
+            let profile = folder.profilePath(String(logName))
+            switch pass(.instructions(iterations: iterations), worker: { logPath in
+                try instructionPass.worker(executable: cell.workload.executable, preload: preload, profile: profile,
+                                           logPath: logPath)
+            }) {
+            case .success(let result): profiled = result
+            case .failure(let failure):
+                row.status = failure.status
+                return (row, [], nil)
+            }
+            guard let text = try? String(contentsOfFile: profile, encoding: .utf8), let totals = CallgrindTotals(profile: text),
+                  let n = profiled.map({ Double($0.n) }), n > 0 else {
+                row.status = .failed
+                row.error = "instructions pass: callgrind wrote no readable profile at \(profile)"
+                return (row, [], nil)
+            }
+            row.instructions = InstructionCounts(
+                instructions: Double(totals["Ir"]) / n, l1dMisses: Double(totals.l1DataMisses) / n,
+                llMisses: Double(totals.lastLevelMisses) / n, estimatedCycles: Double(totals.estimatedCycles) / n)
         }
 
         row.allocatorVersion = timed.allocatorVersion
@@ -123,10 +160,20 @@ public struct Runner {
         row.memStats = timed.memStats.filling(from: counted.memStats)
         row.process = timed.process
         row.countedNsPerOp = counted.nsPerOp
+        var hardwareStatus: String?
+        switch timed.hardwareCounters {
+        case .counts(let totals)? where timed.n > 0 && totals.count == 4:
+            let n = Double(timed.n)
+            row.hardware = HardwareCountsPerOp(instructions: Double(totals[0]) / n, cycles: Double(totals[1]) / n,
+                                               branchMisses: Double(totals[2]) / n, cacheMisses: Double(totals[3]) / n)
+            hardwareStatus = "available"
+        case .unavailable(let reason)?: hardwareStatus = reason
+        default: break
+        }
         let series = MemStatsSeries.merge(timed: timed.series, counted: counted.series)
         // What the workload reported itself wins over a change of the same name.
         row.metrics = MemStatsSeries.changes(series).merging(timed.metrics) { _, reported in reported }
-        return (row, series)
+        return (row, series, hardwareStatus)
     }
 
     static func progressLine(_ row: RunRow, index: Int, total: Int, elapsed: TimeInterval) -> String {

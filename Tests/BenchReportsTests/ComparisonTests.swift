@@ -15,6 +15,39 @@ import Testing
             + SampleRuns.cell("B", "system", [51.0, 49, 50.5, 49.5, 52, 50])
     }
 
+    /// A gate never passes what it did not measure: a cell that is missing from the new run, or
+    /// whose repetitions failed there, is named.
+    @Test func cellsTheNewRunDidNotMeasureAreNamed() {
+        #expect(Comparison.unmeasured(old: before, new: after).isEmpty)
+        let missing = SampleRuns.cell("A", "system", [12.0, 12.2, 11.9])
+        #expect(Comparison.unmeasured(old: before, new: missing) == ["S/B system threads=1: missing"])
+        let failed = SampleRuns.cell("A", "system", [12.0, 12.2, 11.9])
+            + [SampleRuns.row("B", "system", ns: nil, status: .crashed, error: "timed pass: killed by signal 11 (SIGSEGV)")]
+        #expect(Comparison.unmeasured(old: before, new: failed)
+            == ["S/B system threads=1: 1 of 1 failed (crashed: timed pass: killed by signal 11 (SIGSEGV))"])
+    }
+
+    /// Counts that are the same in every process compare exactly: any change is real, with one
+    /// repetition a side, and the gate applies to them as to time.
+    @Test func exactCountsNeedNoTest() throws {
+        func counted(_ instructions: Double) -> [RunRow] {
+            var row = SampleRuns.row("A", "system", ns: 10)
+            row.instructions = InstructionCounts(instructions: instructions, estimatedCycles: instructions)
+            return [row]
+        }
+        let grown = try Comparison.runs(old: counted(1000), new: counted(1020), oldName: "old", newName: "new",
+                                        metrics: ["instructions_per_op"])
+        let row = try #require(grown.sections.first?.rows.first)
+        #expect(row.exact && row.isSignificant && row.test == nil)
+        #expect(grown.regressions(beyond: 1).count == 1)
+        #expect(grown.regressions(beyond: 2.5).isEmpty)
+        #expect(ComparisonTable.describe(grown.regressions(beyond: 1)[0]) == "S/A system 1 instructions/op +2.00% (exact)")
+        let same = try Comparison.runs(old: counted(1000), new: counted(1000), oldName: "old", newName: "new",
+                                       metrics: ["instructions_per_op"])
+        #expect(same.regressions(beyond: 0).isEmpty)
+        #expect(ComparisonTable.tables(same)[0].table.text().contains(" ~ "))
+    }
+
     @Test func aRegressionIsDetectedAndANoChangePairIsReportedAsNoDifference() throws {
         let comparison = try Comparison.runs(old: before, new: after, oldName: "old", newName: "new", metrics: ["ns_per_op"])
         let rows = try #require(comparison.sections.first).rows

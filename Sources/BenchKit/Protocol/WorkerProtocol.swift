@@ -7,8 +7,9 @@
 /// to rebuild rather than misread.
 public enum WorkerProtocol {
     /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
-    /// result and the fixed b.N of a workload.
-    public static let version = 2
+    /// result and the fixed b.N of a workload; version 3 the instruction pass and the hardware
+    /// counters of a result.
+    public static let version = 3
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
 
@@ -49,12 +50,16 @@ public struct CellRequest: Codable, Equatable, Sendable {
         case timed(BenchTime)
         /// Replay these iteration counts with the counting interposer preloaded.
         case counting(iterations: [Int])
+        /// Run b.N = `iterations` under Valgrind's callgrind, instrumented only while the timer runs
+        /// (after one uninstrumented run of b.N = 1, unless the workload fixes b.N).
+        case instructions(iterations: Int)
 
         /// The pass's name in log file names and error messages: `timed`, `counting`.
         public var name: String {
             switch self {
             case .timed: "timed"
             case .counting: "counting"
+            case .instructions: "instructions"
             }
         }
     }
@@ -99,6 +104,9 @@ public struct CellResult: Codable, Equatable, Sendable {
     /// The MemStats samples the workload took in the last run (``B/recordMemStatsSample()``), in
     /// the same kind as `memStats`; nil when it took none.
     public var series: [MemStatsSnapshot]?
+    /// The CPU's own counts over the timed part of the last run (timed pass only), or why there
+    /// are none.
+    public var hardwareCounters: HardwareCounters.Reading?
 
     /// b.N of the reported run.
     public var n: Int { iterations.last ?? 0 }

@@ -1,3 +1,5 @@
+import CBenchKit
+
 /// Runs one pass of a cell inside the worker process, the way Go's `testing` runs a benchmark.
 struct CellExecution {
     let workload: Workload
@@ -13,10 +15,15 @@ struct CellExecution {
         let sampler = MemStatsSampler(allocator: request.allocator, counter: counter)
         var iterations: [Int] = []
         var last: RunOutcome?
+        // The timed pass reads the CPU's counters around the timer, where the kernel has them.
+        var hardware: Result<HardwareCounters, HardwareCounters.Failure>?
+        if case .timed = request.pass { hardware = HardwareCounters.open() }
+        defer { if case .success(let counters)? = hardware { counters.close() } }
 
-        func runOnce(_ n: Int) throws(Refusal) -> RunOutcome {
+        func runOnce(_ n: Int, instrumented: Bool = false) throws(Refusal) -> RunOutcome {
             iterations.append(n)
-            let outcome = runN(n, counter: counter, sampler: sampler)
+            let counters: HardwareCounters? = if case .success(let counters)? = hardware { counters } else { nil }
+            let outcome = runN(n, counter: counter, sampler: sampler, instrumented: instrumented, hardware: counters)
             if let failure = outcome.failure {
                 throw Refusal(message: "the workload failed at b.N=\(n): \(failure)")
             }
@@ -50,12 +57,30 @@ struct CellExecution {
                 throw Refusal(message: "the counting pass needs positive iteration counts, got \(replay)")
             }
             for n in replay { _ = try runOnce(n) }
+        case .instructions(let n):
+            guard benchkit_running_on_valgrind() != 0 else {
+                throw Refusal(message: "the instruction pass runs under valgrind --tool=callgrind, and this process does not")
+            }
+            guard counter == nil, n > 0 else {
+                throw Refusal(message: "the instruction pass needs a positive b.N and no libBenchCount.so, got b.N=\(n)")
+            }
+            // One uninstrumented run first, as the timed pass makes, so that what happens once per
+            // process (lazy set-up in the runtime and the allocator) is not counted; a workload
+            // whose b.N is fixed runs once, as it does in every pass.
+            if workload.fixedIterations == nil { _ = try runOnce(1) }
+            _ = try runOnce(n, instrumented: true)
         }
 
         guard let last else { throw Refusal(message: "no run was made") }
         return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts, metrics: last.metrics,
                           memStats: sampler.read(), process: last.process, allocatorVersion: sampler.allocatorVersion,
-                          series: last.series.isEmpty ? nil : last.series)
+                          series: last.series.isEmpty ? nil : last.series,
+                          hardwareCounters: hardware.map { result in
+                              switch result {
+                              case .success: last.hardware
+                              case .failure(let failure): .unavailable(reason: failure.reason)
+                              }
+                          } ?? nil)
     }
 
     private struct RunOutcome {
@@ -65,16 +90,20 @@ struct CellExecution {
         let metrics: [String: Double]
         let process: ProcessFigures
         let series: [MemStatsSnapshot]
+        let hardware: HardwareCounters.Reading?
         let failure: String?
     }
 
-    private func runN(_ n: Int, counter: AllocationCounter?, sampler: MemStatsSampler) -> RunOutcome {
+    private func runN(_ n: Int, counter: AllocationCounter?, sampler: MemStatsSampler, instrumented: Bool,
+                      hardware: HardwareCounters?) -> RunOutcome {
         let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator),
-                  allocatorName: request.allocator, counter: counter, sampler: sampler)
+                  allocatorName: request.allocator, counter: counter, sampler: sampler, instrumented: instrumented,
+                  hardware: hardware)
         let probe = ProcessFigureProbe()
         b.run(workload.body)
         let process = probe.finish()
         return RunOutcome(n: n, elapsedNs: b.elapsedNs, counts: counter == nil ? nil : b.counted,
-                          metrics: b.metrics, process: process, series: b.memStatsSeries, failure: b.failureReport)
+                          metrics: b.metrics, process: process, series: b.memStatsSeries, hardware: b.hardwareReading,
+                          failure: b.failureReport)
     }
 }

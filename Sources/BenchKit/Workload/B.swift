@@ -38,6 +38,10 @@ public final class B: @unchecked Sendable {
     private var startCounts = AllocationCounts()
     /// Under go-gc in the timed pass: the collector's pauses while the timer runs (metric `gc-%`).
     private var gcPauses: GCPauseTimer?
+    /// Under callgrind in the instruction pass: instrument only while the timer runs.
+    private let instrumented: Bool
+    /// The CPU's counters while the timer runs, when the kernel offers them (timed pass).
+    private var hardware: HardwareCounters?
     private(set) var elapsedNs: UInt64 = 0
     /// Allocations while the timer ran.
     private(set) var counted = AllocationCounts()
@@ -50,7 +54,9 @@ public final class B: @unchecked Sendable {
     private let failureLock = NSLock()
 
     init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?,
-         sampler: MemStatsSampler) {
+         sampler: MemStatsSampler, instrumented: Bool = false, hardware: HardwareCounters? = nil) {
+        self.instrumented = instrumented
+        self.hardware = hardware
         self.n = n
         self.threads = threads
         self.allocator = allocator
@@ -68,6 +74,8 @@ public final class B: @unchecked Sendable {
         guard !timerOn else { return }
         if let counter { startCounts = counter.totals() }
         gcPauses?.start()
+        hardware?.start()
+        if instrumented { benchkit_callgrind_start() }
         startNs = monotonicNanoseconds()
         timerOn = true
     }
@@ -76,6 +84,8 @@ public final class B: @unchecked Sendable {
     public func stopTimer() {
         guard timerOn else { return }
         elapsedNs += monotonicNanoseconds() - startNs
+        if instrumented { benchkit_callgrind_stop() }
+        hardware?.stop()
         if let counter {
             let now = counter.totals()
             counted = counted + (now - startCounts)
@@ -88,6 +98,8 @@ public final class B: @unchecked Sendable {
     /// stopping the timer, as Go's `ResetTimer` does.
     public func resetTimer() {
         gcPauses?.reset()
+        hardware?.reset()
+        if instrumented { benchkit_callgrind_zero() }
         if timerOn {
             if let counter { startCounts = counter.totals() }
             startNs = monotonicNanoseconds()
@@ -96,6 +108,9 @@ public final class B: @unchecked Sendable {
         counted = AllocationCounts()
         metrics.removeAll(keepingCapacity: true)
     }
+
+    /// The hardware counters' totals over the timed part of the run, when they were opened.
+    var hardwareReading: HardwareCounters.Reading? { hardware?.reading }
 
     /// The timed nanoseconds so far (Go's `Elapsed`), for metrics such as `ops/s`.
     public var elapsedNanoseconds: UInt64 {

@@ -14,6 +14,7 @@ public struct Chart: Equatable, Sendable {
         var charts: [Chart] = []
         for suite in context.suites {
             charts += [MetricBars.chart(MetricBars.time, suite: suite, context: context),
+                       MetricBars.chart(MetricBars.instructions, suite: suite, context: context),
                        RatioBars.chart(suite: suite, baseline: baseline, context: context),
                        MetricBars.chart(MetricBars.bytes, suite: suite, context: context),
                        MetricBars.chart(MetricBars.allocations, suite: suite, context: context),

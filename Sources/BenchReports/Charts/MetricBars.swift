@@ -21,6 +21,10 @@ enum MetricBars {
 
     static let time = Spec(metric: "ns_per_op", fileSuffix: "ns-per-op", title: "time per operation",
                            axisTitle: "ns/op", reading: "Shorter is faster.")
+    static let instructions = Spec(metric: "instructions_per_op", fileSuffix: "instructions-per-op",
+                                   title: "instructions per operation",
+                                   axisTitle: "instructions/op (callgrind, while the timer ran)",
+                                   reading: "Counted, not timed: the same in every process, so small differences are real. Shorter executes less.")
     static let bytes = Spec(metric: "bytes_per_op", fileSuffix: "bytes-per-op", title: "bytes allocated per operation",
                             axisTitle: "B/op (bytes requested from malloc while the timer ran)",
                             reading: "Bytes the workload asked the allocator for, per op; the same on every allocator unless it allocates differently.")

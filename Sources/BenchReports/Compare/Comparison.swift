@@ -18,6 +18,8 @@ public struct Comparison: Sendable {
         public var key: [String]
         public var old: [Double]
         public var new: [Double]
+        /// The metric is exact (``Metric/isExact``): any change of the median is real, no test needed.
+        public var exact = false
 
         public var oldMedian: Double? { Statistics.median(old) }
         public var newMedian: Double? { Statistics.median(new) }
@@ -28,16 +30,21 @@ public struct Comparison: Sendable {
             return (newMedian - oldMedian) / abs(oldMedian) * 100
         }
 
-        /// Two-sided U test; nil when a side is missing.
-        public var test: MannWhitneyU.Result? { MannWhitneyU.test(old, new) }
+        /// Two-sided U test; nil when a side is missing or the metric is exact.
+        public var test: MannWhitneyU.Result? { exact ? nil : MannWhitneyU.test(old, new) }
 
-        public var isSignificant: Bool { (test?.pValue ?? 1) < Comparison.alpha }
+        /// Whether the change is real: for an exact metric, whenever the medians differ.
+        public var isSignificant: Bool {
+            guard exact else { return (test?.pValue ?? 1) < Comparison.alpha }
+            guard let oldMedian, let newMedian else { return false }
+            return oldMedian != newMedian
+        }
 
         /// Whether these sample sizes could ever give p < alpha: with 3 and 3 repetitions the
         /// smallest two-sided p is 2/20 = 0.1, so no difference can be shown however large.
         public var canBeSignificant: Bool {
             guard !old.isEmpty, !new.isEmpty else { return false }
-            return MannWhitneyU.smallestPValue(old.count, new.count) < Comparison.alpha
+            return exact || MannWhitneyU.smallestPValue(old.count, new.count) < Comparison.alpha
         }
     }
 
@@ -69,9 +76,10 @@ public struct Comparison: Sendable {
     public var newName: String
     public var sections: [Section]
 
-    /// Rows of time metrics that got significantly slower by more than `percent`.
+    /// Rows of time metrics that got significantly slower by more than `percent`, and rows of
+    /// exact counts (instructions per op) that grew by more than `percent`.
     public func regressions(beyond percent: Double) -> [(metric: Metric, row: Row)] {
-        sections.filter(\.metric.isTime).flatMap { section in
+        sections.filter { $0.metric.isTime || $0.metric.isExact }.flatMap { section in
             section.rows.filter { row in row.isSignificant && (row.changePercent ?? 0) > percent }.map { (section.metric, $0) }
         }
     }
@@ -83,19 +91,45 @@ public struct Comparison: Sendable {
                             metrics: [String]?) throws(InputError) -> Comparison {
         try checkOneHostPerCell(old, side: oldName)
         try checkOneHostPerCell(new, side: newName)
-        struct Key: Hashable { let suite, workload, allocator: String; let threads: Int }
-        func key(_ run: RunRow) -> Key { Key(suite: run.suite, workload: run.workload, allocator: run.allocator, threads: run.threads) }
+        func key(_ run: RunRow) -> CellKeyIgnoringHost { CellKeyIgnoringHost(run.cell) }
         let measuredOld = old.filter { $0.status == .ok }, measuredNew = new.filter { $0.status == .ok }
         let keys = unique(CellGroup.inReportOrder(measuredOld + measuredNew).map { key($0.runs[0]) })
         let oldByKey = Dictionary(grouping: measuredOld, by: key), newByKey = Dictionary(grouping: measuredNew, by: key)
         let sections = try select(metrics, from: measuredOld + measuredNew).map { metric in
             Section(metric: metric, rows: keys.map { key in
                 Row(key: [key.suite + "/" + key.workload, key.allocator, String(key.threads)],
-                    old: metric.values(oldByKey[key] ?? []), new: metric.values(newByKey[key] ?? []))
+                    old: metric.values(oldByKey[key] ?? []), new: metric.values(newByKey[key] ?? []), exact: metric.isExact)
             }.filter { !$0.old.isEmpty || !$0.new.isEmpty })
         }
         return Comparison(keyColumns: ["workload", "allocator", "threads"], oldName: oldName, newName: newName,
                           sections: sections)
+    }
+
+    /// The cells measured in `old` that `new` has no measurement of (missing, or every repetition
+    /// failed), and those with failed repetitions in `new`, in words, in report order.
+    public static func unmeasured(old: [RunRow], new: [RunRow]) -> [String] {
+        let newGroups = Dictionary(new.map { (CellKeyIgnoringHost($0.cell), [$0]) }, uniquingKeysWith: +)
+        return CellGroup.inReportOrder(old.filter { $0.status == .ok }).compactMap { group in
+            let cell = group.cell
+            let name = "\(cell.fullName) \(cell.allocator) threads=\(cell.threads)"
+            guard let runs = newGroups[CellKeyIgnoringHost(cell)] else { return "\(name): missing" }
+            let failed = runs.filter(\.status.isFailure)
+            guard !failed.isEmpty else { return nil }
+            return "\(name): \(failed.count) of \(runs.count) failed (\(failed[0].status.rawValue): \(failed[0].error))"
+        }
+    }
+
+    /// A cell on any machine: runs compared across machines pair cells by everything but the host.
+    struct CellKeyIgnoringHost: Hashable {
+        let suite, workload, allocator: String
+        let threads: Int
+
+        init(_ cell: CellKey) {
+            suite = cell.suite
+            workload = cell.workload
+            allocator = cell.allocator
+            threads = cell.threads
+        }
     }
 
     /// Every other allocator of one run against `baseline`, workload by workload, on the same
@@ -116,7 +150,7 @@ public struct Comparison: Sendable {
                 guard let baseRuns = byCell[base] else { return nil }
                 let cell = group.cell
                 return Row(key: [cell.fullName, String(cell.threads)] + (showHost ? [cell.host] : []) + [cell.allocator],
-                           old: metric.values(baseRuns), new: metric.values(group.runs))
+                           old: metric.values(baseRuns), new: metric.values(group.runs), exact: metric.isExact)
             }.filter { !$0.old.isEmpty || !$0.new.isEmpty })
         }
         return Comparison(keyColumns: ["workload", "threads"] + (showHost ? ["host"] : []) + ["allocator"],

@@ -13,10 +13,16 @@ public enum ComparisonTable {
                                               table: table(section, comparison)) }
     }
 
-    /// `BigStruct/CopyIt system 1 ns/op +7.10% (p=0.008)`: one line on a regression.
+    /// `BigStruct/CopyIt system 1 ns/op +7.10% (p=0.008)`: one line on a regression (`(exact)`
+    /// for a count).
     public static func describe(_ regression: (metric: Metric, row: Comparison.Row)) -> String {
         "\(regression.row.key.joined(separator: " ")) \(regression.metric.unit) "
-            + "\(NumberFormat.signedPercent(regression.row.changePercent ?? 0)) (p=\(NumberFormat.fixed(regression.row.test?.pValue ?? 1, 3)))"
+            + "\(NumberFormat.signedPercent(regression.row.changePercent ?? 0)) (\(pColumn(regression.row)))"
+    }
+
+    /// `p=0.008`, or `exact` for a metric compared without a test.
+    static func pColumn(_ row: Comparison.Row) -> String {
+        row.exact ? "exact" : "p=" + NumberFormat.fixed(row.test?.pValue ?? 1, 3)
     }
 
     static func table(_ section: Comparison.Section, _ comparison: Comparison) -> ReportTable {
@@ -42,14 +48,17 @@ public enum ComparisonTable {
                 }
             }
             return row.key + [describe(row.old), describe(row.new), change,
-                              row.test.map { NumberFormat.fixed($0.pValue, 3) } ?? "", "\(row.old.count)+\(row.new.count)"]
+                              row.exact ? "exact" : row.test.map { NumberFormat.fixed($0.pValue, 3) } ?? "",
+                              "\(row.old.count)+\(row.new.count)"]
         }
         if let geomean = section.geomean {
             let change = NumberFormat.signedPercent((geomean.new / geomean.old - 1) * 100)
             rows.append(["geomean"] + Array(repeating: "", count: comparison.keyColumns.count - 1)
                         + [metric.format(geomean.old), metric.format(geomean.new), change, "", ""])
         }
-        var footnotes = ["~: no significant difference (two-sided Mann-Whitney U test, p ≥ \(NumberFormat.compact(Comparison.alpha)))."]
+        var footnotes = metric.isExact
+            ? ["exact: counts are the same in every process, so any change is real; ~ only when identical."]
+            : ["~: no significant difference (two-sided Mann-Whitney U test, p ≥ \(NumberFormat.compact(Comparison.alpha)))."]
         if anyTooFew {
             footnotes.append("¹ too few repetitions to show any difference at p < \(NumberFormat.compact(Comparison.alpha)): "
                 + "run at least 4 on each side (--count 4).")

@@ -12,8 +12,11 @@ public enum SummaryTable {
     public static func table(_ summary: [SummaryRow], runs: [RunRow]) -> ReportTable {
         let byCell = SummaryRow.byCell(summary)
         let naming = CellColumns(runs)
+        // Instructions per op stand beside the time, in runs that counted them (--instructions).
+        let counted = summary.contains { $0.metric == "instructions_per_op" }
         var columns = naming.columns
-        columns += ["ns/op", "± 95% CI", "min", "max", "B/op", "allocs/op", "peak RSS", "reps"].map { .init($0, numeric: true) }
+        columns += (["ns/op", "± 95% CI", "min", "max"] + (counted ? ["instr/op"] : []) + ["B/op", "allocs/op", "peak RSS", "reps"])
+            .map { .init($0, numeric: true) }
         columns.append(.init("note"))
 
         var anyWithoutInterval = false, anyUnstable = false
@@ -37,6 +40,7 @@ public enum SummaryTable {
                 time.map { NumberFormat.plusMinus($0.ciPercent) } ?? "",
                 time.map { NumberFormat.goStyle($0.min) } ?? "",
                 time.map { NumberFormat.goStyle($0.max) } ?? "",
+            ] + (counted ? [metrics["instructions_per_op"].map { NumberFormat.goStyle($0.median) } ?? ""] : []) + [
                 metrics["bytes_per_op"].map { NumberFormat.goStyle($0.median) } ?? "",
                 metrics["allocs_per_op"].map { NumberFormat.goStyle($0.median) } ?? "",
                 metrics["peak_rss_bytes"].map { NumberFormat.bytes($0.median) } ?? "",

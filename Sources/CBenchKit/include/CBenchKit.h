@@ -2,14 +2,89 @@
 #ifndef CBENCHKIT_H
 #define CBENCHKIT_H
 
+#include <errno.h>
+#include <linux/perf_event.h>
 #include <malloc.h> // malloc_usable_size and mallinfo2, which Swift's Glibc module leaves out
 #include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /// Tells the compiler that `pointer` and all memory it might reach are read here, so the
 /// computation that produced them cannot be removed or hoisted, while emitting no instruction.
 /// Swift imports this static inline function as IR and inlines it: it costs nothing at run time.
 static inline __attribute__((always_inline)) void benchkit_black_hole(const void *pointer) {
     __asm__ volatile("" : : "r"(pointer) : "memory");
+}
+
+// MARK: - Hardware counters
+
+/// Opens one counter of the calling process and its future threads (perf_event_open, which libc
+/// does not wrap, and which Swift cannot call through the variadic syscall): counting user space
+/// only, disabled until benchkit_perf_ioctl(fd, PERF_EVENT_IOC_ENABLE). Returns the descriptor,
+/// or -errno.
+static inline int benchkit_perf_open(uint32_t type, uint64_t config) {
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.size = sizeof attr;
+    attr.type = type;
+    attr.config = config;
+    attr.disabled = 1;
+    attr.inherit = 1;
+    attr.exclude_kernel = 1;
+    attr.exclude_hv = 1;
+    long fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -errno : (int)fd;
+}
+/// PERF_EVENT_IOC_ENABLE, _DISABLE or _RESET on a counter (ioctl is variadic too).
+static inline int benchkit_perf_ioctl(int fd, unsigned long request) { return ioctl(fd, request, 0); }
+static inline unsigned long benchkit_perf_enable(void) { return PERF_EVENT_IOC_ENABLE; }
+static inline unsigned long benchkit_perf_disable(void) { return PERF_EVENT_IOC_DISABLE; }
+static inline unsigned long benchkit_perf_reset(void) { return PERF_EVENT_IOC_RESET; }
+
+// MARK: - Valgrind's client requests, for the instruction-count pass
+
+// Valgrind's own header (Debian's valgrind package) defines the client requests: a few
+// instructions that do nothing outside Valgrind and talk to it inside. Without the header the
+// requests compile to nothing and the instruction pass refuses to run (see
+// benchkit_valgrind_requests_built).
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define BENCHKIT_HAS_VALGRIND 1
+#else
+#define BENCHKIT_HAS_VALGRIND 0
+#endif
+
+/// Whether this build can talk to Valgrind at all.
+static inline int benchkit_valgrind_requests_built(void) { return BENCHKIT_HAS_VALGRIND; }
+/// Whether the process runs under Valgrind (0 outside it, or in a build without the header).
+static inline int benchkit_running_on_valgrind(void) {
+#if BENCHKIT_HAS_VALGRIND
+    return RUNNING_ON_VALGRIND;
+#else
+    return 0;
+#endif
+}
+/// Callgrind starts instrumenting every thread (the pass runs with --instr-atstart=no): costs
+/// count from here. Collection is per thread in callgrind, instrumentation is global, which is why
+/// the measured region is bounded by instrumentation.
+static inline void benchkit_callgrind_start(void) {
+#if BENCHKIT_HAS_VALGRIND
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
+}
+/// Callgrind stops instrumenting: nothing from here on counts.
+static inline void benchkit_callgrind_stop(void) {
+#if BENCHKIT_HAS_VALGRIND
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+}
+/// Callgrind forgets the costs so far (b.resetTimer()).
+static inline void benchkit_callgrind_zero(void) {
+#if BENCHKIT_HAS_VALGRIND
+    CALLGRIND_ZERO_STATS;
+#endif
 }
 
 /// What the counting interposer (libBenchCount.so) reports: cumulative counts since the process

@@ -49,4 +49,19 @@ BenchPlugin.main(workloads: [
         b.stopTimer()
         for block in setup { allocator.deallocate(block, byteCount: 64) }
     },
+    Workload(suite: "Fixtures", name: "Arithmetic",
+             summary: "per op, ALLOCBENCH_FIXTURE_STEPS (default 100) steps of xorshift: more steps, proportionally more instructions") { b in
+        b.stopTimer()
+        let steps = ProcessInfo.processInfo.environment["ALLOCBENCH_FIXTURE_STEPS"].flatMap { Int($0) } ?? 100
+        b.startTimer()
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<b.n {
+            for _ in 0..<steps {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+            }
+            b.blackHole(state)
+        }
+    },
 ])
