@@ -1,61 +1,38 @@
 #!/usr/bin/env bash
-# What bounds the fast path? Counts the instructions of one op on each allocator with valgrind's
-# callgrind: a loop of Benchmarks/HandLoop runs twice, N1 and N2 iterations, and
-# (Ir(N2) - Ir(N1)) / (N2 - N1) is the cost of one iteration, start-up excluded. Instruction
-# counts do not depend on the machine's noise, unlike ns/op.
-#   Pair80 (default): ExplicitAlloc/Pair80, one 80-byte alloc+free through the explicit interface.
-#     Also prints the allocator's own share: everything but the loop itself (handloop_main),
-#     from callgrind_annotate's per-function totals.
-#   PointerIt: BigStruct/PointerIt, a Swift class instance made and released: the Swift runtime's
-#     malloc and free plus reference counting. Only the allocator differs between the rows.
+# Instructions per op on each allocator, from bench's instruction pass (bench run --instructions):
+# the workload runs under callgrind, instrumented only while its timer runs, so start-up is not
+# counted, and the counts repeat exactly from process to process. Beside the whole op it prints
+# the instructions outside the benchmark's executable, from callgrind_annotate over the cell's
+# profile: for ExplicitAlloc workloads that is the allocator's own share (its library, or libc's
+# malloc and free for system); for BigStruct it also holds the Swift runtime's.
 #
-# Usage: scripts/instructions-per-op.sh [ALLOCATORS] [Pair80|PointerIt]
-#        (default: every installed allocator, and go; Pair80)
-# Needs a release build (make build) and valgrind (apt-get install valgrind).
+# Usage: scripts/instructions-per-op.sh [ALLOCATORS] [WORKLOAD]
+#        (default: every installed allocator; ExplicitAlloc/Pair80). WORKLOAD is Suite/Name.
+# Needs a release build (make build) and valgrind (make setup installs it).
 set -euo pipefail
-build=.build/release
+bench=.build/release/bench
 allocators=${1:-system,jemalloc,tcmalloc,mimalloc,go}
-workload=${2:-Pair80}
-case $workload in
-    Pair80) arguments() { echo Pair80 "$1" "$2"; } ;;
-    PointerIt) arguments() { echo PointerIt "$1"; } ;;
-    *) echo "unknown workload '$workload': use Pair80 or PointerIt" >&2; exit 2 ;;
-esac
-n1=100000
-n2=1100000
-declare -A sonames=([jemalloc]=libjemalloc.so.2 [tcmalloc]=libtcmalloc_minimal.so.4 [mimalloc]=libmimalloc.so.2)
+workload=${2:-ExplicitAlloc/Pair80}
+[ -x "$bench" ] || { echo "no release build: run make build first" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "valgrind is not installed: apt-get install -y valgrind" >&2; exit 2; }
-[ -x "$build/handloop" ] || { echo "no release build: run make build first" >&2; exit 2; }
 
-work=$(mktemp -d /tmp/instructions.XXXXXX)
-# Valgrind 3.19 cannot read the DWARF that Swift 6 emits; counting needs only the symbol table.
-objcopy --strip-debug "$build/handloop" "$work/handloop"
+out=$(mktemp -d /tmp/instructions.XXXXXX)
+"$bench" run --filter "^${workload}\$" --allocators "$allocators" --count 1 --benchtime 200ms --instructions \
+    --out "$out/run" >"$out/bench.log" 2>&1 || { cat "$out/bench.log" >&2; exit 1; }
 
-total() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }
-# Instructions in functions whose names match a pattern, summed over the profile.
-share() { callgrind_annotate "$1" 2>/dev/null | awk -v re="$2" '$0 ~ re { gsub(",", "", $1); s += $1 } END { print s + 0 }'; }
-
-printf "%-9s %14s %16s\n" allocator "instr/op" "$([ "$workload" = Pair80 ] && echo "in allocator")"
-for allocator in ${allocators//,/ }; do
-    preload=
-    if [ "$allocator" = go ]; then
-        # GoAlloc's library, stripped like handloop (a copy: callgrind reads its symbols only).
-        objcopy --strip-debug "$build/libgoalloc.so" "$work/libgoalloc.so"
-        preload=$work/libgoalloc.so
-    elif [ -n "${sonames[$allocator]:-}" ]; then
-        preload=$(/sbin/ldconfig -p | awk -v so="${sonames[$allocator]}" '$1 == so { print $NF; exit }')
-        [ -n "$preload" ] || { echo "$allocator: not installed, skipped" >&2; continue; }
-    fi
-    for n in $n1 $n2; do
-        LD_PRELOAD=$preload valgrind --tool=callgrind --callgrind-out-file="$work/$allocator.$n" \
-            "$work/handloop" $(arguments "$n" "$allocator") >/dev/null 2>"$work/$allocator.$n.log"
-    done
-    per_op=$(( ($(total "$work/$allocator.$n2") - $(total "$work/$allocator.$n1")) / (n2 - n1) ))
-    if [ "$workload" = Pair80 ]; then
-        loop=$(( ($(share "$work/$allocator.$n2" ':handloop_main ') - $(share "$work/$allocator.$n1" ':handloop_main ')) / (n2 - n1) ))
-        printf "%-9s %14d %16d\n" "$allocator" "$per_op" $(( per_op - loop ))
-    else
-        printf "%-9s %14d\n" "$allocator" "$per_op"
-    fi
+printf "%-9s %14s %18s\n" allocator "instr/op" "outside workload"
+python3 - "$out/run/runs.csv" <<'PY' | while read -r allocator per_op profile; do
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1])):
+    if row["instructions_per_op"]:
+        name = f'{row["suite"]}-{row["workload"]}-{row["allocator"]}-t{row["threads"]}'
+        print(row["allocator"], row["instructions_per_op"], name)
+PY
+    file="$out/run/profiles/$profile.callgrind"
+    # callgrind_annotate's per-function totals outside the executable (its copy is named 0-bench).
+    outside=$(callgrind_annotate --inclusive=no "$file" 2>/dev/null \
+        | awk '/^ *[0-9,]+ \(/ && /\[/ && !/0-bench\]/ { gsub(",", "", $1); s += $1 } END { print s + 0 }')
+    total=$(awk '/^totals:/ { print $2; exit }' "$file") # Ir over the pass's b.N ops
+    printf "%-9s %14.1f %18.1f\n" "$allocator" "$per_op" "$(python3 -c "print($outside / round($total / $per_op))")"
 done
-echo "(callgrind profiles in $work)"
+echo "(run folder with the callgrind profiles: $out/run)"

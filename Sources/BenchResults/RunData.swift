@@ -20,6 +20,8 @@ public struct RunData: Sendable {
     /// `bench.txt` of every folder, one after another: Go's format allows configuration lines to
     /// change between benchmark lines, so `benchstat` reads the concatenation.
     public var benchText: String
+    /// The instruction pass's folded stacks (`profiles/*.folded`), by cell file name, in name order.
+    public var foldedStacks: [(cell: String, text: String)] = []
     /// Things the reader should know that do not stop the report (an unreadable `params.json`).
     public var warnings: [String] = []
 
@@ -33,6 +35,7 @@ public struct RunData: Sendable {
         var runDocuments: [CSV.Document] = [], memStatsDocuments: [CSV.Document] = []
         var parameters: [(text: String, decoded: RunParameters?)] = []
         var benchText = "", warnings: [String] = []
+        var foldedStacks: [(cell: String, text: String)] = []
         for folder in folders {
             guard let runs = read(folder, RunFiles.runs) else {
                 throw InputError("\(folder) holds no readable \(RunFiles.runs); give a folder that `bench run` wrote")
@@ -40,6 +43,10 @@ public struct RunData: Sendable {
             runDocuments.append(CSV.Document(parsing: runs))
             if let memStats = read(folder, RunFiles.memStats) { memStatsDocuments.append(CSV.Document(parsing: memStats)) }
             benchText += read(folder, RunFiles.benchFormat) ?? ""
+            let profiles = RunFiles.path(folder, RunFiles.profiles)
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: profiles)) ?? []).sorted() where name.hasSuffix(".folded") {
+                if let text = read(profiles, name) { foldedStacks.append((String(name.dropLast(".folded".count)), text)) }
+            }
             for name in parameterFiles(in: folder) {
                 guard let text = read(folder, name) else { continue }
                 let decoded = try? JSONDecoder().decode(RunParameters.self, from: Data(text.utf8))
@@ -53,7 +60,7 @@ public struct RunData: Sendable {
             return RunData(runsDocument: runsDocument, memStatsDocument: memStatsDocument,
                            runs: try RunsCSV.parse(runsDocument),
                            memStats: try memStatsDocument.map(MemStatsCSV.parse) ?? [],
-                           parameters: parameters, benchText: benchText, warnings: warnings)
+                           parameters: parameters, benchText: benchText, foldedStacks: foldedStacks, warnings: warnings)
         } catch {
             throw InputError("\(folders.joined(separator: ", ")): \(error); is it a results folder of `bench run`?")
         }
@@ -72,6 +79,11 @@ public struct RunData: Sendable {
         try write(runsDocument.text, to: RunFiles.path(folder, RunFiles.runs))
         if let memStatsDocument { try write(memStatsDocument.text, to: RunFiles.path(folder, RunFiles.memStats)) }
         try write(benchText, to: RunFiles.path(folder, RunFiles.benchFormat))
+        if !foldedStacks.isEmpty {
+            let profiles = RunFiles.path(folder, RunFiles.profiles)
+            try manager.createDirectory(atPath: profiles, withIntermediateDirectories: true)
+            for stacks in foldedStacks { try write(stacks.text, to: RunFiles.path(profiles, stacks.cell + ".folded")) }
+        }
         for (index, parameters) in self.parameters.enumerated() {
             let number = String(format: "%03d", index + 1) // names sort in merge order
             let name = parameters.decoded.map { "\(number)-\($0.runID)" } ?? number

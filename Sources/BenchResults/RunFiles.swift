@@ -9,7 +9,7 @@
 /// | `params.json` | the runner, at the start and the end | ``RunParameters`` |
 /// | `params/` | a merge (`bench report A B --out C`) | every merged run's `params.json` |
 /// | `logs/` | the runner | what each worker printed, when it printed anything |
-/// | `profiles/` | the runner, with `--instructions` | each cell's callgrind profile (callgrind_annotate, KCachegrind) |
+/// | `profiles/` | the runner, with `--instructions` | each cell's callgrind profile (callgrind_annotate, KCachegrind) and its folded stacks |
 /// | `memstats-changes.md` | `bench run`, when a workload sampled MemStats | the changes in words |
 /// | `summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html` | the report | statistics, tables, charts |
 public enum RunFiles {
@@ -31,6 +31,12 @@ public enum RunFiles {
 
     /// What the report writes into a folder, in the order the CLI lists them (charts as a folder).
     public static let report = [summaryCSV, summaryJSON, reportMarkdown, charts + "/", page]
+
+    /// The folded stacks beside a callgrind profile (`profiles/<cell>.folded`), which the report
+    /// draws as the cell's flame graph.
+    public static func foldedStacks(ofProfile profile: String) -> String {
+        (profile.hasSuffix(".callgrind") ? String(profile.dropLast(".callgrind".count)) : profile) + ".folded"
+    }
 
     /// `folder/name`.
     public static func path(_ folder: String, _ name: String) -> String { "\(folder)/\(name)" }

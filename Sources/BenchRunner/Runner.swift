@@ -129,7 +129,9 @@ public struct Runner {
         if let instructionPass = configuration.instructionPass, cell.rep == 1 {
             let iterations = InstructionPass.iterations(timedN: timed.n, nsPerOp: timed.nsPerOp,
                                                         fixed: info.fixedIterations != nil)
-            let profile = folder.profilePath(String(logName))
+            // One profile per cell (only the first repetition is counted), named by the cell.
+            let profile = folder.profilePath(String("\(info.suite)-\(info.name)-\(cell.allocator.name)-t\(cell.threads)"
+                .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }))
             switch pass(.instructions(iterations: iterations), worker: { logPath in
                 try instructionPass.worker(executable: cell.workload.executable, preload: preload, profile: profile,
                                            logPath: logPath)
@@ -145,6 +147,9 @@ public struct Runner {
                 row.error = "instructions pass: callgrind wrote no readable profile at \(profile)"
                 return (row, [], nil)
             }
+            // The flame graph's input: the call graph as folded stacks, Swift names demangled.
+            try? Data(CallgrindGraph.folded(profile: text).utf8).write(
+                to: URL(fileURLWithPath: RunFiles.foldedStacks(ofProfile: profile)), options: .atomic)
             row.instructions = InstructionCounts(
                 instructions: Double(totals["Ir"]) / n, l1dMisses: Double(totals.l1DataMisses) / n,
                 llMisses: Double(totals.lastLevelMisses) / n, estimatedCycles: Double(totals.estimatedCycles) / n)

@@ -99,9 +99,10 @@ import Testing
     @Test func mergingKeepsEveryColumnAndEachRowsHost() throws {
         let first = try SampleRuns.folder(SampleRuns.cell("A", "system", [1, 2], host: "node1"), name: "merge-1")
         let second = try SampleRuns.folder(SampleRuns.cell("B", "system", [3, 4], host: "node2"), name: "merge-2")
-        // An older runs.csv without the last column (started_at) still merges.
+        // An older runs.csv, without started_at and the columns after it, still merges.
         let text = try String(contentsOfFile: second + "/runs.csv", encoding: .utf8)
-        let older: [[String]] = CSV.parse(text).map { Array($0.prefix($0.count - 1)) }
+        let kept = try #require(RunsCSV.columns.firstIndex(of: "started_at"))
+        let older: [[String]] = CSV.parse(text).map { Array($0.prefix(kept)) }
         try older.map(CSV.line).joined().write(toFile: second + "/runs.csv", atomically: true, encoding: String.Encoding.utf8)
 
         let data = try RunData.load([first, second])

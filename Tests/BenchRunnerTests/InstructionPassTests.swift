@@ -46,3 +46,62 @@ import Testing
         #expect(InstructionPass.iterations(timedN: 60, nsPerOp: 9_500, fixed: true) == 60)
     }
 }
+
+/// The call graph of a profile, as stacks for the flame graph.
+@Suite struct CallgrindGraphTests {
+    /// main calls work (twice) and helper; work calls malloc; helper calls work once.
+    static let profile = """
+        events: Ir Dr
+        fn=(1) main
+        10 100
+        cfn=(2) work
+        calls=2 20
+        11 600
+        cfn=(3) helper
+        calls=1 30
+        12 400
+        fn=(2)
+        20 500 7
+        cfn=(4) malloc
+        calls=4 40
+        21 400
+        fn=(3)
+        30 100
+        cfn=(2)
+        calls=1 20
+        31 300
+        fn=(4)
+        40 400
+        """
+
+    @Test func selfAndCallCostsAreKeptApart() {
+        let graph = CallgrindGraph(profile: Self.profile)
+        #expect(graph.names[2] == "work" && graph.names[4] == "malloc")
+        #expect(graph.selfCost[1] == 100 && graph.selfCost[2] == 500 && graph.selfCost[4] == 400)
+        #expect(graph.calls[1]?[2] == 600 && graph.calls[3]?[2] == 300 && graph.calls[2]?[4] == 400)
+        #expect(graph.inclusive(1) == 1100)
+    }
+
+    @Test func stacksShareACalleeByWhatEachCallerSpentInIt() {
+        let folded = CallgrindGraph(profile: Self.profile).foldedStacks(minimumShare: 0)
+        let stacks = Dictionary(uniqueKeysWithValues: folded.split(separator: "\n").map { line -> (String, Int) in
+            let space = line.lastIndex(of: " ")!
+            return (String(line[..<space]), Int(line[line.index(after: space)...])!)
+        })
+        // work costs 900 in all (500 self, 400 in malloc): main's calls took 600 of it, helper's 300.
+        #expect(stacks["main"] == 100)
+        #expect(stacks["main;work"] == 333)
+        #expect(stacks["main;work;malloc"] == 267)
+        #expect(stacks["main;helper"] == 100)
+        #expect(stacks["main;helper;work"] == 167)
+        #expect(stacks["main;helper;work;malloc"] == 133)
+        #expect(stacks.values.reduce(0, +) == 1100)
+    }
+
+    /// A call of f from f costs what the inner f's own lines cost, and those are f's self cost
+    /// already: the graph's total is f's self cost, and no stack grows without end.
+    @Test func recursionIsCutWhereAFunctionReappears() {
+        let folded = CallgrindGraph(profile: "fn=(1) f\n1 60\ncfn=(1)\ncalls=1 1\n2 50\n").foldedStacks(minimumShare: 0)
+        #expect(folded == "f 60\n")
+    }
+}

@@ -11,6 +11,9 @@ import BenchResults
         + "HeapReleased,HeapObjects,StackInuse,StackSys,MSpanInuse,MSpanSys,MCacheInuse,MCacheSys,BuckHashSys,GCSys,"
         + "OtherSys,NextGC,LastGC,PauseTotalNs,NumGC,NumForcedGC,GCCPUFraction,peak_rss_bytes,minor_faults,major_faults,"
         + "vol_ctx_switches,invol_ctx_switches,user_s,sys_s,counted_ns_per_op,metrics,started_at"
+        // Columns are only ever appended: the instruction pass's and the hardware counters'.
+        + ",instructions_per_op,l1d_misses_per_op,ll_misses_per_op,est_cycles_per_op,hw_instructions_per_op,"
+        + "hw_cycles_per_op,hw_branch_misses_per_op,hw_cache_misses_per_op"
     static let summaryHeader = "suite,workload,allocator,threads,metric,n,median,ci95_lower,ci95_upper,min,max,mad_pct,"
         + "unstable,modes,host"
     static let memStatsHeader = "run_id,host,suite,workload,allocator,threads,rep,tick,Alloc,TotalAlloc,Sys,Mallocs,"

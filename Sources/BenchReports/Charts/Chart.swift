@@ -7,7 +7,8 @@ public struct Chart: Equatable, Sendable {
     public let svg: String
 
     /// Every chart a run gets, in the order the report shows them: per suite the time, the ratio
-    /// to `baseline`, bytes, allocations, peak RSS and thread scaling; then the MemStats curves.
+    /// to `baseline`, bytes, allocations, peak RSS and thread scaling; then the MemStats curves;
+    /// then a flame graph per cell whose instructions were counted.
     /// Charts with nothing to show (a suite that never allocates) are left out.
     public static func all(data: RunData, summary: [SummaryRow], baseline: String) -> [Chart] {
         let context = ChartContext(data: data, summary: summary)
@@ -21,6 +22,7 @@ public struct Chart: Equatable, Sendable {
                        MetricBars.chart(MetricBars.peakRSS, suite: suite, context: context)].compactMap { $0 }
             charts += ThreadScaling.charts(suite: suite, context: context)
         }
-        return charts + MemStatsCurves.charts(context: context)
+        let flameGraphs = data.foldedStacks.compactMap { FlameGraph.chart(cell: $0.cell, folded: $0.text, byline: context.footer) }
+        return charts + MemStatsCurves.charts(context: context) + flameGraphs
     }
 }
