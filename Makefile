@@ -5,9 +5,10 @@ BENCHFLAGS ?=
 
 .PHONY: bench bench-all test setup build clean
 
-## bench: install what is missing, build in release, run the default suite, print the results folder
+## bench: install what is missing, build in release, run the default suite (with instruction counts
+## when valgrind is installed, as setup makes sure), print the results folder
 bench: build
-	.build/release/bench run $(BENCHFLAGS)
+	.build/release/bench run $$(command -v valgrind >/dev/null && echo --instructions) $(BENCHFLAGS)
 
 ## bench-all: every suite on every installed allocator, --count 6 (18 minutes here; scripts/all-suites.sh)
 bench-all: setup
