@@ -6,7 +6,7 @@
 # Does nothing when everything is there, so `make bench` and `make test` can always call it.
 set -euo pipefail
 
-has_library() { /sbin/ldconfig -p | grep -q " $1 "; }
+has_library() { /sbin/ldconfig -p | grep -q "[[:space:]]$1 "; }
 
 required=() optional=()
 has_library libjemalloc.so.2 || required+=(libjemalloc-dev)
