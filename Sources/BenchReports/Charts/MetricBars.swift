@@ -66,8 +66,14 @@ enum MetricBars {
         legend.append(.init(mark: .dot, name: "one repetition"))
         if anyInterval { legend.append(.init(mark: .whisker, name: "95% CI of the median")) }
         let counts = repetitions.sorted().map(String.init).joined(separator: " or ")
-        var subtitle = "Bars: median of \(counts) repetitions per cell, each in a fresh process. "
-        subtitle += anyInterval ? "Whiskers: 95% confidence interval of the median. " : "No interval with fewer than 6 repetitions. "
+        var subtitle: String
+        if Metric.standard(named: spec.metric)?.isExact == true {
+            // A count needs no interval: every process gives the same one.
+            subtitle = "Bars: one count per cell (its first repetition). "
+        } else {
+            subtitle = "Bars: median of \(counts) repetition\(counts == "1" ? "" : "s") per cell, each in a fresh process. "
+            subtitle += anyInterval ? "Whiskers: 95% confidence interval of the median. " : "No interval with fewer than 6 repetitions. "
+        }
         subtitle += spec.reading
         if anyUnstable { subtitle += " unstable: repetitions split into modes more than \(NumberFormat.compact(Summary.unstableSpread))x apart." }
         let title = "\(suite): \(spec.title)"
