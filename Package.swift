@@ -44,8 +44,10 @@ let package = Package(
         // The runner: run flags, configuration, plan, worker processes, catalogs, shards.
         .target(
             name: "BenchRunner",
-            dependencies: ["BenchResults", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BenchResults", "CBenchRunner", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The runner's signal handler (forwarding its termination to the workers), in C.
+        .target(name: "CBenchRunner"),
         // The reports: statistics, tables, charts, compare, summary files, the HTML page.
         .target(name: "BenchReports", dependencies: ["BenchResults"]),
         // The run folder's files: cell identity, rows and their columns, params.json, bench.txt, reading folders back.

@@ -20,10 +20,15 @@ public struct CSVColumn<Row>: Sendable {
         self.read = read
     }
 
-    /// Text, written as is.
+    /// Text, written as is; `valid` says which texts a file may hold.
     static func text(_ name: String, _ get: @escaping @Sendable (Row) -> String,
-                     _ set: @escaping @Sendable (inout Row, String) -> Void) -> CSVColumn {
-        CSVColumn(name, write: get, read: { row, text in set(&row, text); return true })
+                     _ set: @escaping @Sendable (inout Row, String) -> Void,
+                     valid: @escaping @Sendable (String) -> Bool = { _ in true }) -> CSVColumn {
+        CSVColumn(name, write: get, read: { row, text in
+            guard valid(text) else { return false }
+            set(&row, text)
+            return true
+        })
     }
 
     /// A value of a type that reads and writes itself as text (an integer, a status); the column
@@ -40,11 +45,23 @@ public struct CSVColumn<Row>: Sendable {
 
     /// An optional number: empty when absent (never a made-up zero), otherwise integers without a
     /// fraction and others in their shortest round-trip form (``CSV/number(_:)-4l4n9``). Text that
-    /// is not a number reads as absent.
+    /// is not a finite number (`abc`, `inf`, `nan`, `1e400`) is a bad value.
     static func number(_ name: String, metric: Metric.Description? = nil, _ get: @escaping @Sendable (Row) -> Double?,
                        _ set: @escaping @Sendable (inout Row, Double) -> Void) -> CSVColumn {
         CSVColumn(name, metric: metric, number: get, write: { CSV.number(get($0)) }, read: { row, text in
-            if let value = Double(text) { set(&row, value) }
+            guard !text.isEmpty else { return true }
+            guard let value = Double(text), value.isFinite else { return false }
+            set(&row, value)
+            return true
+        })
+    }
+
+    /// A count that must be at least 1 (threads, repetitions).
+    static func positive(_ name: String, _ get: @escaping @Sendable (Row) -> Int,
+                         _ set: @escaping @Sendable (inout Row, Int) -> Void) -> CSVColumn {
+        CSVColumn(name, write: { String(get($0)) }, read: { row, text in
+            guard let value = Int(text), value >= 1 else { return false }
+            set(&row, value)
             return true
         })
     }

@@ -56,10 +56,11 @@ extension CSVColumn where Row: RepetitionRow {
             .text("host", { $0.host }, { $0.host = $1 }),
             .text("suite", { $0.suite }, { $0.suite = $1 }),
             .text("workload", { $0.workload }, { $0.workload = $1 }),
-            .text("allocator", { $0.allocator }, { $0.allocator = $1 }),
+            // An allocator bench does not know is a bad value: a typo, or a file of another tool.
+            .text("allocator", { $0.allocator }, { $0.allocator = $1 }, valid: { AllocatorName(rawValue: $0) != nil }),
         ] + inserted + [
-            .value("threads", { $0.threads }, { $0.threads = $1 }),
-            .value("rep", { $0.rep }, { $0.rep = $1 }),
+            .positive("threads", { $0.threads }, { $0.threads = $1 }),
+            .positive("rep", { $0.rep }, { $0.rep = $1 }),
         ]
     }
 }

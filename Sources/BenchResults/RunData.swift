@@ -56,14 +56,25 @@ public struct RunData: Sendable {
         }
         let runsDocument = CSV.Document.concatenating(runDocuments)
         let memStatsDocument = memStatsDocuments.isEmpty ? nil : CSV.Document.concatenating(memStatsDocuments)
+        let data: RunData
         do {
-            return RunData(runsDocument: runsDocument, memStatsDocument: memStatsDocument,
+            data = RunData(runsDocument: runsDocument, memStatsDocument: memStatsDocument,
                            runs: try RunsCSV.parse(runsDocument),
                            memStats: try memStatsDocument.map(MemStatsCSV.parse) ?? [],
                            parameters: parameters, benchText: benchText, foldedStacks: foldedStacks, warnings: warnings)
         } catch {
             throw InputError("\(folders.joined(separator: ", ")): \(error); is it a results folder of `bench run`?")
         }
+        // The same repetition twice (a folder merged with a copy of itself) would double n unseen.
+        var seen = Set<String>()
+        for run in data.runs {
+            let repetition = "\(run.runID) \(run.fullName) \(run.allocator) threads=\(run.threads) rep=\(run.rep) on \(run.host)"
+            guard seen.insert(repetition).inserted else {
+                throw InputError("\(folders.joined(separator: ", ")) hold run \(run.runID) twice (\(run.fullName) on \(run.allocator), "
+                    + "threads \(run.threads), rep \(run.rep)); give each run's folder once")
+            }
+        }
+        return data
     }
 
     /// Writes the merged run into `folder`, which must not hold a run yet: `runs.csv`,

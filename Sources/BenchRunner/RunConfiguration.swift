@@ -42,6 +42,8 @@ public struct RunConfiguration: Sendable {
         let selected = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
         let workloads = try options.shard?.slice(selected) ?? selected
         let allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
+        _ = try plannedCells(workloads: workloads, allocators: allocators.count,
+                             threads: options.threads.counts.count, count: options.count)
         let instructionPass = options.instructions ? InstructionPass() : nil
         if options.instructions, instructionPass == nil {
             throw InputError("--instructions needs valgrind, which is not installed: apt-get install valgrind (make setup installs it)")
@@ -57,6 +59,21 @@ public struct RunConfiguration: Sendable {
             plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
             cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count),
             instructionPass: instructionPass)
+    }
+
+    /// The largest plan a run accepts: a million cells (two processes each) is weeks of work.
+    static let maximumCells = 1_000_000
+
+    /// The plan's size, computed before the plan is: a --count of 9223372036854775807 is refused
+    /// here, not after the runner has filled memory with cells.
+    static func plannedCells(workloads: [PlannedWorkload], allocators: Int, threads: Int, count: Int) throws(InputError) -> Int {
+        let perRepetition = workloads.reduce(0) { $0 + ($1.info.threading == .parallel ? threads : 1) } * allocators
+        let (cells, overflow) = perRepetition.multipliedReportingOverflow(by: count)
+        guard !overflow, cells <= maximumCells else {
+            throw InputError("--count \(count): the plan would have \(overflow ? "more than \(Int.max)" : String(cells)) cells "
+                + "(\(perRepetition) per repetition); at most \(maximumCells) can run")
+        }
+        return cells
     }
 
     static func selectWorkloads(_ filter: String?, from catalog: WorkloadCatalog,
@@ -95,8 +112,12 @@ public struct RunConfiguration: Sendable {
     /// Creates the folder and proves it writable; refuses a folder that already holds a run.
     static func prepareOutputDirectory(_ path: String) throws(InputError) {
         let manager = FileManager.default
-        if manager.fileExists(atPath: RunFiles.path(path, RunFiles.runs)) {
-            throw InputError("--out \(path) already holds a run (runs.csv); choose a new folder so nothing is overwritten")
+        // Any file a run appends to or replaces: a stray memstats.csv would be appended to.
+        let taken = [RunFiles.runs, RunFiles.memStats, RunFiles.benchFormat, RunFiles.parameters, RunFiles.profiles]
+            .filter { manager.fileExists(atPath: RunFiles.path(path, $0)) }
+        if !taken.isEmpty {
+            throw InputError("--out \(path) already holds a run (\(taken.joined(separator: ", "))); "
+                + "choose a new folder so nothing is overwritten")
         }
         do {
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -1,8 +1,8 @@
 #if canImport(Glibc)
-import BenchKit
-import BenchResults
 import Glibc
 #endif
+import BenchKit
+import BenchResults
 import Foundation
 
 /// The files of one run, written so that a killed runner loses nothing it finished.

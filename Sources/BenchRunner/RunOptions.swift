@@ -19,10 +19,12 @@ public struct RunOptions: ParsableArguments {
             transform: BenchTime.init(argument:))
     public var benchtime: BenchTime = .duration(nanoseconds: 1_000_000_000)
 
-    @Option(help: "Repetitions of every cell, each in fresh processes.")
+    // .unconditional: `--count -1` is a count to refuse, not a missing value and an unknown flag.
+    @Option(parsing: .unconditional, help: "Repetitions of every cell, each in fresh processes.")
     public var count = 5
 
-    @Option(help: "Comma-separated thread counts for parallel workloads, like 1,2,4.", transform: ThreadCounts.init(parsing:))
+    @Option(parsing: .unconditional, help: "Comma-separated thread counts for parallel workloads, like 1,2,4.",
+            transform: ThreadCounts.init(parsing:))
     public var threads = ThreadCounts([1])
 
     @Option(help: "Longest a worker process may run before it is killed and its cell recorded as failed.",

@@ -1,8 +1,9 @@
 #if canImport(Glibc)
-import BenchKit
-import BenchResults
 import Glibc
 #endif
+import BenchKit
+import BenchResults
+import CBenchRunner
 import Foundation
 
 /// Why a worker process gave no usable reply.
@@ -11,8 +12,8 @@ public enum WorkerFailure: Error, Equatable, Sendable {
     case crashed(signal: Int32)
     /// Exited with a non-zero status.
     case exited(status: Int32)
-    /// Still running at the deadline; it was killed.
-    case timedOut(seconds: Double)
+    /// Still running at the deadline (`limit` names it: `--timeout`); it was killed.
+    case timedOut(seconds: Double, limit: String)
     /// It answered, but not with a result (an unknown workload, a refused pass, a protocol mismatch).
     case refused(String)
     /// It could not be started.
@@ -32,7 +33,8 @@ public enum WorkerFailure: Error, Equatable, Sendable {
         switch self {
         case .crashed(let signal): "killed by signal \(signal) (\(signalName(signal)))"
         case .exited(let status): "exited with status \(status)"
-        case .timedOut(let seconds): "still running after \(GoDuration.format(nanoseconds: Int64(seconds * 1e9))) (--timeout); killed"
+        case .timedOut(let seconds, let limit):
+            "still running after \(GoDuration.format(nanoseconds: Int64(seconds * 1e9))) (\(limit)); killed with its process group"
         case .refused(let reason): reason
         case .spawnFailed(let reason): "could not start the worker: \(reason)"
         }
@@ -49,8 +51,10 @@ func signalName(_ signal: Int32) -> String {
 ///
 /// The worker gets the protocol socket as fd 3, standard input from /dev/null, and standard
 /// output and error in `logPath` (so a workload's prints are kept, and the tail of a crash
-/// message can go into the error column). It stays in the runner's process group, so Ctrl-C in
-/// the terminal stops it too.
+/// message can go into the error column). It runs in a process group of its own, so that a
+/// timeout kills whatever the worker started too; the runner forwards its own termination to that
+/// group (``WorkerGroups``), and the worker ends itself when the runner dies
+/// (``WorkerEntry``'s parent-death signal).
 struct WorkerProcess {
     var executable: String
     var arguments: [String]
@@ -58,8 +62,9 @@ struct WorkerProcess {
     var preload: [String]
     var logPath: String
 
-    /// Runs the worker to completion within `timeoutNs` (start to exit).
-    func exchange(_ request: WorkerRequest, timeoutNs: Int64) -> Result<WorkerReply, WorkerFailure> {
+    /// Runs the worker to completion within `timeoutNs` (start to exit); `limit` names that limit
+    /// in the error when it runs out.
+    func exchange(_ request: WorkerRequest, timeoutNs: Int64, limit: String = "--timeout") -> Result<WorkerReply, WorkerFailure> {
         let deadline = monotonicNanoseconds() + UInt64(max(timeoutNs, 0))
         var sockets: [Int32] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
@@ -79,6 +84,8 @@ struct WorkerProcess {
             return .failure(failure)
         }
         close(childEnd)
+        WorkerGroups.started(pid)
+        defer { WorkerGroups.ended(pid) }
 
         var channel = MessageChannel(fd: runnerEnd)
         var reply: WorkerReply?
@@ -93,10 +100,12 @@ struct WorkerProcess {
         }
 
         guard let status = waitForExit(pid, deadline: readFailure == .timedOut ? 0 : deadline) else {
-            kill(pid, SIGKILL)
+            kill(-pid, SIGKILL) // the worker's group: what a plugin started goes with it
             _ = waitForExit(pid, deadline: nil)
-            return .failure(.timedOut(seconds: Double(timeoutNs) / 1e9))
+            return .failure(.timedOut(seconds: Double(timeoutNs) / 1e9, limit: limit))
         }
+        // Whatever the worker left behind in its group ends with it.
+        kill(-pid, SIGKILL)
         if let signal = status.signal { return .failure(.crashed(signal: signal)) }
         if status.code != 0 { return .failure(.exited(status: status.code)) }
         if case .malformed(let reason) = readFailure { return .failure(.refused(reason)) }
@@ -110,9 +119,10 @@ struct WorkerProcess {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_adddup2(&actions, childSocket, WorkerProtocol.conventionalFD)
+        benchrunner_close_from(&actions, WorkerProtocol.conventionalFD + 1)
 
         // The runner ignores SIGPIPE; the worker starts with default dispositions and no blocked signals.
         var attributes = posix_spawnattr_t()
@@ -123,7 +133,8 @@ struct WorkerProcess {
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0) // a group of its own, led by the worker
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
 
         var environment = ProcessInfo.processInfo.environment
         environment["LD_PRELOAD"] = preload.isEmpty ? nil : preload.joined(separator: ":")

@@ -24,9 +24,16 @@ public struct WorkloadCatalog: Sendable {
             guard FileManager.default.isExecutableFile(atPath: path) else {
                 throw InputError("--plugin \(plugin): no executable file there; build the plugin first (swift build) and pass its path")
             }
+            // The listing's output goes to a file of a folder made for it alone (mkdtemp): no fixed
+            // name in a shared temp folder that a symlink could redirect or another run share.
+            var template = Array("\(scratchDirectory)/allocbench-list-XXXXXX".utf8CString)
+            guard let folder = mkdtemp(&template).map({ String(cString: $0) }) else {
+                throw InputError("--plugin \(plugin): cannot make a folder in \(scratchDirectory) for its output: \(String(cString: strerror(errno)))")
+            }
+            defer { try? FileManager.default.removeItem(atPath: folder) }
             let listing = WorkerProcess(executable: path, arguments: WorkerProtocol.workerArguments,
-                                        preload: [], logPath: "\(scratchDirectory)/plugin-list.log")
-            switch listing.exchange(.listWorkloads, timeoutNs: 30_000_000_000) {
+                                        preload: [], logPath: "\(folder)/list.log")
+            switch listing.exchange(.listWorkloads, timeoutNs: 30_000_000_000, limit: "listing a plugin's workloads may take 30 s") {
             case .success(.workloads(let infos)):
                 for info in infos {
                     if let clash = workloads.first(where: { $0.info.fullName == info.fullName }) {

@@ -47,8 +47,17 @@ extension UnsafeMutablePointer where Pointee == Globals {
         pthread_detach(thread)
     }
 
+    /// The background loop. It never keeps the process alive: a process whose main thread called
+    /// pthread_exit ends when its last other thread ends (glibc's exit(0)), and the scavenger,
+    /// finding itself that last thread, ends it the same way (checked at least every 100 ms).
     private func runScavenger() -> Never {
+        var lastCheck: UInt64 = 0
         while true {
+            let now = monotonicNanoseconds()
+            if now - lastCheck >= 100_000_000 {
+                lastCheck = now
+                if goalloc_only_background_thread_left() != 0 { exit(0) }
+            }
             let start = monotonicNanoseconds()
             let released = scavenge(maxPages: Scavenger.stepPages, keepingGoal: true)
             heap.pointee.lock.lock()

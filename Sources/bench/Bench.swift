@@ -31,10 +31,26 @@ struct Bench: ParsableCommand {
             case .validationFailure:
                 fail("\(message(for: error)) (see bench --help)")
             default:
-                printToStandardError("error: \(message(for: error))")
-                Foundation.exit(1)
+                // Not the input and not a cell: the run's own files (a full disk, a folder removed
+                // mid-run). Exit 3, with the reason in words; every finished row is on disk.
+                printToStandardError("error: \(describe(error))")
+                Foundation.exit(3)
             }
         }
+    }
+
+    /// An I/O error in one line: the file and the system's reason, not an NSError dump.
+    static func describe(_ error: Error) -> String {
+        if let cocoa = error as? CocoaError {
+            let path = cocoa.filePath ?? cocoa.url?.path ?? "a file"
+            let reason = (cocoa.underlying as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+                ?? cocoa.localizedDescription
+            return "cannot write or read \(path): \(reason)"
+        }
+        if let posix = error as? POSIXError {
+            return "a file of the run could not be written: \(String(cString: strerror(posix.code.rawValue)))"
+        }
+        return message(for: error)
     }
 
     static func fail(_ message: String) -> Never {

@@ -14,6 +14,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
+        WorkerGroups.forwardTermination()
         let catalog = try WorkloadCatalog.load(
             builtins: BuiltinWorkloads.all.map(\.info), benchExecutable: benchExecutablePath(), plugins: plugins,
             scratchDirectory: FileManager.default.temporaryDirectory.path)

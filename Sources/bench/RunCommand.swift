@@ -14,6 +14,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN) // a worker that dies must be an error on its socket, not the runner's death
+        WorkerGroups.forwardTermination()
         let catalog = try WorkloadCatalog.load(
             builtins: BuiltinWorkloads.all.map(\.info), benchExecutable: benchExecutablePath(), plugins: options.plugins,
             scratchDirectory: FileManager.default.temporaryDirectory.path)

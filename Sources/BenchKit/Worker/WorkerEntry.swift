@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CBenchKit
 
 /// The worker side of the protocol: serves one request from the runner, then the process exits.
 ///
@@ -9,6 +10,7 @@ import Glibc
 public enum WorkerEntry {
     /// Reads one ``WorkerRequest`` from `fd`, answers it, and returns the process exit status.
     public static func serve(protocolFD fd: Int32, workloads: [Workload]) -> Int32 {
+        benchkit_die_with_parent() // a worker never outlives its runner
         var channel = MessageChannel(fd: fd)
         let request: WorkerRequest
         do {

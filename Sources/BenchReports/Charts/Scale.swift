@@ -30,7 +30,13 @@ struct Scale {
 
     /// A linear scale from the values' minimum to their maximum, widened to round ticks.
     static func linear(covering values: [Double], tickCount: Int = 6) -> Scale {
-        var low = values.min() ?? 0, high = values.max() ?? 1
+        // Reading the files refuses infinities; a span too wide for Double gets the unit axis
+        // rather than an axis of endless ticks.
+        let values = values.filter(\.isFinite)
+        guard let minimum = values.min(), let maximum = values.max(), (maximum - minimum).isFinite else {
+            return linear(covering: [0, 1], tickCount: tickCount)
+        }
+        var low = minimum, high = maximum
         if low == high {
             if low == 0 { high = 1 } else { low = min(0, low); high = max(0, high) }
         }
@@ -43,7 +49,7 @@ struct Scale {
     /// A log scale from the power of `base` at or below the smallest positive value to the one at
     /// or above the largest.
     static func log(covering values: [Double], base: Double = 10) -> Scale {
-        let positive = values.filter { $0 > 0 }
+        let positive = values.filter { $0 > 0 && $0.isFinite }
         let exponent = { (value: Double) in Foundation.log(value) / Foundation.log(base) }
         let low = (exponent(positive.min() ?? 1) + 1e-9).rounded(.down)
         var high = (exponent(positive.max() ?? base) - 1e-9).rounded(.up)

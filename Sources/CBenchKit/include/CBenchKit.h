@@ -18,6 +18,16 @@ static inline __attribute__((always_inline)) void benchkit_black_hole(const void
     __asm__ volatile("" : : "r"(pointer) : "memory");
 }
 
+// MARK: - The worker's life
+
+#include <signal.h>
+#include <sys/prctl.h>
+
+/// Makes the kernel kill this process when its parent (the runner) dies, even of SIGKILL. A
+/// runner that died before this call is seen too: the worker then reads the end of its socket
+/// where the request should be, and exits.
+static inline void benchkit_die_with_parent(void) { prctl(PR_SET_PDEATHSIG, SIGKILL); }
+
 // MARK: - Hardware counters
 
 /// Opens one counter of the calling process and its future threads (perf_event_open, which libc

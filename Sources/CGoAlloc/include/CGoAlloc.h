@@ -92,6 +92,15 @@ static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic
 int pthread_tryjoin_np(pthread_t thread, void **result);
 static inline int goalloc_tryjoin(pthread_t thread) { return pthread_tryjoin_np(thread, NULL); }
 
+// MARK: - The process's end
+
+/// Whether the calling thread is the process's last live thread after the main thread has
+/// called pthread_exit: /proc/self/stat then shows the main thread as a zombie (state Z) and two
+/// threads, the zombie and the caller. glibc would end the process when its last thread ends; a
+/// background thread of the allocator (the scavenger) that finds itself last must end it the same
+/// way. Reads with open/read into a stack buffer: nothing here allocates.
+int goalloc_only_background_thread_left(void);
+
 // MARK: - libgoalloc.so
 
 static inline void goalloc_set_errno(int value) { errno = value; }

@@ -13,6 +13,16 @@ BenchPlugin.main(workloads: [
     Workload(suite: "Fixtures", name: "Hang", summary: "never returns") { _ in
         while true { sleep(1) }
     },
+    Workload(suite: "Fixtures", name: "SpawnsAndHangs",
+             summary: "starts `sleep 600` (its pid into $ALLOCBENCH_FIXTURE_PIDFILE), then never returns") { _ in
+        var child: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sleep"), strdup("600"), nil]
+        guard posix_spawn(&child, "/bin/sleep", nil, nil, argv, environ) == 0 else { exit(9) }
+        if let file = ProcessInfo.processInfo.environment["ALLOCBENCH_FIXTURE_PIDFILE"] {
+            try? "\(getpid()) \(child)".write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        while true { sleep(1) }
+    },
     Workload(suite: "Fixtures", name: "ExitNonZero", summary: "exits with status 7") { _ in
         exit(7)
     },

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -345,6 +346,42 @@ static void forks(void) {
     for (int t = 0; t < 2; t++) pthread_join(ids[t], NULL);
 }
 
+// MARK: - A process whose last thread calls pthread_exit ends, with status 0
+
+static void *pause_then_end(void *arg) {
+    (void)arg;
+    usleep(50 * 1000);
+    return NULL;
+}
+
+/// glibc ends a process when its last thread ends (exit(0)), even if main called pthread_exit.
+/// A preloaded allocator's background thread must not keep it alive: the child below allocates
+/// enough (8 MiB) for GoAlloc to start its scavenger, then main calls pthread_exit, alone or with
+/// one more thread still running.
+static void pthread_exits(void) {
+    for (int with_thread = 0; with_thread < 2; with_thread++) {
+        pid_t child = fork();
+        if (child == 0) {
+            alarm(5); // a process that never ends is killed, and reported below
+            void *blocks[64];
+            for (int i = 0; i < 64; i++) blocks[i] = malloc(128 * 1024);
+            for (int i = 0; i < 64; i++) free(blocks[i]);
+            void *big = malloc(8 << 20);
+            memset(big, 1, 8 << 20);
+            free(big);
+            pthread_t id;
+            if (with_thread) pthread_create(&id, NULL, pause_then_end, NULL);
+            pthread_exit(NULL);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "main called pthread_exit%s: status %d, signal %d%s",
+              with_thread ? " with a thread left" : "", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+              WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+              WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? " (still running after 5 s)" : "");
+    }
+}
+
 // MARK: - Threads that exit return their caches (GoAlloc only: read through its MemStats)
 
 typedef goalloc_read_memstats_fn read_memstats_fn;
@@ -397,11 +434,11 @@ int main(int argc, char **argv) {
     static const struct { const char *name; void (*run)(void); } groups[] = {
         {"zero", zero_sizes}, {"huge", huge_sizes}, {"alignment", alignments}, {"realloc", reallocs},
         {"usable", usable_sizes}, {"threads", threads}, {"fork", forks}, {"thread-exit", thread_exits},
-        {"goalloc", goalloc_is_malloc},
+        {"pthread-exit", pthread_exits}, {"goalloc", goalloc_is_malloc},
     };
     if (argc < 2) {
         fprintf(stderr, "usage: malloc-conformance GROUP... (zero huge alignment realloc usable threads fork "
-                        "thread-exit goalloc)\n");
+                        "thread-exit pthread-exit goalloc)\n");
         return 2;
     }
     for (int a = 1; a < argc; a++) {
