@@ -99,7 +99,7 @@ static inline int goalloc_tryjoin(pthread_t thread) { return pthread_tryjoin_np(
 /// threads, the zombie and the caller. glibc would end the process when its last thread ends; a
 /// background thread of the allocator (the scavenger) that finds itself last must end it the same
 /// way. Reads with open/read into a stack buffer: nothing here allocates.
-int goalloc_only_background_thread_left(void);
+GOALLOC_HIDDEN int goalloc_only_background_thread_left(void);
 
 // MARK: - libgoalloc.so
 
