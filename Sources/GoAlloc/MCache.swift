@@ -91,6 +91,23 @@ extension UnsafeMutablePointer where Pointee == MCache {
         if entry.pointee.count > entry.pointee.limit { flush(sizeClass) }
     }
 
+    /// Frees an object that carries the freed-object key (FreedKey): stops the process if it is
+    /// already on this thread's list for `sizeClass` (a double free), else frees it as usual. Out
+    /// of line: the free path stays a leaf. The walk is bounded by the list's count, so a corrupted
+    /// list cannot make it loop.
+    @inline(never)
+    func freeMarked(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        let entry = entry(sizeClass)
+        var next = entry.pointee.head
+        var remaining = entry.pointee.count
+        while let candidate = next, remaining > 0 {
+            if candidate == object { fatal("double free of a small object") }
+            next = candidate.load(as: UnsafeMutableRawPointer?.self)
+            remaining -= 1
+        }
+        free(object, sizeClass: sizeClass)
+    }
+
     /// Refills an empty class from its MCentral and allocates from it; nil when the heap cannot grow.
     @inline(never)
     func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {

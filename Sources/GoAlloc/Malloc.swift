@@ -122,6 +122,16 @@ public enum GoAlloc {
             : allocateSlow(byteCount: byteCount, alignment: alignment)
     }
 
+    /// ``allocate(byteCount:alignment:)`` for C's `malloc`, whose blocks come back through the
+    /// unsized free: the block carries no freed-object key (``FreedKey``), so that a block freed
+    /// twice is told from one freed once.
+    @inline(__always)
+    public static func allocateForMalloc(byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard let object = allocate(byteCount: byteCount) else { return nil }
+        FreedKey.clear(object)
+        return object
+    }
+
     /// Everything but the fast path: large objects, alignments over 16, invalid requests, the
     /// first allocation of a thread, and refills.
     @usableFromInline @inline(never)
@@ -217,10 +227,14 @@ public enum GoAlloc {
     /// half of it; otherwise moves the contents to a new block. Nil pointer: allocates. Returns
     /// nil, leaving the old block alone, when the new block cannot be had.
     public static func reallocate(_ pointer: UnsafeMutableRawPointer?, byteCount: Int) -> UnsafeMutableRawPointer? {
-        guard let pointer else { return allocate(byteCount: byteCount) }
+        guard let pointer else { return allocateForMalloc(byteCount: byteCount) }
+        guard owns(pointer) else {
+            if MHeap.arenaOf(UInt(bitPattern: pointer)) != nil { fatal("realloc of memory GoAlloc has already freed") }
+            fatal("realloc of a pointer GoAlloc does not own")
+        }
         let usable = usableSize(of: pointer)
         if byteCount <= usable && byteCount >= usable / 2 { return pointer }
-        guard let moved = allocate(byteCount: byteCount) else { return nil }
+        guard let moved = allocateForMalloc(byteCount: byteCount) else { return nil }
         moved.copyMemory(from: pointer, byteCount: min(usable, byteCount))
         deallocate(pointer)
         return moved
@@ -303,16 +317,71 @@ func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
 /// touches the globals.
 @usableFromInline
 func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
-    guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else {
-        fatal("free of a pointer GoAlloc does not own")
-    }
+    guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else { freeOfNoSpan(pointer) }
     if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
     let sizeClass = span.pointee.spanclass.sizeClass
     if sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current {
+        // Misuse that glibc stops at the call, stopped here too (see FreedKey): a pointer into
+        // the middle of an object (Go's divMagic: index by multiplication, no division), and an
+        // object freed twice while it waits on this thread's list.
+        // Wrapping arithmetic: the span holds the address, so nothing here can overflow, and the
+        // checks Swift would add cost as much as the test itself.
+        let offset = UInt(bitPattern: pointer) &- span.pointee.startAddr
+        let index = UInt((UInt64(offset) &* UInt64(span.pointee.divMul)) &>> 32)
+        if index &* UInt(bitPattern: span.pointee.elemsize) != offset { fatal("free of a pointer into the middle of an object") }
+        if sizeClass >= FreedKey.smallestClass {
+            if FreedKey.isMarked(pointer) {
+                cache.freeMarked(pointer, sizeClass: sizeClass)
+                return
+            }
+            FreedKey.mark(pointer)
+        }
+        // Nothing is live after the push: a tail call, and no register to save on the way.
         cache.free(pointer, sizeClass: sizeClass)
         return
     }
     GoAlloc.deallocateSlow(pointer, span: span)
+}
+
+/// glibc's tcache key, in GoAlloc: while a small object freed through `free` waits on a thread's
+/// list, its second word holds a key derived from its address; `malloc` clears the word when it
+/// hands the object out again. A free that finds the key is a double free, or a live object whose
+/// data happens to equal the key (odds of 2^-64): the thread's list for the class is then searched,
+/// and the process stops if the object is on it. An object freed twice after its batch went back
+/// to its span, or from another thread's list, is caught when the batch returns (as a wrong count)
+/// or not at all, as in glibc. Cost on the unsized path, measured with the instruction pass:
+/// see docs/goalloc.md.
+enum FreedKey {
+    /// Objects from 16 bytes (class 2) have a second word; `malloc`'s are never smaller.
+    static let smallestClass = 2
+    /// Any odd 64-bit pattern; mixed with the address so that no single value marks every object.
+    static let salt: UInt = 0x9E37_79B9_7F4A_7C15
+
+    @inline(__always)
+    static func isMarked(_ object: UnsafeMutableRawPointer) -> Bool {
+        object.load(fromByteOffset: 8, as: UInt.self) == UInt(bitPattern: object) ^ salt
+    }
+
+    @inline(__always)
+    static func mark(_ object: UnsafeMutableRawPointer) {
+        object.storeBytes(of: UInt(bitPattern: object) ^ salt, toByteOffset: 8, as: UInt.self)
+    }
+
+    /// For `malloc`: an object handed out carries no key (every `malloc` block has 16 bytes).
+    @inline(__always)
+    static func clear(_ object: UnsafeMutableRawPointer) {
+        object.storeBytes(of: 0, toByteOffset: 8, as: UInt.self)
+    }
+}
+
+/// The message for a free that finds no span: inside GoAlloc's arenas, the memory was in use once
+/// and is free now (a large object freed twice); outside them, GoAlloc never owned it.
+@inline(never)
+func freeOfNoSpan(_ pointer: UnsafeMutableRawPointer) -> Never {
+    if MHeap.arenaOf(UInt(bitPattern: pointer)) != nil {
+        fatal("free of memory GoAlloc has already freed (a large object freed twice?)")
+    }
+    fatal("free of a pointer GoAlloc does not own")
 }
 
 /// GoAlloc's sized free for alignments up to 16: a push on the thread's list for the class, once

@@ -27,8 +27,8 @@ import GoAlloc
 @_cdecl("goalloc_malloc")
 func goalloc_malloc(_ size: Int) -> UnsafeMutableRawPointer? {
     // size_t arrives as the same register: a size above Int.max reads as negative and fails.
-    // GoAlloc sets errno itself when it fails, so this is a tail call.
-    GoAlloc.allocate(byteCount: size)
+    // GoAlloc sets errno itself when it fails.
+    GoAlloc.allocateForMalloc(byteCount: size)
 }
 
 @_cdecl("goalloc_free")

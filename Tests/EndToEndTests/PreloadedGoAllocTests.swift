@@ -7,7 +7,7 @@ import Testing
 @Suite struct PreloadedGoAllocTests {
     static let library = BenchCommand.products.appendingPathComponent("libgoalloc.so").path
     static let conformance = BenchCommand.products.appendingPathComponent("malloc-conformance").path
-    static let groups = ["zero", "huge", "alignment", "realloc", "usable", "threads", "fork", "thread-exit", "pthread-exit"]
+    static let groups = ["zero", "huge", "alignment", "realloc", "usable", "threads", "fork", "thread-exit", "pthread-exit", "misuse"]
 
     /// The checks are glibc's documented behaviour: on glibc itself they must pass, or they are wrong.
     @Test(arguments: groups) func theChecksHoldOnGlibc(group: String) throws {

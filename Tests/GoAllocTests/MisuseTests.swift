@@ -26,7 +26,7 @@ import Testing
             GoAlloc.deallocate(block)
             GoAlloc.deallocate(block) // its pages no longer belong to a span
         }
-        expectMessage(result, "free of a pointer GoAlloc does not own")
+        expectMessage(result, "free of memory GoAlloc has already freed (a large object freed twice?)")
     }
 
     @Test func freeingTheMiddleOfALargeObject() async {
@@ -37,14 +37,48 @@ import Testing
         expectMessage(result, "free of a pointer into the middle of a large object")
     }
 
+    /// As glibc's tcache does: the second free finds the key the first left in the object.
+    @Test func freeingASmallObjectTwiceIsCaughtAtTheCall() async {
+        let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
+            let block = GoAlloc.allocateForMalloc(byteCount: 48)!
+            GoAlloc.deallocate(block)
+            GoAlloc.deallocate(block)
+        }
+        expectMessage(result, "double free of a small object")
+    }
+
+    /// Once the first free's batch went back to its span, the thread's list no longer has the
+    /// object: the second free is caught when its batch follows.
     @Test func freeingASmallObjectTwiceIsCaughtWhenItGoesBackToItsSpan() async {
         let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
             let block = GoAlloc.allocate(byteCount: 200)!
+            let neighbour = GoAlloc.allocate(byteCount: 200)! // keeps the span in use
             GoAlloc.deallocate(block)
+            GoAlloc.releaseThreadCache()
             GoAlloc.deallocate(block)
+            _ = neighbour
             GoAlloc.releaseThreadCache()
         }
         expectMessage(result, "double free: the object is already free in its span")
+    }
+
+    @Test func freeingTheMiddleOfASmallObject() async {
+        let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
+            let block = GoAlloc.allocateForMalloc(byteCount: 64)!
+            GoAlloc.deallocate(block + 8)
+        }
+        expectMessage(result, "free of a pointer into the middle of an object")
+    }
+
+    /// A live object whose second word happens to hold the key (data, not a double free) is freed
+    /// as usual after the search finds it on no list.
+    @Test func anObjectThatLooksFreedButIsNotIsFreed() {
+        let block = GoAlloc.allocateForMalloc(byteCount: 48)!
+        FreedKey.mark(block)
+        GoAlloc.deallocate(block)
+        let again = GoAlloc.allocateForMalloc(byteCount: 48)!
+        #expect(again == block, "the free went through: the next allocation reuses the block")
+        GoAlloc.deallocate(again)
     }
 
     @Test func freeingWithTheWrongSizeIsCaughtWhenItGoesBackToItsSpan() async {

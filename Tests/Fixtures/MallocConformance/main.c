@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -382,6 +383,39 @@ static void pthread_exits(void) {
     }
 }
 
+// MARK: - Misuse of small blocks stops the process at the call, as glibc's tcache does
+
+static void __attribute__((noinline)) double_free_small(void) {
+    char *p = malloc_(48);
+    free_(p);
+    free_(p);
+}
+
+static void __attribute__((noinline)) interior_free_small(void) {
+    char *p = malloc_(64);
+    free_(p + 8);
+}
+
+static void misuse(void) {
+    static const struct { const char *name; void (*run)(void); } cases[] = {
+        {"free(p); free(p) of a 48-byte block", double_free_small},
+        {"free(p + 8) of a 64-byte block", interior_free_small},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        pid_t child = fork();
+        if (child == 0) {
+            int null = open("/dev/null", O_WRONLY); // the allocator's message is not this test's output
+            dup2(null, 2);
+            cases[c].run();
+            _exit(0);
+        }
+        int status = 0;
+        waitpid(child, &status, 0);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "%s: not stopped at the call (status %d, signal %d)",
+              cases[c].name, WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    }
+}
+
 // MARK: - Threads that exit return their caches (GoAlloc only: read through its MemStats)
 
 typedef goalloc_read_memstats_fn read_memstats_fn;
@@ -434,11 +468,11 @@ int main(int argc, char **argv) {
     static const struct { const char *name; void (*run)(void); } groups[] = {
         {"zero", zero_sizes}, {"huge", huge_sizes}, {"alignment", alignments}, {"realloc", reallocs},
         {"usable", usable_sizes}, {"threads", threads}, {"fork", forks}, {"thread-exit", thread_exits},
-        {"pthread-exit", pthread_exits}, {"goalloc", goalloc_is_malloc},
+        {"pthread-exit", pthread_exits}, {"misuse", misuse}, {"goalloc", goalloc_is_malloc},
     };
     if (argc < 2) {
         fprintf(stderr, "usage: malloc-conformance GROUP... (zero huge alignment realloc usable threads fork "
-                        "thread-exit pthread-exit goalloc)\n");
+                        "thread-exit pthread-exit misuse goalloc)\n");
         return 2;
     }
     for (int a = 1; a < argc; a++) {
