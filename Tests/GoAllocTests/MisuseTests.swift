@@ -62,6 +62,14 @@ import Testing
         expectMessage(result, "double free: the object is already free in its span")
     }
 
+    @Test func reallocatingMemoryGoAllocDoesNotOwn() async {
+        let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
+            _ = GoAlloc.allocate(byteCount: 16)
+            _ = GoAlloc.reallocate(malloc(64)!, byteCount: 128)
+        }
+        expectMessage(result, "realloc of a pointer GoAlloc does not own")
+    }
+
     @Test func freeingTheMiddleOfASmallObject() async {
         let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
             let block = GoAlloc.allocateForMalloc(byteCount: 64)!

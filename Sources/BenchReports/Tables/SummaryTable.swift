@@ -44,7 +44,8 @@ public enum SummaryTable {
                 metrics["bytes_per_op"].map { NumberFormat.goStyle($0.median) } ?? "",
                 metrics["allocs_per_op"].map { NumberFormat.goStyle($0.median) } ?? "",
                 metrics["peak_rss_bytes"].map { NumberFormat.bytes($0.median) } ?? "",
-                "\(group.runs.filter { $0.status == .ok }.count)/\(group.runs.count)", notes.joined(separator: "; "),
+                // A repetition counts when it has a time: an ok row whose value was removed does not.
+                "\(group.runs.filter { $0.status == .ok && $0.nsPerOp != nil }.count)/\(group.runs.count)", notes.joined(separator: "; "),
             ]
         }
         var footnotes: [String] = []
