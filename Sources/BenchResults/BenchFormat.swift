@@ -7,21 +7,30 @@ import BenchKit
 ///
 /// The `-1` suffix is the thread count (Go's GOMAXPROCS suffix), and `alloc=` is a sub-benchmark
 /// key, so `benchstat -col /alloc bench.txt` puts allocators side by side.
+///
+/// benchstat splits its tables by every configuration line, so only what describes the machine
+/// and the measurement is one (goos, goarch, pkg, cpu, benchtime, and `build: debug` for a debug
+/// build). Facts of one run (the commit, the allocators' versions) are comment lines, which Go's
+/// format ignores, so `benchstat old/bench.txt new/bench.txt` compares two runs out of the box;
+/// params.json has them too.
 public enum BenchFormat {
-    public static func render(rows: [RunRow], machine: MachineInfo, benchTime: String, allocatorVersions: [String: String]) -> String {
+    /// `debugBuild` adds a `build: debug` configuration line, so that benchstat never puts a debug
+    /// measurement in one table with release ones.
+    public static func render(rows: [RunRow], machine: MachineInfo, benchTime: String, allocatorVersions: [String: String],
+                              debugBuild: Bool = false) -> String {
         var text = ""
         text += "goos: \(machine.os)\n"
         text += "goarch: \(machine.arch)\n"
         text += "pkg: allocbench\n"
         text += "cpu: \(machine.cpu)\n"
-        text += "commit: \(machine.commit)\n"
         text += "benchtime: \(benchTime)\n"
+        if debugBuild { text += "build: debug\n" }
+        text += "# commit \(machine.commit)\n"
         let versions = allocatorVersions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        text += "allocator: \(versions.joined(separator: "; "))\n"
-        // Counts that are the same in every process: benchstat then compares them exactly.
-        if rows.contains(where: { $0.instructions != nil }) {
-            text += exactUnits.map { "Unit \($0) assume=exact\n" }.joined()
-        }
+        text += "# allocators \(versions.joined(separator: "; "))\n"
+        // Counts that are the same in every process: benchstat compares them exactly.
+        let units = Set(rows.filter { $0.status == .ok }.flatMap { metrics($0).map(\.unit) })
+        text += units.filter(isExact).sorted().map { "Unit \($0) assume=exact\n" }.joined()
         for row in rows where row.status == .ok {
             text += line(row)
         }
@@ -30,26 +39,50 @@ public enum BenchFormat {
 
     /// One result line; nil values are left out.
     static func line(_ row: RunRow) -> String {
-        var fields = ["Benchmark\(sanitize(row.suite))/\(sanitize(row.workload))/alloc=\(row.allocator)-\(row.threads)",
-                      String(row.n ?? 0)]
-        func metric(_ value: Double?, _ unit: String) {
-            if let value { fields.append("\(NumberFormat.goStyle(value)) \(unit)") }
-        }
-        metric(row.nsPerOp, "ns/op")
-        metric(row.bytesPerOp, "B/op")
-        metric(row.allocsPerOp, "allocs/op")
-        metric(row.process?.peakRSSBytes.map { Double($0) }, "peak-RSS-B")
-        for column in RunsCSV.instructionCounts {
-            metric(column.number?(row), column.metric?.unit ?? column.name)
-        }
-        for (unit, value) in row.metrics.sorted(by: { $0.key < $1.key }) {
-            metric(value, sanitize(unit))
-        }
-        return fields.joined(separator: "\t") + "\n"
+        let name = "Benchmark\(sanitize(row.suite))/\(sanitize(row.workload))/alloc=\(row.allocator)-\(row.threads)"
+        return ([name, String(row.n ?? 0)] + metrics(row).map { "\(number($0.value)) \($0.unit)" }).joined(separator: "\t") + "\n"
     }
 
-    /// The instruction pass's units (from the runs.csv columns).
-    static var exactUnits: [String] { RunsCSV.instructionCounts.map { $0.metric?.unit ?? $0.name } }
+    /// A row's metrics as bench.txt names them, in line order.
+    static func metrics(_ row: RunRow) -> [(unit: String, value: Double)] {
+        var metrics: [(unit: String, value: Double)] = []
+        func add(_ value: Double?, _ unit: String) {
+            if let value { metrics.append((unit, value)) }
+        }
+        add(row.nsPerOp, "ns/op")
+        add(row.bytesPerOp, "B/op")
+        add(row.allocsPerOp, "allocs/op")
+        add(row.process?.peakRSSBytes.map { Double($0) }, "peak-RSS-B")
+        for column in RunsCSV.instructionCounts {
+            add(column.number?(row), column.metric?.unit ?? column.name)
+        }
+        for (name, value) in row.metrics.sorted(by: { $0.key < $1.key }) {
+            add(value, unit(forMetric: name))
+        }
+        return metrics
+    }
+
+    /// A workload's metric as a unit: spaces made underscores, and a change of a MemStats size
+    /// ends in `-B` (`ΔHeapInuse-B`), so that benchstat scales it as bytes.
+    static func unit(forMetric name: String) -> String {
+        let field = MemStatsField.allCases.first { MetricName.change($0) == name }
+        return sanitize(name) + (field?.isBytes == true ? "-B" : "")
+    }
+
+    /// Units whose values are exact counts: allocations and bytes asked for (counted, the same in
+    /// every repetition of a deterministic workload), the instruction pass's counts, and the
+    /// changes of MemStats counts (`ΔMallocs`).
+    static func isExact(_ unit: String) -> Bool {
+        let counts = MemStatsField.allCases.filter { !$0.isBytes && $0 != .gcCPUFraction && $0 != .pauseTotalNs }
+        return ["B/op", "allocs/op"].contains(unit) || RunsCSV.instructionCounts.contains { $0.metric?.unit == unit }
+            || counts.contains { MetricName.change($0) == unit }
+    }
+
+    /// Four significant figures, as Go prints benchmark values, in exponent form below 0.1 so that
+    /// a tiny value (an empty loop's 3.1e-08 ns/op) never reads as zero.
+    static func number(_ value: Double) -> String {
+        value == 0 || abs(value) >= 0.1 ? NumberFormat.goStyle(value) : String(format: "%.4g", value)
+    }
 
     /// Benchmark names and units may not contain spaces.
     static func sanitize(_ name: String) -> String {

@@ -60,6 +60,26 @@ public enum CSV {
         return String(value)
     }
 
+    /// How a numeric column is written, the same way in every file, so that data tools give it one
+    /// type in every run (pandas reads `91` as an integer and `91.0` as a float).
+    public enum NumberKind: Sendable {
+        /// Counts and sizes: digits only, however large (`1795428366414062080`, never `1.79e+18`).
+        case integer
+        /// Measurements: always with a decimal point or an exponent (`91.0`, `8.353`, `3.1e-08`).
+        case real
+    }
+
+    /// `value` as a column of `kind` writes it; empty when absent.
+    public static func number(_ value: Double?, as kind: NumberKind) -> String {
+        guard let value, value.isFinite else { return "" }
+        switch kind {
+        case .integer where value == value.rounded() && abs(value) < 1.8e19:
+            return value < 0 ? String(Int64(value)) : String(UInt64(value))
+        case .integer, .real:
+            return String(value)
+        }
+    }
+
     public static func number<I: BinaryInteger>(_ value: I?) -> String {
         value.map { String($0) } ?? ""
     }

@@ -43,12 +43,12 @@ public struct CSVColumn<Row>: Sendable {
         })
     }
 
-    /// An optional number: empty when absent (never a made-up zero), otherwise integers without a
-    /// fraction and others in their shortest round-trip form (``CSV/number(_:)-4l4n9``). Text that
-    /// is not a finite number (`abc`, `inf`, `nan`, `1e400`) is a bad value.
-    static func number(_ name: String, metric: Metric.Description? = nil, _ get: @escaping @Sendable (Row) -> Double?,
-                       _ set: @escaping @Sendable (inout Row, Double) -> Void) -> CSVColumn {
-        CSVColumn(name, metric: metric, number: get, write: { CSV.number(get($0)) }, read: { row, text in
+    /// An optional number: empty when absent (never a made-up zero), otherwise written as `kind`
+    /// says (``CSV/NumberKind``). Text that is not a finite number (`abc`, `inf`, `nan`, `1e400`)
+    /// is a bad value.
+    static func number(_ name: String, _ kind: CSV.NumberKind, metric: Metric.Description? = nil,
+                       _ get: @escaping @Sendable (Row) -> Double?, _ set: @escaping @Sendable (inout Row, Double) -> Void) -> CSVColumn {
+        CSVColumn(name, metric: metric, number: get, write: { CSV.number(get($0), as: kind) }, read: { row, text in
             guard !text.isEmpty else { return true }
             guard let value = Double(text), value.isFinite else { return false }
             set(&row, value)

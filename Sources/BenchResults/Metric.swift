@@ -99,6 +99,9 @@ public struct Metric: Sendable {
 }
 
 extension MemStatsField {
+    /// Go's fields are uint64 counts and sizes, but for GCCPUFraction (a float64).
+    var numberKind: CSV.NumberKind { self == .gcCPUFraction ? .real : .integer }
+
     /// Whether the field is a size in bytes (the rest are counts, times and a fraction).
     var isBytes: Bool {
         switch self {

@@ -97,7 +97,7 @@ public struct RunData: Sendable {
         }
         for (index, parameters) in self.parameters.enumerated() {
             let number = String(format: "%03d", index + 1) // names sort in merge order
-            let name = parameters.decoded.map { "\(number)-\($0.runID)" } ?? number
+            let name = parameters.decoded.map { "\(number)-\($0.runID.replacingOccurrences(of: ":", with: "-"))" } ?? number
             try write(parameters.text, to: RunFiles.path(parameterFolder, "\(name).json"))
         }
     }

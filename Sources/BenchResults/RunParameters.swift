@@ -25,6 +25,9 @@ public struct RunParameters: Codable, Sendable {
     public var instructions: Bool?
     /// `available`, or why the hardware-counter columns are empty (the first cell's reason).
     public var hardwareCounters: String?
+    /// `debug` when a worker ran unoptimised code (its numbers are not release numbers), else
+    /// `release`; absent in runs made before it was recorded.
+    public var build: String?
 
     /// An allocator of the run: the library preloaded for it, and the version its workers reported.
     public struct Allocator: Codable, Sendable {

@@ -41,6 +41,8 @@ public struct RunRow: RepetitionRow, Equatable, Sendable {
     public var metrics: [String: Double] = [:]
     /// When the cell's first worker started, UTC, ISO 8601.
     public var startedAt: String
+    /// The worker ran unoptimised code (not a column: `params.json` says it for the run).
+    public var debugBuild = false
 
     public init(cell: CellKey, runID: String, rep: Int, status: CellStatus, startedAt: String) {
         self.cell = cell
@@ -81,16 +83,17 @@ public enum RunsCSV {
     ])
 
     static let measurements: [Column] = [
-        .number("n", { $0.n.map { Double($0) } }, { $0.n = Int($1) }),
-        .number("ns_per_op", metric: .init(unit: "ns/op", kind: .timePerOp, .perOp), { $0.nsPerOp }, { $0.nsPerOp = $1 }),
-        .number("bytes_per_op", metric: .init(unit: "B/op", .perOp), { $0.bytesPerOp }, { $0.bytesPerOp = $1 }),
-        .number("allocs_per_op", metric: .init(unit: "allocs/op", .perOp), { $0.allocsPerOp }, { $0.allocsPerOp = $1 }),
+        .number("n", .integer, { $0.n.map { Double($0) } }, { $0.n = Int($1) }),
+        .number("ns_per_op", .real, metric: .init(unit: "ns/op", kind: .timePerOp, .perOp), { $0.nsPerOp }, { $0.nsPerOp = $1 }),
+        .number("bytes_per_op", .real, metric: .init(unit: "B/op", .perOp), { $0.bytesPerOp }, { $0.bytesPerOp = $1 }),
+        .number("allocs_per_op", .real, metric: .init(unit: "allocs/op", .perOp), { $0.allocsPerOp }, { $0.allocsPerOp = $1 }),
         .value("status", { $0.status }, { $0.status = $1 }),
         .text("error", { $0.error }, { $0.error = $1 }),
     ]
 
+    /// A MemStats field; LastGC (a timestamp) is kept but not summarised.
     static func memStats(_ field: MemStatsField) -> Column {
-        .number(field.rawValue, metric: .init(kind: field.isBytes ? .bytes : .plain, .memStats),
+        .number(field.rawValue, field.numberKind, metric: field == .lastGC ? nil : .init(kind: field.isBytes ? .bytes : .plain, .memStats),
                 { $0.memStats[field] }, { $0.memStats[field] = $1 })
     }
 
@@ -104,12 +107,12 @@ public enum RunsCSV {
                       { $0.voluntaryContextSwitches = Int64($1) }),
         processFigure("invol_ctx_switches", .init(.process), { Double($0.involuntaryContextSwitches) },
                       { $0.involuntaryContextSwitches = Int64($1) }),
-        processFigure("user_s", .init(unit: "s", .process), { $0.userSeconds }, { $0.userSeconds = $1 }),
-        processFigure("sys_s", .init(unit: "s", .process), { $0.systemSeconds }, { $0.systemSeconds = $1 }),
+        processFigure("user_s", .init(unit: "s", .process), { $0.userSeconds }, { $0.userSeconds = $1 }, kind: .real),
+        processFigure("sys_s", .init(unit: "s", .process), { $0.systemSeconds }, { $0.systemSeconds = $1 }, kind: .real),
     ]
 
     static let trailing: [Column] = [
-        .number("counted_ns_per_op", metric: .init(unit: "counted ns/op", kind: .timePerOp, .perOp),
+        .number("counted_ns_per_op", .real, metric: .init(unit: "counted ns/op", kind: .timePerOp, .perOp),
                 { $0.countedNsPerOp }, { $0.countedNsPerOp = $1 }),
         .text("metrics", { encodeMetrics($0.metrics) }, { $0.metrics = decodeMetrics($1) }),
         .text("started_at", { $0.startedAt }, { $0.startedAt = $1 }),
@@ -125,7 +128,7 @@ public enum RunsCSV {
 
     static func instructionCount(_ name: String, unit: String, _ get: @escaping @Sendable (InstructionCounts) -> Double,
                                  _ set: @escaping @Sendable (inout InstructionCounts, Double) -> Void) -> Column {
-        .number(name, metric: .init(unit: unit, kind: .exactPerOp, .perOp), { $0.instructions.map(get) }, { row, value in
+        .number(name, .real, metric: .init(unit: unit, kind: .exactPerOp, .perOp), { $0.instructions.map(get) }, { row, value in
             var counts = row.instructions ?? InstructionCounts()
             set(&counts, value)
             row.instructions = counts
@@ -142,7 +145,7 @@ public enum RunsCSV {
 
     static func hardwareCount(_ name: String, unit: String, _ get: @escaping @Sendable (HardwareCountsPerOp) -> Double,
                               _ set: @escaping @Sendable (inout HardwareCountsPerOp, Double) -> Void) -> Column {
-        .number(name, metric: .init(unit: unit, .perOp), { $0.hardware.map(get) }, { row, value in
+        .number(name, .real, metric: .init(unit: unit, .perOp), { $0.hardware.map(get) }, { row, value in
             var counts = row.hardware ?? HardwareCountsPerOp()
             set(&counts, value)
             row.hardware = counts
@@ -151,8 +154,9 @@ public enum RunsCSV {
 
     static func processFigure(_ name: String, _ metric: Metric.Description,
                               _ get: @escaping @Sendable (ProcessFigures) -> Double?,
-                              _ set: @escaping @Sendable (inout ProcessFigures, Double) -> Void) -> Column {
-        .number(name, metric: metric, { $0.process.flatMap(get) }, { row, value in
+                              _ set: @escaping @Sendable (inout ProcessFigures, Double) -> Void,
+                              kind: CSV.NumberKind = .integer) -> Column {
+        .number(name, kind, metric: metric, { $0.process.flatMap(get) }, { row, value in
             var figures = row.process ?? ProcessFigures(peakRSSBytes: nil, minorFaults: 0, majorFaults: 0,
                                                         voluntaryContextSwitches: 0, involuntaryContextSwitches: 0,
                                                         userSeconds: 0, systemSeconds: 0)

@@ -23,7 +23,8 @@ public enum MemStatsSeries {
     public static func changes(_ series: [MemStatsSnapshot]) -> [String: Double] {
         guard let first = series.first, let last = series.last, series.count >= 2 else { return [:] }
         var changes: [String: Double] = [:]
-        for field in MemStatsField.allCases {
+        // LastGC is a timestamp: its change is the time between two collections, not a metric.
+        for field in MemStatsField.allCases where field != .lastGC {
             if let before = first[field], let after = last[field], after != before {
                 changes[MetricName.change(field)] = after - before
             }

@@ -21,7 +21,7 @@ public struct RunOptions: ParsableArguments {
 
     // .unconditional: `--count -1` is a count to refuse, not a missing value and an unknown flag.
     @Option(parsing: .unconditional, help: "Repetitions of every cell, each in fresh processes.")
-    public var count = 5
+    public var count = 6
 
     @Option(parsing: .unconditional, help: "Comma-separated thread counts for parallel workloads, like 1,2,4.",
             transform: ThreadCounts.init(parsing:))

@@ -36,7 +36,9 @@ public struct Runner {
         let config = configuration
         let folder = try RunFolder(path: config.outputDirectory)
         defer { folder.close() }
-        let runID = RunConfiguration.defaultRunName(startedAt)
+        // An ISO 8601 timestamp that data tools parse as one (the default folder name is the same
+        // instant with dashes, for shells and file systems).
+        let runID = Self.timestamp(startedAt)
         var parameters = RunParameters(
             runID: runID, startedAt: Self.timestamp(startedAt), commandLine: commandLine, machine: machine,
             benchtime: config.benchTime.description, count: config.count, threads: config.threads,
@@ -56,13 +58,15 @@ public struct Runner {
             rows.append(row)
             if row.status == .ok { versions[row.allocator] = row.allocatorVersion }
             if parameters.hardwareCounters == nil, let hardware { parameters.hardwareCounters = hardware }
+            if row.status == .ok { parameters.build = parameters.build == "debug" || row.debugBuild ? "debug" : "release" }
             try folder.append(memStats: series.enumerated().map { tick, memStats in 
                 MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
             })
             if series.count >= 2 { sampledRows.append(row) }
             try folder.append(row: row)
             try folder.replace(RunFiles.benchFormat, with: BenchFormat.render(
-                rows: rows, machine: machine, benchTime: config.benchTime.description, allocatorVersions: versions))
+                rows: rows, machine: machine, benchTime: config.benchTime.description, allocatorVersions: versions,
+                debugBuild: parameters.build == "debug"))
             progress(Self.progressLine(row, index: index, total: config.cells.count, elapsed: Date().timeIntervalSince(clock)))
         }
         parameters.finishedAt = Self.timestamp(Date())
@@ -156,6 +160,7 @@ public struct Runner {
         }
 
         row.allocatorVersion = timed.allocatorVersion
+        row.debugBuild = timed.debugBuild ?? false
         row.n = timed.n
         row.nsPerOp = timed.nsPerOp
         if let counts = counted.counts, timed.n > 0 {

@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
 
     /// Bad input is one line on standard error and exit status 2; a run whose cells failed exits 1.
     static func main() {
+        ReleaseBuild.handOverIfDebug(arguments: Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot()
             try command.run()

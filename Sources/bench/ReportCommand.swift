@@ -39,6 +39,12 @@ struct ReportCommand: ParsableCommand {
         try report.write(to: destination)
         print("report: \(RunFiles.path(destination, RunFiles.page)) (\(report.charts.count) charts; also "
             + RunFiles.report.filter { $0 != RunFiles.page }.joined(separator: ", ") + ")")
+        print(Self.benchstatHint(destination))
+    }
+
+    /// The benchstat command that compares the allocators of a run, for the end of `run` and `report`.
+    static func benchstatHint(_ folder: String) -> String {
+        "compare the allocators with benchstat: benchstat -col /alloc \(RunFiles.path(folder, RunFiles.benchFormat))"
     }
 
     static func sameFolder(_ a: String, _ b: String) -> Bool {

@@ -47,6 +47,7 @@ struct RunCommand: ParsableCommand {
         let files = [RunFiles.page, RunFiles.reportMarkdown, RunFiles.charts + "/", RunFiles.runs, RunFiles.summaryCSV,
                      RunFiles.summaryJSON, RunFiles.benchFormat, RunFiles.parameters]
         print("\nresults: \(folder) (\(files.joined(separator: ", ")))")
+        print(ReportCommand.benchstatHint(folder))
         if changes != nil {
             print("MemStats samples: \(RunFiles.memStats); the fields each workload changed, in words: "
                 + RunFiles.path(folder, RunFiles.memStatsChanges))

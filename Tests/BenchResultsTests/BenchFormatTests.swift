@@ -21,18 +21,32 @@ import Testing
         let text = BenchFormat.render(rows: [row(), row(.crashed)], machine: machine, benchTime: "1s",
                                       allocatorVersions: ["jemalloc": "jemalloc 5.3.0", "system": "glibc 2.36"])
         let lines = text.split(separator: "\n").map(String.init)
+        // Configuration lines describe the machine and the measurement; the facts of one run are
+        // comments, so that benchstat compares two runs in one table.
         #expect(lines.prefix(7) == ["goos: linux", "goarch: amd64", "pkg: allocbench", "cpu: Test CPU @ 3GHz",
-                                   "commit: abc123", "benchtime: 1s", "allocator: jemalloc=jemalloc 5.3.0; system=glibc 2.36"])
-        #expect(lines.count == 8) // the crashed row has no result line
-        #expect(lines[7] == "BenchmarkBigStruct/PointerIt/alloc=jemalloc-1\t50000000\t21.34 ns/op\t91.00 B/op\t1.000 allocs/op\t46850000 ops/s")
+                                   "benchtime: 1s", "# commit abc123", "# allocators jemalloc=jemalloc 5.3.0; system=glibc 2.36"])
+        #expect(lines[7...8] == ["Unit B/op assume=exact", "Unit allocs/op assume=exact"])
+        #expect(lines.count == 10) // the crashed row has no result line
+        #expect(lines[9] == "BenchmarkBigStruct/PointerIt/alloc=jemalloc-1\t50000000\t21.34 ns/op\t91.00 B/op\t1.000 allocs/op\t46850000 ops/s")
         // Go's format: name, iterations, then value-unit pairs.
-        let fields = lines[7].split(separator: "\t")
+        let fields = lines[9].split(separator: "\t")
         #expect(fields[0].hasPrefix("Benchmark"))
         #expect(Int(fields[1]) != nil)
         for pair in fields.dropFirst(2) {
             let parts = pair.split(separator: " ")
             #expect(parts.count == 2 && Double(parts[0]) != nil)
         }
+    }
+
+    @Test func tinyValuesKeepTheirDigitsAndMemStatsSizesAreBytes() {
+        var empty = row()
+        empty.nsPerOp = 3.1e-8
+        empty.metrics = ["ΔHeapInuse": 8192, "ΔMallocs": 1]
+        let text = BenchFormat.render(rows: [empty], machine: machine, benchTime: "1s", allocatorVersions: [:], debugBuild: true)
+        #expect(text.contains("\n3.1e-08 ns/op".replacingOccurrences(of: "\n", with: "\t")))
+        #expect(text.contains("8192 ΔHeapInuse-B") && text.contains("1.000 ΔMallocs"))
+        #expect(text.contains("Unit ΔMallocs assume=exact\n") && !text.contains("Unit ΔHeapInuse-B assume=exact"))
+        #expect(text.contains("\nbuild: debug\n"))
     }
 
     @Test func goStyleKeepsAboutFourSignificantFigures() {

@@ -44,7 +44,7 @@ import Testing
         #expect(configuration.warnings.count == 2)
         #expect(configuration.warnings[0].contains("tcmalloc") && configuration.warnings[0].contains("not found"))
         #expect(configuration.benchTime == .duration(nanoseconds: 1_000_000_000))
-        #expect(configuration.count == 5)
+        #expect(configuration.count == 6)
         #expect(configuration.threads == [1])
     }
 
@@ -88,7 +88,7 @@ import Testing
     @Test func flagsParseIntoTheirTypesWithTheirDefaults() throws {
         let defaults = try RunOptions.parse([])
         #expect(defaults.benchtime == .duration(nanoseconds: 1_000_000_000))
-        #expect(defaults.count == 5 && defaults.threads.counts == [1] && defaults.timeout.description == "2m0s")
+        #expect(defaults.count == 6 && defaults.threads.counts == [1] && defaults.timeout.description == "2m0s")
         let options = try RunOptions.parse(["--allocators", "go,system,go", "--benchtime", "1000x", "--threads", "4,1,4",
                                             "--timeout", "1m30s", "--shard", "2/3", "--plugin", "a", "--plugin", "b"])
         #expect(options.allocators?.names == [.go, .system])

@@ -29,9 +29,7 @@ enum BenchCommand {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        process.environment = Self.environment(adding: environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -49,6 +47,12 @@ enum BenchCommand {
         process.waitUntilExit()
         return Execution(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                          stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    /// This process's environment with `variables` added. The debug `bench` the tests run measures
+    /// itself (marked as a debug run) instead of handing over to a release build.
+    static func environment(adding variables: [String: String] = [:]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(["ALLOCBENCH_MEASURE_DEBUG": "1"]) { $1 }.merging(variables) { $1 }
     }
 
     static func bench(_ arguments: [String]) throws -> Execution {

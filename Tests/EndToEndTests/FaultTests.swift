@@ -100,7 +100,7 @@ import BenchResults
         runner.executableURL = URL(fileURLWithPath: BenchCommand.bench)
         runner.arguments = ["--plugin", BenchCommand.fixtures, "--filter", "^Fixtures/SpawnsAndHangs$", "--allocators", "system",
                             "--count", "1", "--out", BenchCommand.scratch("fault-hanging")]
-        runner.environment = ProcessInfo.processInfo.environment.merging(["ALLOCBENCH_FIXTURE_PIDFILE": pidFile]) { $1 }
+        runner.environment = BenchCommand.environment(adding: ["ALLOCBENCH_FIXTURE_PIDFILE": pidFile])
         runner.standardOutput = FileHandle.nullDevice
         runner.standardError = FileHandle.nullDevice
         try runner.run()

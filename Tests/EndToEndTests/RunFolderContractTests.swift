@@ -35,5 +35,10 @@ import BenchResults
         #expect(try header("summary.csv") == Self.summaryHeader)
         #expect(try header("memstats.csv") == Self.memStatsHeader)
         #expect(run.stdout.contains("results: \(out) (index.html, report.md, charts/, runs.csv, summary.csv, summary.json, bench.txt, params.json)"))
+        // The tests run a debug bench: every file that carries numbers says so.
+        #expect(try String(contentsOfFile: "\(out)/params.json", encoding: .utf8).contains("\"build\" : \"debug\""))
+        #expect(try String(contentsOfFile: "\(out)/bench.txt", encoding: .utf8).contains("\nbuild: debug\n"))
+        #expect(try String(contentsOfFile: "\(out)/report.md", encoding: .utf8).contains("Measured with a debug build"))
+        #expect(try String(contentsOfFile: "\(out)/index.html", encoding: .utf8).contains("Measured with a debug build"))
     }
 }

@@ -107,6 +107,9 @@ public struct CellResult: Codable, Equatable, Sendable {
     /// The CPU's own counts over the timed part of the last run (timed pass only), or why there
     /// are none.
     public var hardwareCounters: HardwareCounters.Reading?
+    /// Whether the worker runs unoptimised code (a debug build of `bench` or of the plugin): its
+    /// numbers then measure the compiler's debug output, not the allocator. Nil from old workers.
+    public var debugBuild: Bool?
 
     /// b.N of the reported run.
     public var n: Int { iterations.last ?? 0 }

@@ -80,7 +80,8 @@ struct CellExecution {
                               case .success: last.hardware
                               case .failure(let failure): .unavailable(reason: failure.reason)
                               }
-                          } ?? nil)
+                          } ?? nil,
+                          debugBuild: BuildConfiguration.isDebug)
     }
 
     private struct RunOutcome {

@@ -65,6 +65,14 @@ public struct Report {
     /// The machines and dates, as every chart's footer has them.
     var byline: String { ChartContext.footer(data) }
 
+    /// What a reader must know before any number: the run measured a debug build.
+    public var warning: String? {
+        guard data.parameters.contains(where: { $0.decoded?.build == "debug" }) else { return nil }
+        return "Measured with a debug build: these numbers are of unoptimised code, often many times slower than "
+            + "release and not in the same proportions on every allocator. Measure with `make bench` or "
+            + "`swift run -c release bench`."
+    }
+
     /// Writes the report's files into `folder`. Charts of an earlier rendering that this one no
     /// longer draws are removed, so `charts/` never shows stale pictures.
     public func write(to folder: String) throws {

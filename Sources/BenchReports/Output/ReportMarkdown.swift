@@ -5,6 +5,7 @@ import BenchResults
 enum ReportMarkdown {
     static func render(_ report: Report) -> String {
         var text = "# AllocBench report\n\n\(report.byline)\n"
+        if let warning = report.warning { text += "\n> **Warning.** \(warning)\n" }
         for section in report.leadingSections {
             text += "\n## \(section.title)\n\n" + section.table.markdown()
         }

@@ -5,6 +5,7 @@ import BenchResults
 enum ReportPage {
     static func render(_ report: Report) -> String {
         var body = "<header>\n<h1>AllocBench report</h1>\n<p class=\"byline\">\(XMLText.escape(report.byline))</p>\n"
+        if let warning = report.warning { body += "<p class=\"warning\"><strong>Warning.</strong> \(XMLText.escape(warning))</p>\n" }
         let links = report.leadingSections.map { ($0.id, $0.title) } + (report.charts.isEmpty ? [] : [("charts", "Charts")])
             + report.trailingSections.map { ($0.id, $0.title) }
         body += "<nav>" + links.map { "<a href=\"#\($0)\">\(XMLText.escape($1))</a>" }.joined(separator: " · ") + "</nav>\n</header>\n"
@@ -55,6 +56,7 @@ enum ReportPage {
         body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1100px; padding: 0 16px 32px; }
         h1 { margin-bottom: 4px; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 36px; }
         .byline, .note, figcaption, footer { color: #555; font-size: 13px; }
+        .warning { color: #a33b00; border-left: 4px solid #a33b00; padding: 4px 10px; }
         nav { font-size: 14px; margin: 8px 0 16px; } nav a { color: #0072B2; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }

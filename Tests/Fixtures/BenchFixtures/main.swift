@@ -74,4 +74,12 @@ BenchPlugin.main(workloads: [
             b.blackHole(state)
         }
     },
+    Workload(suite: "Fixtures", name: "EveryOtherOp", summary: "allocates one 64-byte block every other op: 0.5 allocs/op, 32 B/op") { b in
+        let allocator = b.allocator
+        for i in 0..<b.n where i % 2 == 0 {
+            let block = allocator.allocate(byteCount: 64)
+            b.blackHole(block)
+            allocator.deallocate(block, byteCount: 64)
+        }
+    },
 ])

@@ -1,0 +1,13 @@
+/// How the code of this process was compiled. A benchmark of a debug build measures unoptimised
+/// code (10x slower than release for simple loops, and not in the same proportions on every
+/// allocator), so `bench` never reports one without saying so.
+public enum BuildConfiguration {
+    /// Whether this module was compiled without optimisation (SwiftPM defines DEBUG for `-c debug`).
+    public static var isDebug: Bool {
+        #if DEBUG
+        true
+        #else
+        false
+        #endif
+    }
+}
