@@ -40,6 +40,14 @@ public struct RunParameters: Codable, Sendable {
             self.library = library
             self.version = version
         }
+
+        /// Every key, `null` for what is absent (the system allocator preloads no library).
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(library, forKey: .library)
+            try container.encode(version, forKey: .version)
+        }
     }
 
     public init(runID: String, startedAt: String, commandLine: [String], machine: MachineInfo, benchtime: String,
@@ -59,6 +67,85 @@ public struct RunParameters: Codable, Sendable {
         self.allocators = allocators
         self.cells = cells
         self.shard = shard
+    }
+
+    /// The file's keys: snake_case, as in summary.json. Files of earlier versions used the
+    /// properties' own (camelCase) names, which ``init(from:)`` still reads.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schemaVersion = "schema_version", runID = "run_id", startedAt = "started_at", finishedAt = "finished_at"
+        case commandLine = "command_line", machine, benchtime, count, threads, timeout, filter, plugins, workloads
+        case allocators, cells, failedCells = "failed_cells", shard, instructions, hardwareCounters = "hardware_counters"
+        case build
+    }
+
+    /// A key by name, for reading both spellings.
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        /// The value under the key's snake_case name, or under its camelCase name in older files.
+        func value<T: Decodable>(_ key: CodingKeys) throws -> T? {
+            for name in [key.rawValue, "\(key)"] where container.contains(AnyKey(stringValue: name)) {
+                return try container.decodeIfPresent(T.self, forKey: AnyKey(stringValue: name))
+            }
+            return nil
+        }
+        func required<T: Decodable>(_ key: CodingKeys) throws -> T {
+            guard let found: T = try value(key) else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: decoder.codingPath, debugDescription: "no \(key.rawValue)"))
+            }
+            return found
+        }
+        schemaVersion = try value(.schemaVersion) ?? RunsCSV.schemaVersion
+        runID = try required(.runID)
+        startedAt = try required(.startedAt)
+        finishedAt = try value(.finishedAt)
+        commandLine = try required(.commandLine)
+        machine = try required(.machine)
+        benchtime = try required(.benchtime)
+        count = try required(.count)
+        threads = try required(.threads)
+        timeout = try required(.timeout)
+        filter = try value(.filter)
+        plugins = try value(.plugins) ?? []
+        workloads = try required(.workloads)
+        allocators = try required(.allocators)
+        cells = try required(.cells)
+        failedCells = try value(.failedCells)
+        shard = try value(.shard)
+        instructions = try value(.instructions)
+        hardwareCounters = try value(.hardwareCounters)
+        build = try value(.build)
+    }
+
+    /// Every key, an absent value as `null` (never left out, never `""`).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(commandLine, forKey: .commandLine)
+        try container.encode(machine, forKey: .machine)
+        try container.encode(benchtime, forKey: .benchtime)
+        try container.encode(count, forKey: .count)
+        try container.encode(threads, forKey: .threads)
+        try container.encode(timeout, forKey: .timeout)
+        try container.encode(filter, forKey: .filter)
+        try container.encode(plugins, forKey: .plugins)
+        try container.encode(workloads, forKey: .workloads)
+        try container.encode(allocators, forKey: .allocators)
+        try container.encode(cells, forKey: .cells)
+        try container.encode(failedCells, forKey: .failedCells)
+        try container.encode(shard, forKey: .shard)
+        try container.encode(instructions, forKey: .instructions)
+        try container.encode(hardwareCounters, forKey: .hardwareCounters)
+        try container.encode(build, forKey: .build)
     }
 
     /// The file's text: pretty-printed, keys sorted.

@@ -15,7 +15,7 @@ import BenchResults
         + ",instructions_per_op,l1d_misses_per_op,ll_misses_per_op,est_cycles_per_op,hw_instructions_per_op,"
         + "hw_cycles_per_op,hw_branch_misses_per_op,hw_cache_misses_per_op"
     static let summaryHeader = "suite,workload,allocator,threads,metric,n,median,ci95_lower,ci95_upper,min,max,mad_pct,"
-        + "unstable,modes,host"
+        + "unstable,modes,host,run_id,commit"
     static let memStatsHeader = "run_id,host,suite,workload,allocator,threads,rep,tick,Alloc,TotalAlloc,Sys,Mallocs,"
         + "Frees,HeapAlloc,HeapSys,HeapIdle,HeapInuse,HeapReleased,HeapObjects,StackInuse,StackSys,MSpanInuse,MSpanSys,"
         + "MCacheInuse,MCacheSys,BuckHashSys,GCSys,OtherSys,NextGC,LastGC,PauseTotalNs,NumGC,NumForcedGC,GCCPUFraction"

@@ -30,7 +30,8 @@ public struct Report {
         }
         self.data = data
         baseline = requested ?? (allocators.contains("system") ? "system" : allocators.first ?? "system")
-        summary = Summary.rows(data.runs)
+        let commits = Dictionary(data.parameters.compactMap(\.decoded).map { ($0.runID, $0.machine.commit) }) { first, _ in first }
+        summary = Summary.rows(data.runs, commits: commits)
         charts = Chart.all(data: data, summary: summary, baseline: baseline)
     }
 

@@ -33,6 +33,8 @@ public enum SummaryFile {
         ("unstable", { .flag($0.unstable) }),
         ("modes", { .text(Summary.describe($0.modes)) }),
         ("host", { .text($0.host) }),
+        ("run_id", { .text($0.runID) }),
+        ("commit", { .text($0.commit) }),
     ]
 
     public static var columns: [String] { table.map(\.name) }
@@ -58,7 +60,7 @@ public enum SummaryFile {
         let objects = rows.map { row in
             let members = zip(columns, values(row)).map { column, value in
                 let json = switch value {
-                case .text(let text): JSONText.string(text)
+                case .text(let text): text.isEmpty ? "null" : JSONText.string(text) // absent: null, as in params.json
                 case .number(let text): text.isEmpty ? "null" : text
                 case .flag(let flag): flag ? "true" : "false"
                 }

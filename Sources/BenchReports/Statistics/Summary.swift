@@ -18,6 +18,10 @@ public struct SummaryRow: CellRow, Equatable, Sendable {
     public var unstable: Bool
     /// The groups the repetitions fall into, when there is more than one.
     public var modes: [Statistics.Mode]
+    /// The run (or, merged, the runs) the repetitions come from, to join with runs.csv.
+    public var runID = ""
+    /// Their commit(s), from params.json; empty when unknown.
+    public var commit = ""
 
     /// The 95% confidence interval, when there is one.
     public var interval: (lower: Double, upper: Double)? {
@@ -53,9 +57,11 @@ public enum Summary {
 
     /// One row per cell and metric, cells in report order (see ``CellGroup/inReportOrder(_:)``).
     /// Only measured rows count: failed repetitions have no numbers.
-    public static func rows(_ runs: [RunRow]) -> [SummaryRow] {
+    /// `commits` maps a run id to its commit (from params.json), for the rows' `commit` column.
+    public static func rows(_ runs: [RunRow], commits: [String: String] = [:]) -> [SummaryRow] {
         CellGroup.inReportOrder(runs.filter { $0.status == .ok }).flatMap { group in
-            Metric.all(in: group.runs).compactMap { metric -> SummaryRow? in
+            let runIDs = unique(group.runs.map(\.runID))
+            return Metric.all(in: group.runs).compactMap { metric -> SummaryRow? in
                 let values = metric.values(group.runs)
                 guard let median = Statistics.median(values) else { return nil }
                 let ci = Statistics.medianConfidenceInterval(values)
@@ -69,7 +75,8 @@ public enum Summary {
                     cell: key, metric: metric.name, n: values.count, median: median, ciLower: ci?.lower, ciUpper: ci?.upper,
                     min: low, max: high,
                     madPercent: median != 0 ? Statistics.medianAbsoluteDeviation(values).map { $0 / abs(median) * 100 } : nil,
-                    unstable: unstable, modes: unstable && modes.count > 1 ? modes : [])
+                    unstable: unstable, modes: unstable && modes.count > 1 ? modes : [],
+                    runID: runIDs.joined(separator: "; "), commit: unique(runIDs.compactMap { commits[$0] }).joined(separator: "; "))
             }
         }
     }
