@@ -15,7 +15,7 @@ enum BuiltinWorkloads {
         + AllocatorStressSuite.workloads + ExplicitAllocSuite.workloads + HarnessSuite.workloads
 
     /// What `bench run` (and `make bench`) measures when no `--filter` is given: the copy-vs-pointer
-    /// pair, 3 min 0 s on six allocators on a 2-core machine. Each further workload would add more
-    /// than a minute (scripts/all-suites.sh runs everything).
+    /// pair (the README says how long `make bench` takes). Each further workload adds a cell per
+    /// allocator and repetition, two worker processes each (scripts/all-suites.sh runs everything).
     static let defaultWorkloads: Set<String> = ["BigStruct/CopyIt", "BigStruct/PointerIt"]
 }
