@@ -104,8 +104,6 @@ struct WorkerProcess {
             _ = waitForExit(pid, deadline: nil)
             return .failure(.timedOut(seconds: Double(timeoutNs) / 1e9, limit: limit))
         }
-        // Whatever the worker left behind in its group ends with it.
-        kill(-pid, SIGKILL)
         if let signal = status.signal { return .failure(.crashed(signal: signal)) }
         if status.code != 0 { return .failure(.exited(status: status.code)) }
         if case .malformed(let reason) = readFailure { return .failure(.refused(reason)) }
@@ -158,14 +156,17 @@ struct WorkerProcess {
     }
 
     /// Waits for `pid` to exit, polling until `deadline` (nil: block). Returns nil at the deadline.
+    /// Whatever the worker left in its group is killed once the worker has exited, before the
+    /// worker is reaped: until then its group's id cannot belong to anyone else.
     private func waitForExit(_ pid: pid_t, deadline: UInt64?) -> ExitStatus? {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
-            if result == pid { break }
-            if result < 0 && errno != EINTR { return ExitStatus(code: -1, signal: nil) }
+        while benchrunner_exited(pid, deadline == nil ? -1 : 0) == 0 {
             if let deadline, monotonicNanoseconds() >= deadline { return nil }
-            if deadline != nil { usleep(1000) }
+            usleep(1000)
+        }
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return ExitStatus(code: -1, signal: nil) }
         }
         // WIFSIGNALED / WEXITSTATUS, which Swift does not import.
         let signal = status & 0x7f

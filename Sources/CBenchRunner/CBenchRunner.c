@@ -26,13 +26,15 @@ void benchrunner_worker_ended(pid_t group) {
     }
 }
 
-/// Waits up to `milliseconds` for `pid` to exit; 1 once it has (or is not our child any more).
-static int reaped(pid_t pid, int milliseconds) {
-    struct timespec tick = {0, 10 * 1000 * 1000};
-    for (int waited = 0;; waited += 10) {
-        pid_t result = waitpid(pid, NULL, WNOHANG);
-        if (result == pid || (result < 0 && errno != EINTR)) return 1;
-        if (waited >= milliseconds) return 0;
+int benchrunner_exited(pid_t pid, int milliseconds) {
+    struct timespec tick = {0, 1000 * 1000};
+    for (int waited = 0;; waited += 1) {
+        siginfo_t info;
+        info.si_pid = 0;
+        int result = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT | WNOHANG);
+        if (result == 0 && info.si_pid == pid) return 1;
+        if (result < 0 && errno != EINTR) return 1;
+        if (milliseconds >= 0 && waited >= milliseconds) return 0;
         nanosleep(&tick, NULL);
     }
 }
@@ -43,11 +45,10 @@ static void terminate(int signal_number) {
         pid_t group = atomic_load(&groups[i]);
         if (group <= 0) continue;
         kill(-group, signal_number);
-        if (!reaped(group, 500)) {
-            kill(-group, SIGKILL);
-            reaped(group, 2000);
-        }
-        kill(-group, SIGKILL); // what the worker started, if anything outlived it
+        if (!benchrunner_exited(group, 500)) kill(-group, SIGKILL);
+        benchrunner_exited(group, 2000);
+        kill(-group, SIGKILL); // what the worker started, while the exited leader still holds the group's id
+        waitpid(group, NULL, WNOHANG);
         atomic_store(&groups[i], 0);
     }
     errno = saved;

@@ -15,6 +15,12 @@ void benchrunner_worker_ended(pid_t group);
 /// same signal, as it would have without the handler. Async-signal-safe throughout.
 void benchrunner_forward_termination(void);
 
+/// Whether child `pid` has exited, without reaping it (waitid with WNOWAIT): 1 once it has (or is
+/// no child of ours any more), 0 after `milliseconds` (a negative value waits as long as it takes).
+/// While the exited worker is not reaped, its process group's id cannot be reused, so the group
+/// can be killed without reaching a stranger.
+int benchrunner_exited(pid_t pid, int milliseconds);
+
 /// Closes every descriptor from `lowest` up in the spawned process (glibc's
 /// posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module leaves out): a worker
 /// gets exactly the descriptors the runner gives it, and nothing it starts holds the runner's.
