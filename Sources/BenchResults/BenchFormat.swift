@@ -78,11 +78,8 @@ public enum BenchFormat {
             || counts.contains { MetricName.change($0) == unit }
     }
 
-    /// Four significant figures, as Go prints benchmark values, in exponent form below 0.1 so that
-    /// a tiny value (an empty loop's 3.1e-08 ns/op) never reads as zero.
-    static func number(_ value: Double) -> String {
-        value == 0 || abs(value) >= 0.1 ? NumberFormat.goStyle(value) : String(format: "%.4g", value)
-    }
+    /// About four significant figures, as Go prints benchmark values (``NumberFormat/goStyle(_:)``).
+    static func number(_ value: Double) -> String { NumberFormat.goStyle(value) }
 
     /// Benchmark names and units may not contain spaces.
     static func sanitize(_ name: String) -> String {

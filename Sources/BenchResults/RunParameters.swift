@@ -76,6 +76,20 @@ public struct RunParameters: Codable, Sendable {
         case commandLine = "command_line", machine, benchtime, count, threads, timeout, filter, plugins, workloads
         case allocators, cells, failedCells = "failed_cells", shard, instructions, hardwareCounters = "hardware_counters"
         case build
+
+        /// The key's name in files of earlier versions (the property's own name).
+        var legacyName: String {
+            switch self {
+            case .schemaVersion: "schemaVersion"
+            case .runID: "runID"
+            case .startedAt: "startedAt"
+            case .finishedAt: "finishedAt"
+            case .commandLine: "commandLine"
+            case .failedCells: "failedCells"
+            case .hardwareCounters: "hardwareCounters"
+            default: rawValue
+            }
+        }
     }
 
     /// A key by name, for reading both spellings.
@@ -90,7 +104,7 @@ public struct RunParameters: Codable, Sendable {
         let container = try decoder.container(keyedBy: AnyKey.self)
         /// The value under the key's snake_case name, or under its camelCase name in older files.
         func value<T: Decodable>(_ key: CodingKeys) throws -> T? {
-            for name in [key.rawValue, "\(key)"] where container.contains(AnyKey(stringValue: name)) {
+            for name in [key.rawValue, key.legacyName] where container.contains(AnyKey(stringValue: name)) {
                 return try container.decodeIfPresent(T.self, forKey: AnyKey(stringValue: name))
             }
             return nil

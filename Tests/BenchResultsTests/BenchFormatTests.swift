@@ -43,7 +43,7 @@ import Testing
         empty.nsPerOp = 3.1e-8
         empty.metrics = ["ΔHeapInuse": 8192, "ΔMallocs": 1]
         let text = BenchFormat.render(rows: [empty], machine: machine, benchTime: "1s", allocatorVersions: [:], debugBuild: true)
-        #expect(text.contains("\n3.1e-08 ns/op".replacingOccurrences(of: "\n", with: "\t")))
+        #expect(text.contains("\t3.100e-08 ns/op"))
         #expect(text.contains("8192 ΔHeapInuse-B") && text.contains("1.000 ΔMallocs"))
         #expect(text.contains("Unit ΔMallocs assume=exact\n") && !text.contains("Unit ΔHeapInuse-B assume=exact"))
         #expect(text.contains("\nbuild: debug\n"))
@@ -55,5 +55,7 @@ import Testing
         #expect(NumberFormat.goStyle(21.345) == "21.34")
         #expect(NumberFormat.goStyle(0.3393) == "0.3393")
         #expect(NumberFormat.goStyle(0) == "0")
+        #expect(NumberFormat.goStyle(0.00012345) == "1.234e-04")
+        #expect(NumberFormat.goStyle(3.1e-8) == "3.100e-08") // never 0.0000000
     }
 }

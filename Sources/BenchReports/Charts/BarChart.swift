@@ -119,7 +119,8 @@ struct BarChart {
                        [("fill-opacity", "0.75"), ("stroke", "#ffffff"), ("stroke-width", "0.6")])
             extent = max(extent, x)
         }
-        svg.text(format(bar.value) + (bar.note.map { "  " + $0 } ?? ""), x: extent + 6, y: middle + 4, size: 11,
+        // Clear of the bar, its whisker, its dots and the reference rule (the ratio chart's 1).
+        svg.text(format(bar.value) + (bar.note.map { "  " + $0 } ?? ""), x: extent + 10, y: middle + 4, size: 11,
                  fill: bar.note == nil ? Palette.ink : Palette.warning, bar.note == nil ? [] : [("font-style", "italic")])
         svg.close("g")
     }

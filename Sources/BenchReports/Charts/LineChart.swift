@@ -23,6 +23,8 @@ struct LineChart {
         var points: [Point]
         /// Whether each point gets a marker (few points) or the line stands alone (a time series).
         var markers: Bool
+        /// Pixels the series is moved right, so that series at the same x stand side by side.
+        var offset: Double = 0
     }
 
     struct Panel {
@@ -44,6 +46,9 @@ struct LineChart {
     /// Whether the y axis turns logarithmic when values span decades; memory curves stay linear,
     /// so that a tooth of the sawtooth looks as large as it is.
     var yLogAllowed = true
+    /// Whether every panel has the same y axis (ns/op of allocators side by side), or each its own
+    /// (heap curves of allocators whose sizes differ tenfold: a shared axis flattens the small ones).
+    var sharedYAxis = true
 
     static let panelHeight = 190.0
     static let panelGap = 62.0
@@ -56,15 +61,18 @@ struct LineChart {
         var svg = SVGDocument(width: width, height: height)
         _ = frame.drawHeader(&svg)
 
-        let points = panels.flatMap(\.series).flatMap(\.points)
-        let values = points.map(\.y) + points.flatMap(\.spread)
-            + points.compactMap(\.interval).flatMap { [$0.lower, $0.upper] }
-            + [0] // a y axis from zero: differences are drawn at their true size
+        func values(_ panels: [Panel]) -> [Double] {
+            let points = panels.flatMap(\.series).flatMap(\.points)
+            return points.map(\.y) + points.flatMap(\.spread) + points.compactMap(\.interval).flatMap { [$0.lower, $0.upper] }
+                + [0] // a y axis from zero: differences are drawn at their true size
+        }
+        let shared = values(panels)
         let x = xScale.placed(from: left, to: right)
         for (index, panel) in panels.enumerated() {
             let panelTop = top + Double(index) * (Self.panelHeight + Self.panelGap) + 20
             let bottom = panelTop + Self.panelHeight - 20
-            let y = (yLogAllowed ? Scale.automatic(covering: values, origin: 0) : Scale.linear(covering: values)).placed(from: bottom, to: panelTop)
+            let covered = sharedYAxis ? shared : values([panel])
+            let y = (yLogAllowed ? Scale.automatic(covering: covered, origin: 0) : Scale.linear(covering: covered)).placed(from: bottom, to: panelTop)
             svg.text(panel.title, x: left, y: panelTop - 8, size: 13, fill: Palette.ink, [("font-weight", "bold")])
             if !panel.note.isEmpty {
                 svg.text(panel.note, x: right, y: panelTop - 8, size: 11, anchor: "end", fill: Palette.muted)
@@ -88,10 +96,10 @@ struct LineChart {
 
     private func draw(_ series: Series, x: Scale, y: Scale, in svg: inout SVGDocument) {
         svg.open("g", [("class", "series"), ("data-series", series.name)])
-        svg.polyline(series.points.map { (x.position($0.x), y.position($0.y)) }, stroke: series.colour, width: 2.2,
+        svg.polyline(series.points.map { (x.position($0.x) + series.offset, y.position($0.y)) }, stroke: series.colour, width: 2.2,
                      dash: series.dash)
         for point in series.points {
-            let px = x.position(point.x)
+            let px = x.position(point.x) + series.offset
             if let interval = point.interval {
                 let low = y.position(interval.lower), high = y.position(interval.upper)
                 svg.line(x1: px, y1: low, x2: px, y2: high, stroke: series.colour, width: 1.5)

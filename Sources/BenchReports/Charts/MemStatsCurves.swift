@@ -1,13 +1,19 @@
 import BenchKit
 import BenchResults
 /// The heap over time for a time-series workload (`memstats.csv`, e.g. Sawtooth): HeapAlloc,
-/// HeapInuse, HeapSys and HeapReleased at every tick, one panel per allocator on a shared scale,
-/// with the ticks where a garbage collection ran (NumGC moved) marked.
+/// HeapInuse, HeapSys and HeapReleased at every tick (and StackInuse where it moves), one panel
+/// per allocator, each on its own scale (allocators' heaps differ tenfold), with the ticks where
+/// a garbage collection ran (NumGC moved) marked. Workloads with two samples (a before and an
+/// after) get no curve: their changes are in memstats-changes.md and the Δ metrics.
 ///
 /// With several repetitions each curve is the median at each tick, which keeps a sawtooth's teeth
 /// (every repetition has them at the same ticks) and drops one process's outlier.
 enum MemStatsCurves {
     static let fields: [MemStatsField] = [.heapAlloc, .heapInuse, .heapSys, .heapReleased]
+    /// Drawn too when they move: a workload that grows its threads' stacks.
+    static let fieldsWhenMoving: [MemStatsField] = [.stackInuse]
+    /// A series needs this many ticks to be a curve.
+    static let minimumTicks = 3
 
     /// A chart per workload (and thread count and host) that has MemStats samples.
     static func charts(context: ChartContext) -> [Chart] {
@@ -20,7 +26,7 @@ enum MemStatsCurves {
             rows[key, default: []].append(row)
         }
         let showThreads = Set(order.map(\.threads)).count > 1
-        return order.map { key in
+        return order.filter { Set(rows[$0]!.map(\.tick)).count >= minimumTicks }.map { key in
             var name = [key.suite, key.workload]
             if showThreads { name.append("\(key.threads)-threads") }
             if context.showHost { name.append(key.host) }
@@ -30,6 +36,8 @@ enum MemStatsCurves {
     }
 
     static func chart(title: String, fileName: [String], rows: [MemStatsRow], context: ChartContext) -> Chart {
+        let moving = fieldsWhenMoving.filter { field in Set(rows.compactMap { $0.memStats[field] }).count > 1 }
+        let fields = Self.fields + moving
         let largest = rows.flatMap { row in fields.compactMap { row.memStats[$0] } }.max() ?? 0
         let (unit, divisor) = largest >= 1024 * 1024 ? ("MiB", 1024.0 * 1024) : largest >= 1024 ? ("KiB", 1024.0) : ("B", 1.0)
         let ticks = Set(rows.map(\.tick)).sorted()
@@ -64,8 +72,8 @@ enum MemStatsCurves {
             + "under HeapInuse (spans in use) under HeapSys (heap memory from the OS); HeapReleased is the part of HeapSys given back."
         let chart = LineChart(
             frame: ChartFrame(title: title, subtitle: subtitle, legend: legend, footer: context.footer, width: ChartContext.width),
-            panels: panels, xTitle: "tick", yTitle: unit, xScale: Scale.linear(covering: ticks.map(Double.init)),
-            xFormat: NumberFormat.compact, yLogAllowed: false)
+            panels: panels, xTitle: "tick", yTitle: unit, xScale: Scale.integers(covering: ticks),
+            xFormat: NumberFormat.compact, yLogAllowed: false, sharedYAxis: false)
         return Chart(fileName: ChartContext.fileName(fileName), title: title, svg: chart.render())
     }
 }

@@ -46,6 +46,15 @@ struct Scale {
         return Scale(kind: .linear, lower: ticks.first!, upper: ticks.last!, ticks: ticks)
     }
 
+    /// A linear scale for whole numbers (ticks of a time series): ticks on integers only.
+    static func integers(covering values: [Int], tickCount: Int = 6) -> Scale {
+        let low = values.min() ?? 0, high = max(values.max() ?? 1, low + 1)
+        let step = max(1, Int(niceStep(Double(high - low) / Double(max(1, tickCount - 1))).rounded(.up)))
+        let first = low / step * step, last = (high + step - 1) / step * step
+        let ticks = stride(from: first, through: last, by: step).map(Double.init)
+        return Scale(kind: .linear, lower: ticks.first!, upper: ticks.last!, ticks: ticks)
+    }
+
     /// A log scale from the power of `base` at or below the smallest positive value to the one at
     /// or above the largest.
     static func log(covering values: [Double], base: Double = 10) -> Scale {
@@ -94,6 +103,19 @@ struct Scale {
     }
 
     var isLog: Bool { kind != .linear }
+
+    /// The domain widened by `fraction` of it on each side (a factor of the base on a log scale),
+    /// ticks unchanged: points at the first and last tick then stand clear of the axes.
+    func padded(by fraction: Double) -> Scale {
+        switch kind {
+        case .linear:
+            let margin = (upper - lower) * fraction
+            return Scale(kind: kind, lower: lower - margin, upper: upper + margin, ticks: ticks, start: start, end: end)
+        case .log:
+            let factor = pow(upper / lower, fraction)
+            return Scale(kind: kind, lower: lower / factor, upper: upper * factor, ticks: ticks, start: start, end: end)
+        }
+    }
 
     /// The same mapping, ticking at `ticks` instead (the thread counts that were run, say).
     func ticking(at ticks: [Double]) -> Scale {

@@ -24,7 +24,8 @@ enum ThreadScaling {
     static func chart(suite: String, workload: String, host: String, runs: [RunRow], threads: [Int],
                       context: ChartContext) -> Chart {
         var anyInterval = false
-        let series = context.allocators.compactMap { allocator -> LineChart.Series? in
+        let present = context.allocators.filter { allocator in runs.contains { $0.allocator == allocator } }
+        let series = present.enumerated().compactMap { index, allocator -> LineChart.Series? in
             let points = threads.compactMap { count -> LineChart.Point? in
                 let cell = CellKey(suite: suite, workload: workload, allocator: allocator, threads: count, host: host)
                 guard let row = context.summary[cell]?["ns_per_op"] else { return nil }
@@ -34,8 +35,9 @@ enum ThreadScaling {
                 return LineChart.Point(x: Double(count), y: row.median, interval: interval, spread: spread)
             }
             guard !points.isEmpty else { return nil }
+            // Side by side at each thread count, so that the whiskers and dots do not hide each other.
             return LineChart.Series(name: allocator, colour: context.colour(of: allocator), dash: context.dash(of: allocator),
-                                    points: points, markers: true)
+                                    points: points, markers: true, offset: (Double(index) - Double(present.count - 1) / 2) * 9)
         }
         let legend = series.map { ChartFrame.LegendEntry(mark: .line($0.colour, dash: $0.dash), name: $0.name) }
             + [.init(mark: .dot, name: "one repetition")] + (anyInterval ? [.init(mark: .whisker, name: "95% CI of the median")] : [])
@@ -45,7 +47,7 @@ enum ThreadScaling {
             + (anyInterval ? "Whiskers: 95% confidence interval of the median; dots: repetitions." : "Dots: repetitions.")
         let values = threads.map(Double.init)
         let x = (threads.last! / threads.first! >= 4 ? Scale.log(covering: values, base: 2) : Scale.linear(covering: values))
-            .ticking(at: values)
+            .ticking(at: values).padded(by: 0.08)
         let chart = LineChart(
             frame: ChartFrame(title: title, subtitle: subtitle, legend: legend, footer: context.footer, width: ChartContext.width),
             panels: [LineChart.Panel(title: "", series: series)], xTitle: "threads" + (x.isLog ? " (log scale)" : ""),

@@ -53,17 +53,20 @@ enum ReportPage {
     }
 
     static let style = """
-        body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1100px; padding: 0 16px 32px; }
+        body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1400px; padding: 0 16px 32px; }
         h1 { margin-bottom: 4px; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 36px; }
         .byline, .note, figcaption, footer { color: #555; font-size: 13px; }
         .warning { color: #a33b00; border-left: 4px solid #a33b00; padding: 4px 10px; }
         nav { font-size: 14px; margin: 8px 0 16px; } nav a { color: #0072B2; }
-        .scroll { overflow-x: auto; }
+        .scroll { overflow: auto; max-height: 85vh; } /* a long table scrolls in place, its header stays */
         table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
         th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 8px; text-align: left; vertical-align: top; }
-        th { background: #f4f4f4; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        th { background: #f4f4f4; position: sticky; top: 0; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td:last-child:not(.num) { min-width: 16em; } /* the note column keeps room for its words */
         tbody tr:nth-child(even) { background: #fafafa; } td:first-child { white-space: nowrap; }
         figure { margin: 24px 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
         footer { margin-top: 36px; border-top: 1px solid #ddd; padding-top: 8px; }
+        @media (max-width: 640px) { body { padding: 0 8px 24px; } h1 { font-size: 24px; } nav { line-height: 1.9; } table { font-size: 12px; } }
         """
 }
