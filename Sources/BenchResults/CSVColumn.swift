@@ -1,3 +1,5 @@
+import BenchKit
+
 /// One column of a CSV file of the run folder: its name, how a row writes its field, and how a
 /// row reads the field back. A file's columns are one ``CSVSchema``, from which its header, its
 /// writer and its parser all follow, so each column is written down once.
@@ -52,6 +54,25 @@ public struct CSVColumn<Row>: Sendable {
             guard !text.isEmpty else { return true }
             guard let value = Double(text), value.isFinite else { return false }
             set(&row, value)
+            return true
+        })
+    }
+
+    /// A MemStats field of the row's snapshot: a count exactly as Go's uint64 holds it
+    /// (``MemStatsSnapshot/subscript(exactly:)``), GCCPUFraction as a float; empty when absent.
+    static func memStats(_ field: MemStatsField, metric: Metric.Description? = nil,
+                         _ snapshot: WritableKeyPath<Row, MemStatsSnapshot> & Sendable) -> CSVColumn {
+        CSVColumn(field.rawValue, metric: metric, number: { $0[keyPath: snapshot][field] }, write: { row in
+            row[keyPath: snapshot][exactly: field].map(String.init) ?? CSV.number(row[keyPath: snapshot][field], as: field.numberKind)
+        }, read: { row, text in
+            guard !text.isEmpty else { return true }
+            if let count = UInt64(text) {
+                row[keyPath: snapshot][exactly: field] = count
+            } else if let value = Double(text), value.isFinite {
+                row[keyPath: snapshot][field] = value
+            } else {
+                return false
+            }
             return true
         })
     }

@@ -32,7 +32,7 @@ public enum MemStatsCSV {
     public static let schema = CSVSchema<MemStatsRow>(
         file: RunFiles.memStats,
         columns: identity + MemStatsField.allCases.map { field in
-            .number(field.rawValue, field.numberKind, { $0.memStats[field] }, { $0.memStats[field] = $1 })
+            .memStats(field, \.memStats)
         },
         required: identity.map(\.name),
         blank: {

@@ -93,8 +93,7 @@ public enum RunsCSV {
 
     /// A MemStats field; LastGC (a timestamp) is kept but not summarised.
     static func memStats(_ field: MemStatsField) -> Column {
-        .number(field.rawValue, field.numberKind, metric: field == .lastGC ? nil : .init(kind: field.isBytes ? .bytes : .plain, .memStats),
-                { $0.memStats[field] }, { $0.memStats[field] = $1 })
+        .memStats(field, metric: field == .lastGC ? nil : .init(kind: field.isBytes ? .bytes : .plain, .memStats), \.memStats)
     }
 
     /// The process figures; a row has them when any of them reads (the others then default to 0).

@@ -16,4 +16,21 @@ import Testing
         #expect(fields[MemStatsCSV.columns.firstIndex(of: "HeapAlloc")!] == "0.5")
         #expect(fields[MemStatsCSV.columns.firstIndex(of: "NumGC")!] == "") // not provided: empty, not 0
     }
+
+    /// Go's uint64 fields to the last digit: LastGC in nanoseconds (61 bits, past a Double's 53)
+    /// and NextGC with GOGC off (2^64-1); GCCPUFraction stays a float.
+    @Test func countsAreWrittenAndReadExactly() throws {
+        var snapshot = MemStatsSnapshot()
+        snapshot[exactly: .lastGC] = 1_795_428_366_414_062_123
+        snapshot[exactly: .nextGC] = UInt64.max
+        snapshot[.gcCPUFraction] = 0.25
+        let row = MemStatsRow(cell: CellKey(suite: "S", workload: "W", allocator: "go-gc", threads: 1, host: "h"),
+                              runID: "r", rep: 1, tick: 0, memStats: snapshot)
+        let line = MemStatsCSV.line(row)
+        #expect(line.contains(",18446744073709551615,1795428366414062123,") && line.contains(",0.25\n"))
+        let read = try MemStatsCSV.parse(MemStatsCSV.header + line)
+        #expect(read.first?.memStats[exactly: .lastGC] == 1_795_428_366_414_062_123)
+        #expect(read.first?.memStats[exactly: .nextGC] == UInt64.max)
+        #expect(read == [row])
+    }
 }

@@ -15,15 +15,26 @@ public enum MemStatsField: String, CaseIterable, Codable, CodingKeyRepresentable
 /// Each allocator's native statistics are mapped onto Go's meanings (the README has the table);
 /// a field an allocator cannot give is nil and stays empty in reports, never a made-up zero.
 public struct MemStatsSnapshot: Codable, Equatable, Sendable {
-    public private(set) var values: [MemStatsField: Double] = [:]
+    public private(set) var values: [MemStatsField: MemStatsValue] = [:]
 
     public init(_ values: [MemStatsField: Double] = [:]) {
-        self.values = values
+        self.values = values.mapValues(MemStatsValue.init)
     }
 
+    /// The field as a number to compute with (nil when the allocator does not give it).
     public subscript(field: MemStatsField) -> Double? {
-        get { values[field] }
-        set { values[field] = newValue }
+        get { values[field]?.double }
+        set { values[field] = newValue.map(MemStatsValue.init) }
+    }
+
+    /// A count or size exactly, as Go's uint64 holds it (LastGC in nanoseconds, NextGC of
+    /// 2^64-1): nil when absent, or when the field is GCCPUFraction or was set from a fraction.
+    public subscript(exactly field: MemStatsField) -> UInt64? {
+        get {
+            guard case .count(let count)? = values[field] else { return nil }
+            return count
+        }
+        set { values[field] = newValue.map(MemStatsValue.count) }
     }
 
     /// An empty snapshot with room for every field: filling it in place allocates nothing, so a
@@ -43,14 +54,40 @@ public struct MemStatsSnapshot: Codable, Equatable, Sendable {
 
     /// Sets the fields that counting gives (see ``init(counted:)``), in place.
     mutating func record(counted: AllocationCounts) {
-        values[.mallocs] = Double(counted.mallocs)
-        values[.frees] = Double(counted.frees)
-        values[.totalAlloc] = Double(counted.bytesUsable)
-        values[.heapObjects] = Double(counted.mallocs &- counted.frees)
+        self[exactly: .mallocs] = counted.mallocs
+        self[exactly: .frees] = counted.frees
+        self[exactly: .totalAlloc] = counted.bytesUsable
+        self[exactly: .heapObjects] = counted.mallocs &- counted.frees
     }
 
     /// This snapshot, with the fields it lacks taken from `other`.
     public func filling(from other: MemStatsSnapshot) -> MemStatsSnapshot {
-        MemStatsSnapshot(values.merging(other.values) { mine, _ in mine })
+        var filled = self
+        filled.values.merge(other.values) { mine, _ in mine }
+        return filled
+    }
+}
+
+/// One MemStats value: Go's fields are uint64 counts and sizes, kept exact (a Double holds 53 bits,
+/// and LastGC, in nanoseconds since 1970, needs 61), but for GCCPUFraction and what an allocator
+/// only knows as a fraction.
+public enum MemStatsValue: Codable, Equatable, Sendable {
+    case count(UInt64)
+    case fraction(Double)
+
+    /// A whole, non-negative number that fits becomes a count; anything else a fraction.
+    public init(_ value: Double) {
+        if value >= 0, value < 18_446_744_073_709_551_616.0, value == value.rounded() {
+            self = .count(UInt64(value))
+        } else {
+            self = .fraction(value)
+        }
+    }
+
+    public var double: Double {
+        switch self {
+        case .count(let count): Double(count)
+        case .fraction(let value): value
+        }
     }
 }
