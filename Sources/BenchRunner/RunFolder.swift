@@ -5,16 +5,19 @@ import BenchKit
 import BenchResults
 import Foundation
 
-/// The files of one run, written so that a killed runner loses nothing it finished.
+/// The runner's files of one run (``RunFiles`` lists them all), written so that a killed runner
+/// loses nothing it finished.
 ///
 /// - `runs.csv`: one row per cell, appended and fsynced as each cell finishes.
 /// - `memstats.csv`: the MemStats samples of the cells that take some, appended the same way;
 ///   created with the first of them.
 /// - `bench.txt`: Go benchmark format, rewritten (atomically) after each cell.
 /// - `params.json`: the run's flags, machine and allocators, written at the start and the end.
-/// - the report (`summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html`): written at
-///   the end by ``Report`` from the files above, as `bench report` would.
 /// - `logs/`: what workers printed, kept only when they printed something.
+/// - `profiles/`: with the instruction pass, each counted cell's callgrind profile and stacks.
+///
+/// The report is not the runner's: the CLI writes it from these files afterwards, as `bench
+/// report` would.
 struct RunFolder {
     let path: String
     private let runsFD: Int32

@@ -3,13 +3,15 @@ import BenchResults
 import Foundation
 
 /// Runs a validated configuration: one worker process per pass of every cell, rows to disk as
-/// they finish, a summary at the end.
+/// they finish.
 ///
-/// Each cell takes two processes. The timed pass runs the workload on the allocator alone and
-/// grows b.N like Go; it reports time, MemStats and process figures. The counting pass preloads
+/// Each cell takes two processes, three with the instruction pass. The timed pass runs the
+/// workload on the allocator alone and grows b.N like Go; it reports time, MemStats, process
+/// figures and, where the kernel has them, hardware counters. The counting pass preloads
 /// libBenchCount.so in front of the same allocator and replays the timed pass's iteration counts;
 /// it reports allocs/op and B/op. So counting never slows the timed pass, and a cell's counts
-/// describe exactly the runs that were timed.
+/// describe exactly the runs that were timed. The instruction pass (``InstructionPass``) runs the
+/// first repetition once more under callgrind.
 public struct Runner {
     public let configuration: RunConfiguration
     public let machine: MachineInfo
