@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// Operations on bitmaps stored as 64-bit words (bit i is bit i % 64 of word i / 64), used by
 /// the page allocator (pages) and by spans (objects).
 enum Bitmap {

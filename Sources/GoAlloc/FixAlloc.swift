@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// A free-list allocator for fixed-size metadata objects (Go's `fixalloc`, runtime/mfixalloc.go).
 ///
 /// Span structures and thread caches come from here, never from the heap they describe. Memory

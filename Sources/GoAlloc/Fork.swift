@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,7 +54,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
             pointee.scavenger.started = 0
             // The unjoined threads are not the child's: their stacks stay allocated, like their caches.
             pointee.stacks.unjoined = nil
-            gc.forgetOtherThreads()
+            gc.forgetOtherThreadsLocked()
         }
         gc.unlockCentrals()
         heap.pointee.lock.unlock()

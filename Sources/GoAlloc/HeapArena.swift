@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// Metadata of one 64 MiB heap arena (Go's `heapArena`): the span of every page, and the page
 /// allocator's bitmaps for its sixteen 4 MiB chunks. It lives outside the arena, in memory mapped
 /// for it alone (charged to GCSys, as Go charges arena metadata).

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// Slow reference checks of the heap's internal consistency, for tests: everything the fast
 /// paths keep incrementally is recomputed from the bitmaps and compared. Stops the process on the
 /// first violation (like Go's throw), naming it.
@@ -157,7 +160,7 @@ extension UnsafeMutablePointer where Pointee == GC {
             checkManagedList(central.pointee.full)
         }
         guard includingCaches else { return }
-        forEachThread { thread in
+        forEachThreadLocked { thread in
             for raw in 2..<GC.spanClassCount {
                 guard let span = thread.entry(raw).pointee.span else { continue }
                 if !span.pointee.managed || Int(span.pointee.spanclass.rawValue) != raw || span.pointee.listTag != 0 {

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// The central lists of one size class (Go's `mcentral`, runtime/mcentral.go): spans with free
 /// objects (`partial`) and spans with none (`full`: every object is with a user or in a thread
 /// cache). Thread caches take their objects from here in batches and give them back in batches.

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 import CGoAlloc
 
 /// The page heap (Go's `mheap`, runtime/mheap.go): owns the arenas, hands out runs of pages as
@@ -151,13 +154,14 @@ extension UnsafeMutablePointer where Pointee == MHeap {
 
     private func allocSpanLocked(npages: Int, spanclass: SpanClass,
                                  alignment: Int = SizeClasses.pageSize) -> UnsafeMutablePointer<MSpan>? {
+        assertHeapLockHeld()
         // Pages are page-aligned: a larger alignment needs a run with room to slide up to it.
         let searchPages = npages + max(alignment >> SizeClasses.pageShift, 1) - 1
-        var found = findRun(npages: searchPages)
-        if found == nil, grow(npages: searchPages) { found = findRun(npages: searchPages) }
+        var found = findRunLocked(npages: searchPages)
+        if found == nil, growLocked(npages: searchPages) { found = findRunLocked(npages: searchPages) }
         guard let run = found else { return nil }
         let address = (run + UInt(alignment) - 1) & ~(UInt(alignment) - 1)
-        let taken = allocRange(address, npages: npages)
+        let taken = allocRangeLocked(address, npages: npages)
         pointee.pagesReleased -= taken.scavenged
         if taken.scavenged > 0 { OSMemory.sysUsed(address, npages << SizeClasses.pageShift) }
         pointee.pagesInUse += npages
@@ -180,15 +184,16 @@ extension UnsafeMutablePointer where Pointee == MHeap {
             span.pointee.allocBits = bits
             span.pointee.gcmarkBits = bits + MSpan.bitmapBytes / 8
         }
-        setSpans(span, to: span)
+        setSpansLocked(span, to: span)
         return span
     }
 
     /// Returns a span's pages with the heap lock held (the collector's sweep holds it throughout).
     func freeSpanLocked(_ span: UnsafeMutablePointer<MSpan>) {
+        assertHeapLockHeld()
         if span.pointee.state != .inUse { fatal("freeSpan: span is not in use (double free)") }
-        setSpans(span, to: nil)
-        freeRange(span.pointee.startAddr, npages: span.pointee.npages)
+        setSpansLocked(span, to: nil)
+        freeRangeLocked(span.pointee.startAddr, npages: span.pointee.npages)
         pointee.pagesInUse -= span.pointee.npages
         if let bits = span.pointee.allocBits { pointee.bitsAlloc.free(UnsafeMutableRawPointer(bits)) }
         span.pointee.state = .dead
@@ -196,7 +201,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     }
 
     /// Points every page of `span` at `value` in the spans tables. Lock held.
-    private func setSpans(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
+    private func setSpansLocked(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
+        assertHeapLockHeld()
         var address = span.pointee.startAddr
         let end = address + UInt(span.pointee.bytes)
         while address < end {
@@ -209,7 +215,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     /// Maps at least `npages` more pages (rounded up to the 4 MiB growth step), reserving new
     /// arenas when the current reservation is used up (Go's mheap.grow). Lock held. False when
     /// the OS refuses the memory.
-    func grow(npages: Int) -> Bool {
+    func growLocked(npages: Int) -> Bool {
+        assertHeapLockHeld()
         let bytes = (npages << SizeClasses.pageShift + MHeap.growthBytes - 1) & ~(MHeap.growthBytes - 1)
         var start = pointee.frontier
         var reservation: (base: UInt, bytes: Int)?
@@ -232,18 +239,19 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         if let reservation {
             var arenaBase = reservation.base
             while arenaBase < reservation.base + UInt(reservation.bytes) {
-                registerArena(arenaBase)
+                registerArenaLocked(arenaBase)
                 arenaBase += UInt(HeapArena.bytes)
             }
             pointee.frontierEnd = reservation.base + UInt(reservation.bytes)
         }
         pointee.frontier = start + UInt(bytes)
-        addMapped(start, npages: bytes >> SizeClasses.pageShift)
+        addMappedLocked(start, npages: bytes >> SizeClasses.pageShift)
         return true
     }
 
     /// Creates the metadata of the arena at `base` and links it into the index and the address-ordered list.
-    private func registerArena(_ base: UInt) {
+    private func registerArenaLocked(_ base: UInt) {
+        assertHeapLockHeld()
         let arena = OSMemory.sysAlloc(HeapArena.metadataBytes, charging: &pointee.gcSys)
             .assumingMemoryBound(to: HeapArena.self)
         arena.pointee.base = base

@@ -67,6 +67,12 @@ import Glibc
 // them up under the heap lock, with the heap's page counts and the FixAllocs' figures, to give
 // every field of Go's runtime.MemStats with Go's meaning and invariants.
 //
+// Locks. Three kinds, taken in this order: the heap lock (MHeap: pages, spans tables, arenas,
+// FixAllocs, stacks, the collector's registry and pacer), each MCentral's lock (its span lists),
+// and the init lock (once). A function that expects a lock held ends in `Locked` and asserts it
+// on entry (Mutex.assertHeld, Go's assertLockHeld): debug and test builds record each lock's
+// holder and stop the process on a violation; release builds record and check nothing.
+//
 // Nothing on the allocate and free paths allocates: no classes, no existentials, no Swift arrays
 // or strings, no unspecialised generics, no Swift globals (the root lives behind a C pointer, the
 // thread cache behind an initial-exec C thread-local, the tables are C constants). So the same
@@ -96,8 +102,9 @@ import Glibc
 ///     let stats = GoAlloc.readMemStats()         // stats.mallocs, stats.heapInuse, ...
 ///
 /// All functions are thread-safe. Misuse that can be detected cheaply (freeing memory GoAlloc
-/// does not own, freeing a large object twice, and, when objects are handed back to their spans,
-/// freeing a small object twice or with the wrong size) stops the process with a message rather
+/// does not own, freeing a large object twice or by an interior pointer, a small object freed
+/// twice or by an interior pointer through the unsized free, and, when objects are handed back to
+/// their spans, a small object freed twice or with the wrong size) stops the process with a message rather
 /// than corrupting memory.
 public enum GoAlloc {
     /// Go's page size; objects aligned to more than this get a span of their own.

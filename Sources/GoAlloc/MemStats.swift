@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 import CGoAlloc
 
 /// Go 1.19's `runtime.MemStats`: every field, with Go's meaning (runtime/mstats.go).
@@ -146,7 +149,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
             }
         }
 
-        let tinyAllocs = gc.addCounts(mallocs: mallocs, frees: frees)
+        let tinyAllocs = gc.addCountsLocked(mallocs: mallocs, frees: frees)
 
         var totalAlloc = heap.pointee.largeAllocBytes
         var heapAlloc = heap.pointee.largeAllocBytes - heap.pointee.largeFreeBytes
@@ -185,7 +188,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
         out.pointee.mcache_sys = heap.pointee.cacheAlloc.sys
         out.pointee.gc_sys = heap.pointee.gcSys + heap.pointee.bitsAlloc.sys
         out.pointee.other_sys = pointee.otherSys
-        gc.fillStats(out)
+        gc.fillStatsLocked(out)
         out.pointee.sys = out.pointee.heap_sys + out.pointee.stack_sys + out.pointee.mspan_sys + out.pointee.mcache_sys
             + out.pointee.buck_hash_sys + out.pointee.gc_sys + out.pointee.other_sys
         out.pointee.enable_gc = 1

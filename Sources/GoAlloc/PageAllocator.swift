@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// The page allocator (Go's pageAlloc, runtime/mpagealloc.go), reduced to what GoAlloc needs:
 /// one alloc bit and one scavenged bit per page in each arena's metadata, and a summary per 4 MiB
 /// chunk (free run at its start, longest free run, free run at its end), so a search skips every
@@ -26,7 +29,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     }
 
     /// The address of the first run of `npages` free pages, or nil.
-    func findRun(npages: Int) -> UInt? {
+    func findRunLocked(npages: Int) -> UInt? {
+        assertHeapLockHeld()
         var found: UInt?
         var runStart: UInt = 0
         var runLength = 0
@@ -63,7 +67,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
 
     /// Marks `npages` free pages at `address` in use. Returns how many of them were scavenged
     /// (they become Ready again) and whether any may hold old data.
-    func allocRange(_ address: UInt, npages: Int) -> (scavenged: Int, needzero: Bool) {
+    func allocRangeLocked(_ address: UInt, npages: Int) -> (scavenged: Int, needzero: Bool) {
+        assertHeapLockHeld()
         var scavenged = 0
         var needzero = false
         forEachArenaSegment(address, npages) { arena, page, count in
@@ -85,7 +90,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     }
 
     /// Marks `npages` in-use pages at `address` free.
-    func freeRange(_ address: UInt, npages: Int) {
+    func freeRangeLocked(_ address: UInt, npages: Int) {
+        assertHeapLockHeld()
         forEachArenaSegment(address, npages) { arena, page, count in
             if Bitmap.countSet(arena.allocBits, page, count) != count { fatal("freeRange: pages already free") }
             Bitmap.clear(arena.allocBits, page, count)
@@ -95,7 +101,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     }
 
     /// Records free pages as returned to the OS.
-    func markScavenged(_ address: UInt, npages: Int) {
+    func markScavengedLocked(_ address: UInt, npages: Int) {
+        assertHeapLockHeld()
         forEachArenaSegment(address, npages) { arena, page, count in
             Bitmap.set(arena.scavengedBits, page, count)
         }
@@ -103,7 +110,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     }
 
     /// Adds freshly mapped pages: free, and Prepared (released) until first used, as in Go.
-    func addMapped(_ address: UInt, npages: Int) {
+    func addMappedLocked(_ address: UInt, npages: Int) {
+        assertHeapLockHeld()
         forEachArenaSegment(address, npages) { arena, page, count in
             var chunk = page / HeapArena.chunkPages
             while chunk < (page + count) / HeapArena.chunkPages {
@@ -114,12 +122,13 @@ extension UnsafeMutablePointer where Pointee == MHeap {
             updateSummaries(arena, page, count)
         }
         pointee.pagesMapped += npages
-        markScavenged(address, npages: npages)
+        markScavengedLocked(address, npages: npages)
     }
 
     /// The highest run of free pages that still hold memory (free and not scavenged), at most
     /// `maxPages` long: the scavenger returns memory from the top of the heap down, as Go's does.
-    func highestUnscavengedRun(maxPages: Int) -> (address: UInt, npages: Int)? {
+    func highestUnscavengedRunLocked(maxPages: Int) -> (address: UInt, npages: Int)? {
+        assertHeapLockHeld()
         var best: (arena: UnsafeMutablePointer<HeapArena>, page: Int)?
         forEachMappedChunk { arena, chunk in
             let firstWord = chunk * HeapArena.chunkPages / 64

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -84,18 +87,18 @@ extension UnsafeMutablePointer where Pointee == Globals {
             let retainLimit = goal + goal * Scavenger.retainPercent / 100
             wanted = min(wanted, inUse + freeReady - retainLimit)
         }
-        guard wanted > 0, let run = heap.highestUnscavengedRun(maxPages: wanted) else {
+        guard wanted > 0, let run = heap.highestUnscavengedRunLocked(maxPages: wanted) else {
             heap.pointee.lock.unlock()
             return 0
         }
-        _ = heap.allocRange(run.address, npages: run.npages)
+        _ = heap.allocRangeLocked(run.address, npages: run.npages)
         heap.pointee.lock.unlock()
 
         OSMemory.sysUnused(run.address, run.npages << SizeClasses.pageShift)
 
         heap.pointee.lock.lock()
-        heap.freeRange(run.address, npages: run.npages)
-        heap.markScavenged(run.address, npages: run.npages)
+        heap.freeRangeLocked(run.address, npages: run.npages)
+        heap.markScavengedLocked(run.address, npages: run.npages)
         heap.pointee.lock.unlock()
         return run.npages
     }

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,14 +95,14 @@ extension UnsafeMutablePointer where Pointee == Globals {
         if span.pointee.elemsize <= StackPool.maxPooledBytes {
             let list = stackList(StackPool.order(of: span.pointee.elemsize))
             if span.pointee.manualFreeList == nil { list.pointee.insert(span) }
-            pushFreeStack(stack.low, span)
+            pushFreeStackLocked(stack.low, span)
             span.pointee.allocCount -= 1
             if span.pointee.allocCount == 0 {
-                release = !retain(span)
+                release = !retainLocked(span)
                 if release { list.pointee.remove(span) }
             }
         } else {
-            release = !retain(span)
+            release = !retainLocked(span)
             if !release { stackList(StackPool.orders).pointee.insert(span) }
         }
         heap.pointee.lock.unlock()
@@ -133,7 +136,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
     }
 
     /// Counts a span with no stack in use as cached, if the cache has room. Heap lock held.
-    private func retain(_ span: UnsafeMutablePointer<MSpan>) -> Bool {
+    private func retainLocked(_ span: UnsafeMutablePointer<MSpan>) -> Bool {
+        assertHeapLockHeld()
         guard pointee.stacks.cachedBytes + span.pointee.bytes <= StackPool.retainBytes else { return false }
         pointee.stacks.cachedBytes += span.pointee.bytes
         return true
@@ -143,7 +147,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
         let list = stackList(StackPool.order(of: size))
         heap.pointee.lock.lock()
         if let span = list.pointee.first {
-            let stack = takeFreeStack(span, list)
+            let stack = takeFreeStackLocked(span, list)
             heap.pointee.lock.unlock()
             return stack
         }
@@ -155,12 +159,12 @@ extension UnsafeMutablePointer where Pointee == Globals {
         var index = span.pointee.nelems
         while index > 0 {
             index -= 1
-            pushFreeStack(span.pointee.base + UInt(index * size), span)
+            pushFreeStackLocked(span.pointee.base + UInt(index * size), span)
         }
         // Counted as cached until its first stack is taken, which is now.
         pointee.stacks.cachedBytes += span.pointee.bytes
         list.pointee.insert(span)
-        let stack = takeFreeStack(span, list)
+        let stack = takeFreeStackLocked(span, list)
         heap.pointee.lock.unlock()
         return stack
     }
@@ -186,7 +190,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
     }
 
     /// Takes the first free stack of a pool span. Heap lock held.
-    private func takeFreeStack(_ span: UnsafeMutablePointer<MSpan>, _ list: UnsafeMutablePointer<MSpanList>) -> Stack {
+    private func takeFreeStackLocked(_ span: UnsafeMutablePointer<MSpan>, _ list: UnsafeMutablePointer<MSpanList>) -> Stack {
+        assertHeapLockHeld()
         let link = span.pointee.manualFreeList.unsafelyUnwrapped
         span.pointee.manualFreeList = link.load(as: UnsafeMutableRawPointer?.self)
         if span.pointee.manualFreeList == nil { list.pointee.remove(span) }
@@ -198,7 +203,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
 
     /// Links the stack at `low` into its span's free list, through its lowest usable word (the
     /// guard page below it cannot hold the link). Heap lock held.
-    private func pushFreeStack(_ low: UInt, _ span: UnsafeMutablePointer<MSpan>) {
+    private func pushFreeStackLocked(_ low: UInt, _ span: UnsafeMutablePointer<MSpan>) {
+        assertHeapLockHeld()
         let link = UnsafeMutableRawPointer(bitPattern: low + UInt(StackPool.guardBytes)).unsafelyUnwrapped
         link.storeBytes(of: span.pointee.manualFreeList, as: UnsafeMutableRawPointer?.self)
         span.pointee.manualFreeList = link

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,12 +38,12 @@ extension UnsafeMutablePointer where Pointee == GC {
         heap.pointee.lock.lock()
         lockCentrals()
         let start = monotonicNanoseconds()
-        let epoch = stopTheWorld(me: me)
+        let epoch = stopTheWorldLocked(me: me)
         me.pointee.stop.sp = sp
 
-        forEachThread { $0.flush(gc: self, centralsLocked: true) }
-        let marked = markRoots()
-        sweep(heap: heap)
+        forEachThreadLocked { $0.flush(gc: self, centralsLocked: true) }
+        let marked = markRootsLocked()
+        sweepLocked(heap: heap)
         pointee.pacer.endCycle(marked: marked)
 
         let pause = monotonicNanoseconds() - start

@@ -113,7 +113,8 @@ extension UnsafeMutablePointer where Pointee == GC {
     }
 
     /// Calls `body` for each registered thread. Heap lock held.
-    func forEachThread(_ body: (UnsafeMutablePointer<GCThread>) -> Void) {
+    func forEachThreadLocked(_ body: (UnsafeMutablePointer<GCThread>) -> Void) {
+        assertHeapLockHeld()
         var thread = pointee.threads
         while let current = thread {
             thread = current.pointee.next
@@ -124,7 +125,8 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// Adds the managed heap's allocations and sweep-time frees to ReadMemStats's per-class
     /// counts, and returns the tiny allocations, which Go counts as both a malloc and a free (the
     /// tiny blocks themselves are counted in their class). Heap lock held.
-    func addCounts(mallocs: UnsafeMutablePointer<UInt64>, frees: UnsafeMutablePointer<UInt64>) -> UInt64 {
+    func addCountsLocked(mallocs: UnsafeMutablePointer<UInt64>, frees: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        assertHeapLockHeld()
         var tiny = pointee.deadTinyAllocs
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
@@ -132,7 +134,7 @@ extension UnsafeMutablePointer where Pointee == GC {
             frees[sizeClass] &+= pointee.sweptFrees.unsafelyUnwrapped[sizeClass]
             sizeClass += 1
         }
-        forEachThread { thread in
+        forEachThreadLocked { thread in
             tiny &+= goalloc_load_relaxed(&thread.pointee.tinyAllocs)
             var raw = 2
             while raw < GC.spanClassCount {
@@ -144,7 +146,8 @@ extension UnsafeMutablePointer where Pointee == GC {
     }
 
     /// The collector's MemStats fields. Heap lock held.
-    func fillStats(_ out: UnsafeMutablePointer<goalloc_memstats>) {
+    func fillStatsLocked(_ out: UnsafeMutablePointer<goalloc_memstats>) {
+        assertHeapLockHeld()
         out.pointee.num_gc = pointee.numGC
         out.pointee.num_forced_gc = pointee.numForcedGC
         out.pointee.pause_total_ns = pointee.pauseTotalNs

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -111,7 +114,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         pointee.cycleLock.lock()
         heap.pointee.lock.lock()
         thread.flush(gc: self, centralsLocked: false)
-        retire(thread)
+        retireLocked(thread)
         heap.pointee.lock.unlock()
         pointee.cycleLock.unlock()
         if UnsafeMutablePointer<GCThread>.current == thread { goalloc_set_current_gc_thread(nil) }
@@ -119,29 +122,32 @@ extension UnsafeMutablePointer where Pointee == GC {
 
     /// In a child after fork: unregisters every thread but the calling one (they were not
     /// copied), their spans back to the central lists. Every lock held.
-    func forgetOtherThreads() {
+    func forgetOtherThreadsLocked() {
+        assertHeapLockHeld()
         let me = UnsafeMutablePointer<GCThread>.current
-        forEachThread { thread in
+        forEachThreadLocked { thread in
             guard thread != me else { return }
             thread.flush(gc: self, centralsLocked: true)
-            retire(thread)
+            retireLocked(thread)
         }
     }
 
     /// Adds an unregistering thread's counts to the exited threads' totals and frees its record.
     /// Heap lock held.
-    private func retire(_ thread: UnsafeMutablePointer<GCThread>) {
+    private func retireLocked(_ thread: UnsafeMutablePointer<GCThread>) {
+        assertHeapLockHeld()
         pointee.deadTinyAllocs &+= thread.pointee.tinyAllocs
         var raw = 2
         while raw < GC.spanClassCount {
             pointee.deadMallocs.unsafelyUnwrapped[raw >> 1] &+= thread.entry(raw).pointee.nmalloc
             raw += 1
         }
-        unlink(thread)
+        unlinkLocked(thread)
     }
 
     /// Takes a thread's record out of the registry and frees it. Heap lock held.
-    private func unlink(_ thread: UnsafeMutablePointer<GCThread>) {
+    private func unlinkLocked(_ thread: UnsafeMutablePointer<GCThread>) {
+        assertHeapLockHeld()
         if let previous = thread.pointee.prev { previous.pointee.next = thread.pointee.next } else { pointee.threads = thread.pointee.next }
         thread.pointee.next?.pointee.prev = thread.pointee.prev
         pointee.threadAlloc.free(UnsafeMutableRawPointer(thread))

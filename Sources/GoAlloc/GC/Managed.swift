@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 extension GoAlloc {
     /// GoAlloc's garbage-collected heap: objects are allocated here and never freed by the
     /// program; a stop-the-world mark-sweep collector, paced by GOGC as Go's is, frees those that

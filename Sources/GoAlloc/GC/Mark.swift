@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// The mark phase (Go's mgcmark.go), run with the world stopped: every word of the roots that
 /// points into a managed object, at its start or anywhere inside it (an interior pointer),
 /// marks the object in its span's gcmarkBits; marked objects that may hold pointers (not noscan)
@@ -7,9 +10,10 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// Marks everything reachable from the roots: each registered thread's stack from its saved
     /// stack pointer (its spilled registers lie there) to its top, and each registered range.
     /// Returns the bytes marked. World stopped, heap lock held.
-    func markRoots() -> UInt64 {
+    func markRootsLocked() -> UInt64 {
+        assertHeapLockHeld()
         var marked: UInt64 = 0
-        forEachThread { thread in
+        forEachThreadLocked { thread in
             // 0: the thread could not be stopped (it no longer exists): nothing of it to scan.
             let low = thread.pointee.stop.sp
             if low != 0 { scan(low, thread.pointee.stop.stack_high, marked: &marked) }

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// A growable array of words in memory mapped from the OS, never from the heap it serves: the
 /// collector's mark stack (Go's gcWork buffers) and the table of registered roots. Growing maps
 /// a region twice the size and copies; the old one goes back to the OS. `sys` is charged to GCSys.

@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// Ranges of memory the program registers as roots (like Boehm's GC_add_roots): memory the
 /// collector does not otherwise scan (globals, malloc'd or mapped memory) that holds references
 /// to managed objects. Kept as (base, byte count) pairs in an off-heap table, heap lock held.

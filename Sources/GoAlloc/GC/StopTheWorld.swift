@@ -1,3 +1,6 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 import CGoAlloc
 
 // Stopping the world (Go's stopTheWorld / startTheWorld, done with signals as conservative
@@ -36,14 +39,15 @@ import CGoAlloc
 extension UnsafeMutablePointer where Pointee == GC {
     /// Stops every registered thread but `me`; returns the stop's epoch. Heap lock and managed
     /// central locks held.
-    func stopTheWorld(me: UnsafeMutablePointer<GCThread>) -> UInt32 {
+    func stopTheWorldLocked(me: UnsafeMutablePointer<GCThread>) -> UInt32 {
+        assertHeapLockHeld()
         let epoch = goalloc_stw_begin()
-        forEachThread { thread in
+        forEachThreadLocked { thread in
             guard thread != me else { return }
             thread.pointee.stop.sp = 0
             if goalloc_stw_signal(thread.stopState) != 0 { thread.pointee.stop.ack = epoch }
         }
-        forEachThread { thread in
+        forEachThreadLocked { thread in
             if thread != me { goalloc_stw_wait(thread.stopState, epoch) }
         }
         return epoch

@@ -1,10 +1,14 @@
+// GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
+// Malloc.swift (as Go's malloc.go introduces its runtime allocator).
+
 /// The sweep (Go's mgcsweep.go), all of it with the world stopped, right after the mark: in each
 /// managed span, the objects the mark did not reach become free (allocBits takes gcmarkBits'
 /// value, allocCount its population, as in Go), their frees are counted per size class, and a
 /// span left with no object goes back to the heap. Unmarked large objects go back to the heap
 /// whole. World stopped, heap lock and every managed central lock held.
 extension UnsafeMutablePointer where Pointee == GC {
-    func sweep(heap: UnsafeMutablePointer<MHeap>) {
+    func sweepLocked(heap: UnsafeMutablePointer<MHeap>) {
+        assertHeapLockHeld()
         let large = central(SpanClass(sizeClass: 0, noscan: false))
         sweepLarge(large, heap: heap)
         sweepLarge(large + 1, heap: heap)
