@@ -142,23 +142,25 @@ public struct Runner {
                 try instructionPass.worker(executable: cell.workload.executable, preload: preload, profile: profile,
                                            logPath: logPath)
             }) {
+            // A count that cannot be had leaves the measured cell ok: its instruction columns stay
+            // empty and `error` says why (callgrind 3.19 aborts on some signal patterns, such as
+            // go-gc's stop-the-world across threads).
             case .success(let result): profiled = result
-            case .failure(let failure):
-                row.status = failure.status
-                return (row, [], nil)
+            case .failure: break // pass() wrote the reason into row.error
             }
-            guard let text = try? String(contentsOfFile: profile, encoding: .utf8), let totals = CallgrindTotals(profile: text),
-                  let n = profiled.map({ Double($0.n) }), n > 0 else {
-                row.status = .failed
-                row.error = "instructions pass: callgrind wrote no readable profile at \(profile)"
-                return (row, [], nil)
+            if let profiled, profiled.n > 0, let text = try? String(contentsOfFile: profile, encoding: .utf8),
+               let totals = CallgrindTotals(profile: text) {
+                let n = Double(profiled.n)
+                // The flame graph's input: the call graph as folded stacks, Swift names demangled.
+                try? Data(CallgrindGraph.folded(profile: text).utf8).write(
+                    to: URL(fileURLWithPath: RunFiles.foldedStacks(ofProfile: profile)), options: .atomic)
+                row.instructions = InstructionCounts(
+                    instructions: Double(totals["Ir"]) / n, l1dMisses: Double(totals.l1DataMisses) / n,
+                    llMisses: Double(totals.lastLevelMisses) / n, estimatedCycles: Double(totals.estimatedCycles) / n)
+            } else {
+                try? FileManager.default.removeItem(atPath: profile)
+                if row.error.isEmpty { row.error = "instructions pass: callgrind wrote no readable profile" }
             }
-            // The flame graph's input: the call graph as folded stacks, Swift names demangled.
-            try? Data(CallgrindGraph.folded(profile: text).utf8).write(
-                to: URL(fileURLWithPath: RunFiles.foldedStacks(ofProfile: profile)), options: .atomic)
-            row.instructions = InstructionCounts(
-                instructions: Double(totals["Ir"]) / n, l1dMisses: Double(totals.l1DataMisses) / n,
-                llMisses: Double(totals.lastLevelMisses) / n, estimatedCycles: Double(totals.estimatedCycles) / n)
         }
 
         row.allocatorVersion = timed.allocatorVersion
@@ -195,8 +197,10 @@ public struct Runner {
         var line = "[\(position)] \(row.fullName) \(row.allocator) threads=\(row.threads) rep=\(row.rep): "
         if row.status == .ok {
             line += "\(NumberFormat.goStyle(row.nsPerOp ?? 0)) ns/op"
+            if let instructions = row.instructions { line += "  \(NumberFormat.goStyle(instructions.instructions)) instr/op" }
             line += "  \(row.bytesPerOp.map(NumberFormat.goStyle) ?? "?") B/op"
             line += "  \(row.allocsPerOp.map(NumberFormat.goStyle) ?? "?") allocs/op"
+            if !row.error.isEmpty { line += "  (\(row.error))" } // measured, but not counted
         } else {
             line += "\(row.status.rawValue.uppercased()): \(row.error)"
         }

@@ -17,6 +17,18 @@ import BenchResults
         return out
     }
 
+    /// A cell whose instruction pass fails is still measured: ok, its counts empty, `error` saying why.
+    @Test func aFailedCountLeavesTheMeasurementOk() throws {
+        let out = BenchCommand.scratch("instructions-abort")
+        let run = try BenchCommand.bench(["run", "--plugin", BenchCommand.fixtures, "--filter", "^Fixtures/AbortsUnderValgrind$",
+                                          "--allocators", "system", "--count", "1", "--benchtime", "100x", "--instructions",
+                                          "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let row = try #require(try BenchCommand.rows(in: out).first)
+        #expect(row.status == .ok && row.nsPerOp != nil && row.instructions == nil)
+        #expect(row.error.hasPrefix("instructions pass: "), "\(row.error)")
+    }
+
     @Test func countsRepeatAndAGateCatchesATwoPercentGrowth() throws {
         let base = try arithmetic(steps: 100)
         let again = try arithmetic(steps: 100)

@@ -82,4 +82,9 @@ BenchPlugin.main(workloads: [
             allocator.deallocate(block, byteCount: 64)
         }
     },
+    Workload(suite: "Fixtures", name: "AbortsUnderValgrind",
+             summary: "measures like any workload, and aborts when it runs under Valgrind (the instruction pass)") { b in
+        if BuildConfiguration.isUnderValgrind { abort() }
+        for _ in 0..<b.n { b.blackHole(b.n) }
+    },
 ])
