@@ -29,9 +29,12 @@ final class ThreadTeam: @unchecked Sendable {
     /// The threads alone, between rounds.
     private let roundEnd: UnsafeMutablePointer<pthread_barrier_t>
 
-    /// One thread's way in: the team and the thread's index.
+    /// One thread's way in: the team and the thread's index. `unowned`: the team holds its members,
+    /// and outlives its threads (the caller joins them before letting it go), so a strong reference
+    /// back would be a cycle that leaks every team, and with it the test its closures capture (a
+    /// go-gc run then kept every earlier run's registered roots, and their trees, alive).
     private final class Member {
-        let team: ThreadTeam
+        unowned let team: ThreadTeam
         let index: Int
 
         init(team: ThreadTeam, index: Int) {

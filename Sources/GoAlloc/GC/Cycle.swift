@@ -37,16 +37,22 @@ extension UnsafeMutablePointer where Pointee == GC {
         let heap = Globals.shared.heap
         heap.pointee.lock.lock()
         lockCentrals()
+        var trace = GCTrace(heapBefore: goalloc_load_relaxed(&pointee.pacer.heapLive))
         let start = monotonicNanoseconds()
+        trace.stop = start
         let epoch = stopTheWorldLocked(me: me)
         me.pointee.stop.sp = sp
 
+        trace.flush = monotonicNanoseconds()
         forEachThreadLocked { $0.flush(gc: self, centralsLocked: true) }
-        let marked = markRootsLocked()
+        let marked = markRootsLocked(trace: &trace)
+        trace.sweep = monotonicNanoseconds()
         sweepLocked(heap: heap)
         pointee.pacer.endCycle(marked: marked)
+        trace.goal = pointee.pacer.heapGoal
+        trace.start = monotonicNanoseconds()
 
-        let pause = monotonicNanoseconds() - start
+        let pause = trace.start - start
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let end = UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
@@ -58,6 +64,8 @@ extension UnsafeMutablePointer where Pointee == GC {
         if forced { pointee.numForcedGC &+= 1 }
         goalloc_store_relaxed_u32(&pointee.numGC, pointee.numGC &+ 1)
         startTheWorld(epoch)
+        trace.end = monotonicNanoseconds()
+        if pointee.trace { trace.write(cycle: pointee.numGC) }
 
         unlockCentrals()
         heap.pointee.lock.unlock()

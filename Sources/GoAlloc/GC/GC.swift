@@ -53,6 +53,8 @@ struct GC {
     var deadTinyAllocs: UInt64 = 0
     /// CLOCK_MONOTONIC when the state was made, for GCCPUFraction.
     var startNanos: UInt64 = 0
+    /// GOALLOC_GCTRACE=1: a line per cycle on standard error (``GCTrace``).
+    var trace = false
 
     /// Maps and sets up the state, charging the block to `otherSys`. Init lock held, so nothing
     /// here may allocate.
@@ -99,6 +101,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         defer { pointee.cycleLock.unlock() }
         guard pointee.started == 0 else { return }
         if goalloc_stw_install() != 0 { fatal("cannot install the collector's stop signal handler") }
+        pointee.trace = GCTrace.requested()
         pthread_key_create(&pointee.threadKey) { thread in
             guard let thread else { return }
             Globals.shared.pointee.gc.unsafelyUnwrapped.unregister(thread.assumingMemoryBound(to: GCThread.self))

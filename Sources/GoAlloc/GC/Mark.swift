@@ -9,27 +9,53 @@
 extension UnsafeMutablePointer where Pointee == GC {
     /// Marks everything reachable from the roots: each registered thread's stack from its saved
     /// stack pointer (its spilled registers lie there) to its top, and each registered range.
-    /// Returns the bytes marked. World stopped, heap lock held.
-    func markRootsLocked() -> UInt64 {
+    /// Returns the bytes marked; `trace` gets each phase's start and what it covered. World
+    /// stopped, heap lock held.
+    func markRootsLocked(trace: inout GCTrace) -> UInt64 {
         assertHeapLockHeld()
         var marked: UInt64 = 0
+        trace.stacks = monotonicNanoseconds()
+        var threads: UInt64 = 0, stackBytes: UInt64 = 0
         forEachThreadLocked { thread in
             // 0: the thread could not be stopped (it no longer exists): nothing of it to scan.
             let low = thread.pointee.stop.sp
-            if low != 0 { scan(low, thread.pointee.stop.stack_high, marked: &marked) }
+            if low != 0 {
+                scan(low, thread.pointee.stop.stack_high, marked: &marked)
+                threads += 1
+                stackBytes += UInt64(thread.pointee.stop.stack_high &- low)
+            }
         }
+        trace.threads = threads
+        trace.stackBytes = stackBytes
+        // What the stacks keep alive, apart from what the registered ranges keep: the closure of
+        // each kind of root is drained before the next is scanned.
+        trace.objectsFromStacks = drainGrey(marked: &marked)
+        trace.roots = monotonicNanoseconds()
         var index = 0
         while index < pointee.roots.count {
             let base = pointee.roots.words.unsafelyUnwrapped[index]
-            scan(base, base + pointee.roots.words.unsafelyUnwrapped[index + 1], marked: &marked)
+            let bytes = pointee.roots.words.unsafelyUnwrapped[index + 1]
+            scan(base, base + bytes, marked: &marked)
+            trace.rangeBytes += UInt64(bytes)
             index += 2
         }
+        trace.ranges = UInt64(pointee.roots.count / 2)
+        trace.mark = monotonicNanoseconds()
+        trace.objects = trace.objectsFromStacks + drainGrey(marked: &marked)
+        trace.markedBytes = marked
+        return marked
+    }
+
+    /// Scans the grey objects, and those they grey in turn, until none is left; returns how many.
+    private func drainGrey(marked: inout UInt64) -> UInt64 {
+        var objects: UInt64 = 0
         while let object = pointee.grey.pop() {
             let span = MHeap.spanOf(object).unsafelyUnwrapped
             let bytes = span.pointee.spanclass.sizeClass == 0 ? span.pointee.bytes : span.pointee.elemsize
             scan(object, object + UInt(bytes), marked: &marked)
+            objects += 1
         }
-        return marked
+        return objects
     }
 
     /// Marks the object of every aligned word in [low, high).
