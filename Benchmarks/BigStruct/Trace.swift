@@ -10,7 +10,7 @@ enum Trace {
     static func variant(of workload: Workload) -> Workload {
         Workload(suite: workload.suite, name: workload.name + "Trace",
                  summary: "\(workload.name) for a fixed 20,000,000 creations, reporting context switches, page faults and the MemStats changes beside time and peak RSS",
-                 fixedIterations: creations) { b in
+                 fixedIterations: creations, file: workload.source.file, line: workload.source.line) { b in
             measure(b) { workload.body(b) }
         }
     }

@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Measure what allocations cost, on every allocator, one process per measurement.",
         discussion: "Run with no arguments to measure the default suite on every installed allocator.",
-        subcommands: [RunCommand.self, ReportCommand.self, CompareCommand.self, ListCommand.self, WorkerCommand.self],
+        subcommands: [RunCommand.self, ReportCommand.self, CompareCommand.self, WhyCommand.self, ListCommand.self, WorkerCommand.self],
         defaultSubcommand: RunCommand.self)
 
     /// Bad input is one line on standard error and exit status 2; a run whose cells failed exits 1.

@@ -13,7 +13,7 @@ enum ReleaseBuild {
 
     /// The subcommands that measure; the others read files or serve the runner.
     static let measuringCommands: Set<String> = ["run"]
-    static let otherCommands: Set<String> = ["report", "compare", "list", "worker", "help", "--help", "-h", "--version"]
+    static let otherCommands: Set<String> = ["report", "compare", "why", "list", "worker", "help", "--help", "-h", "--version"]
 
     /// Replaces this process with the release `bench` when this one is a debug build asked to
     /// measure; returns when it does not (or cannot).

@@ -32,6 +32,15 @@ import BenchResults
             #expect(row.allocsPerOp == (row.workload == "Tree4" ? 31 : 1))
         }
 
+        // bench why reads the plugin's own sources and builds its package with remarks.
+        let why = try BenchCommand.bench(["why", "--plugin", plugin, "--results", out, "Example/Tree4"])
+        #expect(why.status == 0, "stderr: \(why.stderr)")
+        let treeLine = try WhyCommandTests.line(of: "depth == 0 ? Node(nil, nil)", in: "Examples/MyPlugin/Sources/my-plugin/main.swift")
+        #expect(why.stdout.contains("Sources/my-plugin/main.swift:\(treeLine) [func makeTree]"), "\(why.stdout)")
+        #expect(why.stdout.contains("heap allocated ref of type 'Node'"))
+        #expect(why.stdout.contains("measured: 31.00 allocs/op"))
+        #expect(why.stdout.contains("agrees: the compiler allocates on the heap"))
+
         // Run by hand, a plugin explains itself instead of waiting for a runner.
         let byHand = try BenchCommand.run(plugin, [])
         #expect(byHand.status == 2)

@@ -35,12 +35,16 @@ public struct Workload: Sendable {
     /// `--benchtime <N>x`: one run with b.N = 1, then one with N); nil to grow b.N like Go.
     /// For scenarios that must run a set number of times, like a 60-tick time series.
     public let fixedIterations: Int?
+    /// Where the workload is defined: `bench why` reads its body from there.
+    public let source: SourceLocation
     /// Runs the measured operation `b.n` times.
     public let body: @Sendable (B) -> Void
 
+    /// `file` and `line` default to the call's own: the place `bench why` starts reading the
+    /// body. A workload that wraps another one's body passes that one's ``source``.
     public init(
         suite: String, name: String, summary: String, threading: Threading = .single, fixedIterations: Int? = nil,
-        body: @escaping @Sendable (B) -> Void
+        file: String = #filePath, line: Int = #line, body: @escaping @Sendable (B) -> Void
     ) {
         precondition(fixedIterations.map { $0 > 0 } ?? true, "a fixed b.N must be positive")
         self.suite = suite
@@ -48,6 +52,7 @@ public struct Workload: Sendable {
         self.summary = summary
         self.threading = threading
         self.fixedIterations = fixedIterations
+        self.source = SourceLocation(file: file, line: line)
         self.body = body
     }
 
@@ -56,7 +61,8 @@ public struct Workload: Sendable {
 
     /// What the runner needs to know about the workload, without its body.
     public var info: WorkloadInfo {
-        WorkloadInfo(suite: suite, name: name, summary: summary, threading: threading, fixedIterations: fixedIterations)
+        WorkloadInfo(suite: suite, name: name, summary: summary, threading: threading, fixedIterations: fixedIterations,
+                     source: source)
     }
 }
 
@@ -68,10 +74,23 @@ public struct WorkloadInfo: Codable, Equatable, Sendable {
     public let threading: Workload.Threading
     /// See ``Workload/fixedIterations``.
     public var fixedIterations: Int? = nil
+    /// See ``Workload/source``; nil from a plugin built before workloads carried it.
+    public var source: SourceLocation? = nil
 
     /// `Suite/Name`, the name `--filter` matches and reports show.
     public var fullName: String { Self.fullName(suite: suite, name: name) }
 
     /// The one spelling of a workload's full name.
     public static func fullName(suite: String, name: String) -> String { "\(suite)/\(name)" }
+}
+
+/// A line of a source file, as the compiler saw its path when it built the workload.
+public struct SourceLocation: Codable, Equatable, Sendable {
+    public let file: String
+    public let line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
 }
