@@ -34,14 +34,15 @@ struct WhyCommand: ParsableCommand {
             scratchDirectory: FileManager.default.temporaryDirectory.path)
         let chosen = try Self.select(workloads, from: catalog.workloads.map(\.info))
         let data = try results.map { try RunData.load([$0]) }
-        var builds: [String: (build: RemarkBuild, remarks: [CompilerRemark], sources: [String: SwiftSourceText])] = [:]
+        var builds: [String: (remarks: [CompilerRemark], sources: [String: SwiftSourceText])] = [:]
         for info in chosen {
             guard let source = info.source else {
                 throw InputError("\(info.fullName) does not say where it is defined: rebuild its plugin against this BenchKit")
             }
-            let key = URL(fileURLWithPath: source.file).deletingLastPathComponent().path
+            let build = try RemarkBuild.locate(file: source.file)
+            // One compile per target, however many of its workloads are asked for.
+            let key = "\(build.packageRoot)/\(build.target)"
             if builds[key] == nil {
-                let build = try RemarkBuild.locate(file: source.file)
                 printToStandardError("bench why: compiling \(build.target) with the compiler's remarks (\(build.buildPath))")
                 let output = try build.compile()
                 var texts: [String: SwiftSourceText] = [:]
@@ -49,9 +50,9 @@ struct WhyCommand: ParsableCommand {
                     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
                     texts[path] = SwiftSourceText(path: path, text: text)
                 }
-                builds[key] = (build, CompilerRemark.parse(output), texts)
+                builds[key] = (CompilerRemark.parse(output), texts)
             }
-            guard let (build, remarks, texts) = builds[key] else { continue }
+            guard let (remarks, texts) = builds[key] else { continue }
             let scope = try WorkloadScope.resolve(workload: info.fullName, source: source, files: Array(texts.values))
             let report = WhyReport(workload: info.fullName, scope: scope, remarks: remarks,
                                    measured: data.flatMap { WhyReport.Measured.from($0, workload: info.fullName) })

@@ -51,7 +51,7 @@ import Testing
                 for _ in 0..<b.n { b.blackHole(outer()) }
             },
             Workload(suite: "S", name: "Labelled", summary: "", body: { b in
-                b.blackHole(leaf())
+                b.blackHole(leaf() + outer().value + leaf())
             }),
             Workload(suite: "S", name: "Named", summary: "", body: Bodies.named),
         ]
@@ -90,7 +90,8 @@ import Testing
         #expect(trailing.regions[0].lines == 4...6)
         let labelled = try WorkloadScope.resolve(workload: "S/Labelled", source: SourceLocation(file: "/m/Suite.swift", line: 7),
                                                  files: [Self.module])
-        #expect(labelled.regions.map(\.label) == ["body", "func leaf"])
+        // Breadth first, in the order of the calls.
+        #expect(labelled.regions.map(\.label) == ["body", "func leaf", "func outer", "func inner"])
         let named = try WorkloadScope.resolve(workload: "S/Named", source: SourceLocation(file: "/m/Suite.swift", line: 10),
                                               files: [Self.module])
         #expect(named.regions.map(\.label) == ["func named", "func leaf"])

@@ -83,11 +83,12 @@ public struct SwiftSourceText: Sendable {
         return (nil, reference.split(separator: ".").last.map(String.init))
     }
 
-    /// The names the code on `lines` calls: identifiers followed by `(` or by a trailing `{`.
-    public func calledNames(on lines: ClosedRange<Int>) -> Set<String> {
+    /// The names the code on `lines` calls, once each in the order they first appear:
+    /// identifiers followed by `(` or by a trailing `{`.
+    public func calledNames(on lines: ClosedRange<Int>) -> [String] {
         let start = lineStarts[max(0, lines.lowerBound - 1)]
         let end = lines.upperBound < lineStarts.count ? lineStarts[lines.upperBound] : code.count
-        var names = Set<String>()
+        var names: [String] = []
         var index = start
         while index < end {
             guard Self.isIdentifier(code[index]), index == 0 || !Self.isIdentifier(code[index - 1]) else {
@@ -98,8 +99,9 @@ public struct SwiftSourceText: Sendable {
             while nameEnd < end, Self.isIdentifier(code[nameEnd]) { nameEnd += 1 }
             var next = nameEnd
             while next < end, code[next] == UInt8(ascii: " ") { next += 1 }
-            if next < end, code[next] == UInt8(ascii: "(") || code[next] == UInt8(ascii: "{") {
-                names.insert(String(decoding: code[index..<nameEnd], as: UTF8.self))
+            let name = String(decoding: code[index..<nameEnd], as: UTF8.self)
+            if next < end, code[next] == UInt8(ascii: "(") || code[next] == UInt8(ascii: "{"), !names.contains(name) {
+                names.append(name)
             }
             index = nameEnd
         }

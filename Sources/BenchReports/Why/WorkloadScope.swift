@@ -20,7 +20,8 @@ public struct WorkloadScope: Sendable {
 
     public let regions: [Region]
 
-    /// The scope of the workload defined at `source`, among the module's `files`.
+    /// The scope of the workload defined at `source`, among the module's `files` (read in path
+    /// order, so the same sources always give the same regions).
     public static func resolve(workload: String, source: SourceLocation, files: [SwiftSourceText]) throws(InputError) -> WorkloadScope {
         guard let file = files.first(where: { $0.path == source.file }) else {
             throw InputError("\(workload) is defined in \(source.file), which is not among the sources the compiler built")
@@ -35,9 +36,11 @@ public struct WorkloadScope: Sendable {
         guard !regions.isEmpty || !pending.isEmpty else {
             throw InputError("\(workload): no Workload(...) call with a body at \(source.file):\(source.line)")
         }
-        let functions = files.flatMap { file in file.functions.map { (file, $0) } }
+        let functions = files.sorted { $0.path < $1.path }.flatMap { file in file.functions.map { (file, $0) } }
+        // Breadth first, in call order, so the regions read from the body outwards.
         var followed = Set<String>()
-        while let name = pending.popLast() {
+        while !pending.isEmpty {
+            let name = pending.removeFirst()
             guard followed.insert(name).inserted else { continue }
             for (file, function) in functions where function.name == name {
                 regions.append(Region(file: file.path, lines: function.lines, label: "func \(name)"))
