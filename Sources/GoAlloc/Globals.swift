@@ -31,6 +31,8 @@ struct Globals {
     var gc: UnsafeMutablePointer<GC>?
     /// Bytes mapped for this block (OtherSys).
     var otherSys: UInt64 = 0
+    /// The execution trace's events, while a program asks for them (heap lock).
+    var trace = ExecutionTrace()
 
     /// GoAlloc's state, set up on first use.
     @inline(__always)

@@ -246,6 +246,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         }
         pointee.frontier = start + UInt(bytes)
         addMappedLocked(start, npages: bytes >> SizeClasses.pageShift)
+        Globals.existing?.traceHeapLocked(GOALLOC_TRACE_HEAP_GROW, start: monotonicNanoseconds(), bytes: bytes)
         return true
     }
 

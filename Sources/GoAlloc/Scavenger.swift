@@ -94,11 +94,13 @@ extension UnsafeMutablePointer where Pointee == Globals {
         _ = heap.allocRangeLocked(run.address, npages: run.npages)
         heap.pointee.lock.unlock()
 
+        let start = monotonicNanoseconds()
         OSMemory.sysUnused(run.address, run.npages << SizeClasses.pageShift)
 
         heap.pointee.lock.lock()
         heap.freeRangeLocked(run.address, npages: run.npages)
         heap.markScavengedLocked(run.address, npages: run.npages)
+        traceHeapLocked(GOALLOC_TRACE_SCAVENGE, start: start, bytes: run.npages << SizeClasses.pageShift, forced: !keepingGoal)
         heap.pointee.lock.unlock()
         return run.npages
     }

@@ -60,4 +60,51 @@ typedef void (*goalloc_thread_finish_fn)(void *_Nonnull handle);
 /// goalloc_current_stack: 1 and the calling thread's heap stack (lowest address, size) when it runs on one, else 0.
 typedef int32_t (*goalloc_current_stack_fn)(void *_Nullable *_Nonnull low, size_t *_Nonnull bytes);
 
+// MARK: - Execution trace (bench run --trace)
+
+/// What a trace event records.
+enum goalloc_trace_kind {
+    /// A collection: the world stopped from `start_ns` (phases in `phase_ns`) to `end_ns`.
+    GOALLOC_TRACE_GC = 1,
+    /// The scavenger returned `bytes` of free pages to the OS between `start_ns` and `end_ns`.
+    GOALLOC_TRACE_SCAVENGE = 2,
+    /// The heap mapped `bytes` more from the OS at `start_ns` (`end_ns` is the same instant).
+    GOALLOC_TRACE_HEAP_GROW = 3,
+    /// The program marked an instant (goalloc_trace_mark): `number` is its label.
+    GOALLOC_TRACE_MARK = 4,
+};
+
+/// The phases of a collection, in order, as `phase_ns` indexes their starts.
+enum goalloc_trace_phase {
+    GOALLOC_PHASE_STOP, GOALLOC_PHASE_FLUSH, GOALLOC_PHASE_STACKS, GOALLOC_PHASE_ROOTS, GOALLOC_PHASE_MARK,
+    GOALLOC_PHASE_SWEEP, GOALLOC_PHASE_START, GOALLOC_PHASES
+};
+
+/// One event of the execution trace. Times are CLOCK_MONOTONIC nanoseconds.
+struct goalloc_trace_event {
+    uint32_t kind;              ///< a goalloc_trace_kind
+    uint32_t number;            ///< GC: the cycle (NumGC once it ended); MARK: the label
+    uint64_t start_ns, end_ns;
+    uint64_t phase_ns[GOALLOC_PHASES]; ///< GC: when each phase started (the last ends at `end_ns`)
+    uint64_t pause_ns;          ///< GC: the pause as MemStats.PauseNs records it
+    uint64_t heap_before;       ///< GC: the live heap the cycle started from (the pacer's count)
+    uint64_t heap_after;        ///< GC: bytes marked; SCAVENGE, HEAP_GROW: HeapSys - HeapReleased after;
+                                ///< MARK: the live heap (the collector's count under go-gc, else HeapInuse)
+    uint64_t goal;              ///< GC: the next cycle's goal (NextGC)
+    uint64_t bytes;             ///< SCAVENGE: released; HEAP_GROW: mapped
+    uint32_t forced;            ///< GC: runtime.GC (NumForcedGC); SCAVENGE: 1 for FreeOSMemory, 0 for the background scavenger
+    uint32_t reserved;
+};
+
+/// goalloc_trace_start: forgets the events so far and records from now on (Go's trace.Start).
+typedef void (*goalloc_trace_start_fn)(void);
+/// goalloc_trace_stop: stops recording; the events stay until the next start.
+typedef void (*goalloc_trace_stop_fn)(void);
+/// goalloc_trace_read: copies up to `capacity` events, oldest first, returns how many were
+/// recorded, and sets `*dropped` to the events that did not fit in the trace's buffer.
+typedef size_t (*goalloc_trace_read_fn)(struct goalloc_trace_event *_Nullable events, size_t capacity,
+                                        uint64_t *_Nonnull dropped);
+/// goalloc_trace_mark: records an instant labelled `label` while the trace records.
+typedef void (*goalloc_trace_mark_fn)(uint32_t label);
+
 #endif

@@ -66,6 +66,10 @@ extension UnsafeMutablePointer where Pointee == GC {
         startTheWorld(epoch)
         trace.end = monotonicNanoseconds()
         if pointee.trace { trace.write(cycle: pointee.numGC) }
+        let globals = Globals.shared
+        if globals.tracingLocked {
+            globals.appendTraceEventLocked(trace.event(cycle: pointee.numGC, pause: pause, forced: forced))
+        }
 
         unlockCentrals()
         heap.pointee.lock.unlock()

@@ -4,6 +4,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CGoAlloc
 
 /// Where one collection's pause went, phase by phase, and what each phase covered: the
 /// breakdown `GOALLOC_GCTRACE=1` prints to standard error after every cycle, one line each, as
@@ -30,6 +31,22 @@ struct GCTrace {
     static func requested() -> Bool {
         guard let value = getenv("GOALLOC_GCTRACE") else { return false }
         return value[0] == 49 && value[1] == 0 // "1"
+    }
+
+    /// The cycle as an execution-trace event (``ExecutionTrace``), with the pause that PauseNs records.
+    func event(cycle: UInt32, pause: UInt64, forced: Bool) -> goalloc_trace_event {
+        var event = goalloc_trace_event()
+        event.kind = UInt32(GOALLOC_TRACE_GC.rawValue)
+        event.number = cycle
+        event.start_ns = stop
+        event.end_ns = end
+        event.phase_ns = (stop, flush, stacks, roots, mark, sweep, start)
+        event.pause_ns = pause
+        event.heap_before = heapBefore
+        event.heap_after = markedBytes
+        event.goal = goal
+        event.forced = forced ? 1 : 0
+        return event
     }
 
     /// Writes the cycle's line to standard error.
