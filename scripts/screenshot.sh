@@ -26,8 +26,9 @@ swatches() { # the opaque legend swatches of an SVG or HTML file, as #rrggbb,...
 status=0
 for chart in "$dir"/charts/*.svg; do
     [ -e "$chart" ] || continue
+    width=$(grep -o 'width="[0-9.]*"' "$chart" | head -1 | tr -dc '0-9.')
     height=$(grep -o 'height="[0-9.]*"' "$chart" | head -1 | tr -dc '0-9.')
-    shoot "file://$(realpath "$chart")" 900 "${height%.*}" "$work/chart.png"
+    shoot "file://$(realpath "$chart")" "${width%.*}" "${height%.*}" "$work/chart.png"
     python3 "$here/png-check.py" "$work/chart.png" --expect "$(swatches "$chart")" | sed "s|$work/chart.png|$(basename "$chart")|" \
         || status=1
 done

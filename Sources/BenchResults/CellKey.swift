@@ -20,6 +20,12 @@ public struct CellKey: Hashable, Sendable {
 
     /// `Suite/Workload`, as `--filter` matches it (``WorkloadInfo/fullName``).
     public var fullName: String { WorkloadInfo.fullName(suite: suite, name: workload) }
+
+    /// `Suite-Workload-allocator-tN`, with anything but letters, digits and dashes made `_`: the
+    /// name of the cell's files (its profile, allocation sites, trace and their charts).
+    public var fileName: String {
+        String("\(suite)-\(workload)-\(allocator)-t\(threads)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+    }
 }
 
 /// A row that belongs to one cell (``RunRow``, ``MemStatsRow``, a summary row): the cell's

@@ -22,6 +22,10 @@ public struct RunData: Sendable {
     public var benchText: String
     /// The instruction pass's folded stacks (`profiles/*.folded`), by cell file name, in name order.
     public var foldedStacks: [(cell: String, text: String)] = []
+    /// The allocation sites of `--memprofile` (`allocations/*.json`, ``AllocationProfile``), by cell file name.
+    public var allocationProfiles: [(cell: String, text: String)] = []
+    /// The runtime traces of `--trace` (`traces/*.json`, ``RuntimeTraceFile``), by cell file name.
+    public var runtimeTraces: [(cell: String, text: String)] = []
     /// Things the reader should know that do not stop the report (an unreadable `params.json`).
     public var warnings: [String] = []
 
@@ -36,6 +40,7 @@ public struct RunData: Sendable {
         var parameters: [(text: String, decoded: RunParameters?)] = []
         var benchText = "", warnings: [String] = []
         var foldedStacks: [(cell: String, text: String)] = []
+        var allocationProfiles: [(cell: String, text: String)] = [], runtimeTraces: [(cell: String, text: String)] = []
         for folder in folders {
             guard let runs = read(folder, RunFiles.runs) else {
                 throw InputError("\(folder) holds no readable \(RunFiles.runs); give a folder that `bench run` wrote")
@@ -43,10 +48,9 @@ public struct RunData: Sendable {
             runDocuments.append(CSV.Document(parsing: runs))
             if let memStats = read(folder, RunFiles.memStats) { memStatsDocuments.append(CSV.Document(parsing: memStats)) }
             benchText += read(folder, RunFiles.benchFormat) ?? ""
-            let profiles = RunFiles.path(folder, RunFiles.profiles)
-            for name in ((try? FileManager.default.contentsOfDirectory(atPath: profiles)) ?? []).sorted() where name.hasSuffix(".folded") {
-                if let text = read(profiles, name) { foldedStacks.append((String(name.dropLast(".folded".count)), text)) }
-            }
+            foldedStacks += cellFiles(in: RunFiles.path(folder, RunFiles.profiles), ending: ".folded")
+            allocationProfiles += cellFiles(in: RunFiles.path(folder, RunFiles.allocationSites), ending: ".json")
+            runtimeTraces += cellFiles(in: RunFiles.path(folder, RunFiles.traces), ending: ".json")
             for name in parameterFiles(in: folder) {
                 guard let text = read(folder, name) else { continue }
                 let decoded = try? JSONDecoder().decode(RunParameters.self, from: Data(text.utf8))
@@ -61,7 +65,8 @@ public struct RunData: Sendable {
             data = RunData(runsDocument: runsDocument, memStatsDocument: memStatsDocument,
                            runs: try RunsCSV.parse(runsDocument),
                            memStats: try memStatsDocument.map(MemStatsCSV.parse) ?? [],
-                           parameters: parameters, benchText: benchText, foldedStacks: foldedStacks, warnings: warnings)
+                           parameters: parameters, benchText: benchText, foldedStacks: foldedStacks,
+                           allocationProfiles: allocationProfiles, runtimeTraces: runtimeTraces, warnings: warnings)
         } catch {
             throw InputError("\(folders.joined(separator: ", ")): \(error); is it a results folder of `bench run`?")
         }
@@ -90,10 +95,12 @@ public struct RunData: Sendable {
         try write(runsDocument.text, to: RunFiles.path(folder, RunFiles.runs))
         if let memStatsDocument { try write(memStatsDocument.text, to: RunFiles.path(folder, RunFiles.memStats)) }
         try write(benchText, to: RunFiles.path(folder, RunFiles.benchFormat))
-        if !foldedStacks.isEmpty {
-            let profiles = RunFiles.path(folder, RunFiles.profiles)
-            try manager.createDirectory(atPath: profiles, withIntermediateDirectories: true)
-            for stacks in foldedStacks { try write(stacks.text, to: RunFiles.path(profiles, stacks.cell + ".folded")) }
+        for (subfolder, ending, files) in [(RunFiles.profiles, ".folded", foldedStacks),
+                                           (RunFiles.allocationSites, ".json", allocationProfiles),
+                                           (RunFiles.traces, ".json", runtimeTraces)] where !files.isEmpty {
+            let path = RunFiles.path(folder, subfolder)
+            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            for file in files { try write(file.text, to: RunFiles.path(path, file.cell + ending)) }
         }
         for (index, parameters) in self.parameters.enumerated() {
             let number = String(format: "%03d", index + 1) // names sort in merge order
@@ -109,6 +116,13 @@ public struct RunData: Sendable {
     static func parameterFiles(in folder: String) -> [String] {
         let merged = (try? FileManager.default.contentsOfDirectory(atPath: RunFiles.path(folder, RunFiles.mergedParameters))) ?? []
         return [RunFiles.parameters] + merged.filter { $0.hasSuffix(".json") }.sorted().map { RunFiles.path(RunFiles.mergedParameters, $0) }
+    }
+
+    /// The files of a per-cell folder (`profiles/`, `allocations/`, `traces/`) whose names end in
+    /// `ending`, by cell file name, in name order.
+    static func cellFiles(in folder: String, ending: String) -> [(cell: String, text: String)] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().filter { $0.hasSuffix(ending) }
+            .compactMap { name in read(folder, name).map { (String(name.dropLast(ending.count)), $0) } }
     }
 
     static func read(_ folder: String, _ name: String) -> String? {

@@ -10,6 +10,8 @@
 /// | `params/` | a merge (`bench report A B --out C`) | every merged run's `params.json` |
 /// | `logs/` | the runner | what each worker printed, when it printed anything |
 /// | `profiles/` | the runner, with `--instructions` | each cell's callgrind profile (callgrind_annotate, KCachegrind) and its folded stacks |
+/// | `allocations/` | the runner, with `--memprofile` | each cell's allocation sites (``AllocationProfile``) and their folded stacks |
+/// | `traces/` | the runner, with `--trace` | each go and go-gc cell's runtime trace, Chrome trace-event JSON (``RuntimeTraceFile``) |
 /// | `memstats-changes.md` | `bench run`, when a workload sampled MemStats | the changes in words |
 /// | `summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html` | the report | statistics, tables, charts |
 public enum RunFiles {
@@ -22,6 +24,10 @@ public enum RunFiles {
     public static let logs = "logs"
     /// The instruction pass's callgrind profiles, one per cell (`--instructions`).
     public static let profiles = "profiles"
+    /// Allocation sites, one profile per cell (`--memprofile`): `<cell>.json` and `<cell>.folded`.
+    public static let allocationSites = "allocations"
+    /// Runtime traces, one per go or go-gc cell (`--trace`): `<cell>.json`.
+    public static let traces = "traces"
     public static let memStatsChanges = "memstats-changes.md"
     public static let summaryCSV = "summary.csv"
     public static let summaryJSON = "summary.json"

@@ -105,22 +105,9 @@ struct CallgrindGraph {
 enum Demangler {
     static func demangle(_ names: [String]) -> [String: String] {
         let mangled = Array(Set(names.map(Self.base).filter { $0.hasPrefix("$s") || $0.hasPrefix("_$s") }))
-        guard !mangled.isEmpty, let tool = locate() else { return [:] }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["--simplified", "--compact"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return [:] }
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(mangled.joined(separator: "\n").utf8 + [10]))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard !mangled.isEmpty, let tool = Toolchain.tool("swift-demangle"),
+              let text = Toolchain.filter(tool, ["--simplified", "--compact"], input: mangled.joined(separator: "\n") + "\n")
+        else { return [:] }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard lines.count >= mangled.count else { return [:] }
         return Dictionary(uniqueKeysWithValues: zip(mangled, lines.prefix(mangled.count)))
@@ -129,11 +116,6 @@ enum Demangler {
     /// A callgrind name without its recursion suffix (`swift_release'2`).
     static func base(_ name: String) -> String {
         name.split(separator: "'", maxSplits: 1).first.map(String.init) ?? name
-    }
-
-    static func locate() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
-        return path.split(separator: ":").map { "\($0)/swift-demangle" }.first(where: FileManager.default.isExecutableFile(atPath:))
     }
 }
 

@@ -24,6 +24,10 @@ public struct RunConfiguration: Sendable {
     public var cells: [Cell]
     /// The instruction-count pass, with `--instructions`.
     public var instructionPass: InstructionPass?
+    /// Allocation sites from the counting pass, with `--memprofile`: the toolchain's symbolizer names them.
+    public var allocationSites: AllocationSiteProfiler?
+    /// The runtime's trace from the timed pass of go and go-gc cells, with `--trace`.
+    public var tracesRuntime = false
 
     /// Checks `options` against what this machine has, and plans the run.
     ///
@@ -48,17 +52,24 @@ public struct RunConfiguration: Sendable {
         if options.instructions, instructionPass == nil {
             throw InputError("--instructions needs valgrind, which is not installed: apt-get install valgrind (make setup installs it)")
         }
+        let allocationSites = options.memprofile ? AllocationSiteProfiler() : nil
+        if options.memprofile, allocationSites == nil {
+            throw InputError("--memprofile needs llvm-symbolizer, which comes with the Swift toolchain: put the toolchain's bin folder (where swift is) on PATH")
+        }
         guard FileManager.default.isReadableFile(atPath: countingLibrary) else {
             throw InputError("the allocation counter \(countingLibrary) is not built; run `make build` (or `swift build -c release`) first")
         }
         let output = options.out ?? "results/\(defaultRunName(now))"
         try prepareOutputDirectory(output)
+        if options.trace, !allocators.contains(where: { $0.name == .go || $0.name == .goGC }) {
+            warnings.append("--trace traces GoAlloc's runtime, and neither go nor go-gc is among the allocators: no cell will have a timeline")
+        }
         return RunConfiguration(
             workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count,
             benchTime: options.benchtime, timeout: options.timeout, shard: options.shard, filter: options.filter,
             plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
             cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count),
-            instructionPass: instructionPass)
+            instructionPass: instructionPass, allocationSites: allocationSites, tracesRuntime: options.trace)
     }
 
     /// The largest plan a run accepts: a million cells (two processes each) is weeks of work.

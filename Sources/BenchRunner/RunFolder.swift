@@ -88,6 +88,14 @@ struct RunFolder {
         return RunFiles.path(folder, "\(name).callgrind")
     }
 
+    /// Writes `text` as `folder/name` in the run folder (the folder is made with the first file),
+    /// atomically: a cell's diagnostics are on disk whole, or not at all.
+    func write(_ text: String, into folder: String, as name: String) throws {
+        let directory = RunFiles.path(path, folder)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: RunFiles.path(directory, name)), options: .atomic)
+    }
+
     /// Drops an empty log; for a non-empty one returns what best explains a failure (see ``diagnosis(of:)``).
     func settleLog(_ name: String) -> String {
         let file = logPath(name)

@@ -34,6 +34,12 @@ public struct RunOptions: ParsableArguments {
     @Flag(help: "Also count instructions and cache misses per op under Valgrind's callgrind (a third pass per cell, first repetition; needs valgrind).")
     public var instructions = false
 
+    @Flag(help: "Also record where each cell allocates: the call stack of every allocation while the timer runs in the counting pass (first repetition), as folded stacks, a flame graph and a top-sites table (Go's -memprofile).")
+    public var memprofile = false
+
+    @Flag(help: "Also trace what GoAlloc's runtime did in the timed pass of go and go-gc cells (first repetition): collections and their pauses, scavenger steps, heap growth, as Chrome trace-event JSON and an SVG timeline (Go's -trace).")
+    public var trace = false
+
     @Option(help: "Results folder (default: results/<UTC timestamp>).")
     public var out: String?
 

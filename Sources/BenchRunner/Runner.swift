@@ -90,10 +90,11 @@ public struct Runner {
             .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
         let preload = cell.allocator.library.map { [$0] } ?? []
 
-        func pass(_ kind: CellRequest.Pass, worker makeWorker: (_ logPath: String) throws -> WorkerProcess)
-            -> Result<CellResult, WorkerFailure> {
+        func pass(_ kind: CellRequest.Pass, sites: Bool = false, trace: Bool = false,
+                  worker makeWorker: (_ logPath: String) throws -> WorkerProcess) -> Result<CellResult, WorkerFailure> {
             let name = String(logName) + "-" + kind.name
-            let request = CellRequest(workload: info.fullName, allocator: cell.allocator.name, threads: cell.threads, pass: kind)
+            let request = CellRequest(workload: info.fullName, allocator: cell.allocator.name, threads: cell.threads, pass: kind,
+                                      recordsAllocationSites: sites, tracesRuntime: trace)
             let result: Result<WorkerReply, WorkerFailure>
             do {
                 result = try makeWorker(folder.logPath(name)).exchange(.run(request), timeoutNs: configuration.timeout.nanoseconds)
@@ -116,15 +117,20 @@ public struct Runner {
             }
         }
 
+        // The diagnostics of --memprofile and --trace, like the instruction count, are the first repetition's.
+        let tracing = configuration.tracesRuntime && cell.rep == 1 && [.go, .goGC].contains(cell.allocator.name)
         let timed: CellResult
-        switch pass(.timed(configuration.benchTime), worker: worker(preloading: preload)) {
+        switch pass(.timed(configuration.benchTime), trace: tracing, worker: worker(preloading: preload)) {
         case .success(let result): timed = result
         case .failure(let failure):
             row.status = failure.status
             return (row, [], nil)
         }
         let counted: CellResult
-        switch pass(.counting(iterations: timed.iterations), worker: worker(preloading: [configuration.countingLibrary] + preload)) {
+        // Traced in the counting pass too (the trace kept is the timed pass's): its allocs/op then
+        // show that recording allocates nothing.
+        switch pass(.counting(iterations: timed.iterations), sites: configuration.allocationSites != nil && cell.rep == 1,
+                    trace: tracing, worker: worker(preloading: [configuration.countingLibrary] + preload)) {
         case .success(let result): counted = result
         case .failure(let failure):
             row.status = failure.status
@@ -136,8 +142,7 @@ public struct Runner {
             let iterations = InstructionPass.iterations(timedN: timed.n, nsPerOp: timed.nsPerOp,
                                                         fixed: info.fixedIterations != nil)
             // One profile per cell (only the first repetition is counted), named by the cell.
-            let profile = folder.profilePath(String("\(info.suite)-\(info.name)-\(cell.allocator.name)-t\(cell.threads)"
-                .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }))
+            let profile = folder.profilePath(row.cell.fileName)
             switch pass(.instructions(iterations: iterations), worker: { logPath in
                 try instructionPass.worker(executable: cell.workload.executable, preload: preload, profile: profile,
                                            logPath: logPath)
@@ -163,6 +168,7 @@ public struct Runner {
             }
         }
 
+        writeDiagnostics(timed: timed, counted: counted, row: &row, folder: folder)
         row.allocatorVersion = timed.allocatorVersion
         row.debugBuild = timed.debugBuild ?? false
         row.n = timed.n
@@ -188,6 +194,23 @@ public struct Runner {
         // What the workload reported itself wins over a change of the same name.
         row.metrics = MemStatsSeries.changes(series).merging(timed.metrics) { _, reported in reported }
         return (row, series, hardwareStatus)
+    }
+
+    /// Writes the cell's allocation sites and runtime trace, when its passes recorded them. A
+    /// file that cannot be written leaves the measured row ok and says why in `error`.
+    private func writeDiagnostics(timed: CellResult, counted: CellResult, row: inout RunRow, folder: RunFolder) {
+        do {
+            if let sites = counted.allocationSites, let profiler = configuration.allocationSites {
+                let profile = profiler.profile(sites, cell: row.cell)
+                try folder.write(profile.json(), into: RunFiles.allocationSites, as: row.cell.fileName + ".json")
+                try folder.write(profile.folded, into: RunFiles.allocationSites, as: row.cell.fileName + ".folded")
+            }
+            if let trace = timed.runtimeTrace {
+                try folder.write(RuntimeTraceFile.json(trace, cell: row.cell), into: RunFiles.traces, as: row.cell.fileName + ".json")
+            }
+        } catch {
+            row.error = (row.error.isEmpty ? "" : row.error + "; ") + "diagnostics not written: \(error)"
+        }
     }
 
     static func progressLine(_ row: RunRow, index: Int, total: Int, elapsed: TimeInterval) -> String {

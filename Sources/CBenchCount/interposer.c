@@ -12,6 +12,7 @@
 // counted).
 #define _GNU_SOURCE
 #include "BenchCount.h"
+#include "sites.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -137,13 +138,16 @@ static struct shard *my_shard(void) {
 }
 
 static void count_alloc(size_t requested, void *block) {
+    if (benchcount_in_recorder()) return; // the site recorder's own allocation (sites.h)
     struct shard *s = my_shard();
     atomic_fetch_add_explicit(&s->mallocs, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->bytes_requested, requested, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->bytes_usable, next.malloc_usable_size(block), memory_order_relaxed);
+    if (atomic_load_explicit(&benchcount_sites_recording, memory_order_relaxed)) benchcount_record_site(requested);
 }
 
 static void count_free(void) {
+    if (benchcount_in_recorder()) return;
     atomic_fetch_add_explicit(&my_shard()->frees, 1, memory_order_relaxed);
 }
 

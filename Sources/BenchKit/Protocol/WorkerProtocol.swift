@@ -8,8 +8,8 @@
 public enum WorkerProtocol {
     /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
     /// result and the fixed b.N of a workload; version 3 the instruction pass and the hardware
-    /// counters of a result.
-    public static let version = 3
+    /// counters of a result; version 4 allocation sites and the runtime trace.
+    public static let version = 4
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
 
@@ -68,12 +68,20 @@ public struct CellRequest: Codable, Equatable, Sendable {
     public var allocator: AllocatorName
     public var threads: Int
     public var pass: Pass
+    /// Record the call stack of every allocation in the last run (counting pass, `--memprofile`).
+    public var recordsAllocationSites: Bool
+    /// Record what the allocator's runtime did in the last run (timed and counting passes on go
+    /// and go-gc, `--trace`).
+    public var tracesRuntime: Bool
 
-    public init(workload: String, allocator: AllocatorName, threads: Int, pass: Pass) {
+    public init(workload: String, allocator: AllocatorName, threads: Int, pass: Pass,
+                recordsAllocationSites: Bool = false, tracesRuntime: Bool = false) {
         self.workload = workload
         self.allocator = allocator
         self.threads = threads
         self.pass = pass
+        self.recordsAllocationSites = recordsAllocationSites
+        self.tracesRuntime = tracesRuntime
     }
 }
 
@@ -110,6 +118,10 @@ public struct CellResult: Codable, Equatable, Sendable {
     /// Whether the worker runs unoptimised code (a debug build of `bench` or of the plugin): its
     /// numbers then measure the compiler's debug output, not the allocator. Nil from old workers.
     public var debugBuild: Bool?
+    /// The call stacks of the last run's allocations, when the request asked for them.
+    public var allocationSites: AllocationSites?
+    /// What the runtime did in the last run, when the request asked and the allocator has a runtime.
+    public var runtimeTrace: RuntimeTrace?
 
     /// b.N of the reported run.
     public var n: Int { iterations.last ?? 0 }

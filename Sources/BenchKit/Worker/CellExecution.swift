@@ -19,11 +19,13 @@ struct CellExecution {
         var hardware: Result<HardwareCounters, HardwareCounters.Failure>?
         if case .timed = request.pass { hardware = HardwareCounters.open() }
         defer { if case .success(let counters)? = hardware { counters.close() } }
+        let diagnostics = try Diagnostics(request: request, counter: counter)
 
-        func runOnce(_ n: Int, instrumented: Bool = false) throws(Refusal) -> RunOutcome {
+        func runOnce(_ n: Int, instrumented: Bool = false, recordingSites: Bool = false) throws(Refusal) -> RunOutcome {
             iterations.append(n)
             let counters: HardwareCounters? = if case .success(let counters)? = hardware { counters } else { nil }
-            let outcome = runN(n, counter: counter, sampler: sampler, instrumented: instrumented, hardware: counters)
+            let outcome = runN(n, counter: counter, sampler: sampler, instrumented: instrumented, hardware: counters,
+                               sites: recordingSites ? diagnostics.sites : nil, tracer: diagnostics.tracer)
             if let failure = outcome.failure {
                 throw Refusal(message: "the workload failed at b.N=\(n): \(failure)")
             }
@@ -56,7 +58,8 @@ struct CellExecution {
             guard !replay.isEmpty, replay.allSatisfy({ $0 > 0 }) else {
                 throw Refusal(message: "the counting pass needs positive iteration counts, got \(replay)")
             }
-            for n in replay { _ = try runOnce(n) }
+            // Sites are recorded in the last run only: the one whose counts are the cell's.
+            for (index, n) in replay.enumerated() { _ = try runOnce(n, recordingSites: index == replay.count - 1) }
         case .instructions(let n):
             guard benchkit_running_on_valgrind() != 0 else {
                 throw Refusal(message: "the instruction pass runs under valgrind --tool=callgrind, and this process does not")
@@ -81,7 +84,41 @@ struct CellExecution {
                               case .failure(let failure): .unavailable(reason: failure.reason)
                               }
                           } ?? nil,
-                          debugBuild: BuildConfiguration.isDebug)
+                          debugBuild: BuildConfiguration.isDebug,
+                          allocationSites: diagnostics.sites?.read(n: last.n),
+                          runtimeTrace: diagnostics.tracer.map { tracer in
+                              let (events, dropped) = tracer.read()
+                              return RuntimeTrace(runStartNs: last.runSpanNs.start, runEndNs: last.runSpanNs.end,
+                                                  n: last.n, events: events, dropped: dropped)
+                          })
+    }
+
+    /// The recorders a request asks for, when this process can serve them.
+    private struct Diagnostics {
+        var sites: AllocationSiteRecorder?
+        var tracer: RuntimeTracer?
+
+        init(request: CellRequest, counter: AllocationCounter?) throws(Refusal) {
+            if request.recordsAllocationSites {
+                guard case .counting = request.pass, counter != nil, let recorder = AllocationSiteRecorder() else {
+                    throw Refusal(message: "allocation sites are recorded in the counting pass, with libBenchCount.so preloaded")
+                }
+                sites = recorder
+            }
+            if request.tracesRuntime {
+                let pass: Bool = switch request.pass {
+                case .timed, .counting: true
+                case .instructions: false
+                }
+                guard pass, request.allocator == .go || request.allocator == .goGC else {
+                    throw Refusal(message: "the runtime is traced in the timed and counting passes of allocators go and go-gc")
+                }
+                guard let loaded = RuntimeTracer() else {
+                    throw Refusal(message: "--trace needs libgoalloc.so preloaded, and its trace functions are not loaded")
+                }
+                tracer = loaded
+            }
+        }
     }
 
     private struct RunOutcome {
@@ -92,19 +129,20 @@ struct CellExecution {
         let process: ProcessFigures
         let series: [MemStatsSnapshot]
         let hardware: HardwareCounters.Reading?
+        let runSpanNs: (start: UInt64, end: UInt64)
         let failure: String?
     }
 
     private func runN(_ n: Int, counter: AllocationCounter?, sampler: MemStatsSampler, instrumented: Bool,
-                      hardware: HardwareCounters?) -> RunOutcome {
+                      hardware: HardwareCounters?, sites: AllocationSiteRecorder?, tracer: RuntimeTracer?) -> RunOutcome {
         let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator),
                   allocatorName: request.allocator, counter: counter, sampler: sampler, instrumented: instrumented,
-                  hardware: hardware)
+                  hardware: hardware, sites: sites, tracer: tracer)
         let probe = ProcessFigureProbe()
         b.run(workload.body)
         let process = probe.finish()
         return RunOutcome(n: n, elapsedNs: b.elapsedNs, counts: counter == nil ? nil : b.counted,
                           metrics: b.metrics, process: process, series: b.memStatsSeries, hardware: b.hardwareReading,
-                          failure: b.failureReport)
+                          runSpanNs: b.runSpanNs, failure: b.failureReport)
     }
 }

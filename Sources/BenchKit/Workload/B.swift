@@ -42,6 +42,12 @@ public final class B: @unchecked Sendable {
     private let instrumented: Bool
     /// The CPU's counters while the timer runs, when the kernel offers them (timed pass).
     private var hardware: HardwareCounters?
+    /// Records allocation call stacks while the timer runs (counting pass, `--memprofile`).
+    private let sites: AllocationSiteRecorder?
+    /// Records what GoAlloc's runtime does during the run (timed pass, `--trace`).
+    private let tracer: RuntimeTracer?
+    /// When the body was called and when it returned (CLOCK_MONOTONIC), for the trace.
+    private(set) var runSpanNs: (start: UInt64, end: UInt64) = (0, 0)
     private(set) var elapsedNs: UInt64 = 0
     /// Allocations while the timer ran.
     private(set) var counted = AllocationCounts()
@@ -54,9 +60,12 @@ public final class B: @unchecked Sendable {
     private let failureLock = NSLock()
 
     init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?,
-         sampler: MemStatsSampler, instrumented: Bool = false, hardware: HardwareCounters? = nil) {
+         sampler: MemStatsSampler, instrumented: Bool = false, hardware: HardwareCounters? = nil,
+         sites: AllocationSiteRecorder? = nil, tracer: RuntimeTracer? = nil) {
         self.instrumented = instrumented
         self.hardware = hardware
+        self.sites = sites
+        self.tracer = tracer
         self.n = n
         self.threads = threads
         self.allocator = allocator
@@ -73,6 +82,7 @@ public final class B: @unchecked Sendable {
     public func startTimer() {
         guard !timerOn else { return }
         if let counter { startCounts = counter.totals() }
+        sites?.recording(true)
         gcPauses?.start()
         hardware?.start()
         if instrumented { benchkit_callgrind_start() }
@@ -86,6 +96,7 @@ public final class B: @unchecked Sendable {
         elapsedNs += monotonicNanoseconds() - startNs
         if instrumented { benchkit_callgrind_stop() }
         hardware?.stop()
+        sites?.recording(false)
         if let counter {
             let now = counter.totals()
             counted = counted + (now - startCounts)
@@ -100,6 +111,10 @@ public final class B: @unchecked Sendable {
         gcPauses?.reset()
         hardware?.reset()
         if instrumented { benchkit_callgrind_zero() }
+        if let sites {
+            sites.prepare()
+            if timerOn { sites.recording(true) }
+        }
         if timerOn {
             if let counter { startCounts = counter.totals() }
             startNs = monotonicNanoseconds()
@@ -131,6 +146,7 @@ public final class B: @unchecked Sendable {
         if samples.isEmpty {
             samples = (0..<B.reservedSamples).map { _ in MemStatsSnapshot.withRoomForEveryField() }
         }
+        tracer?.markSample(sampleCount)
         if sampleCount == samples.count { samples.append(MemStatsSnapshot.withRoomForEveryField()) }
         sampler.read(into: &samples[sampleCount])
         sampleCount += 1
@@ -176,10 +192,14 @@ public final class B: @unchecked Sendable {
 
     /// Runs `body` with this context and a running timer, like Go's `runN`.
     func run(_ body: (B) -> Void) {
+        tracer?.begin()
+        runSpanNs.start = monotonicNanoseconds()
         resetTimer()
         startTimer()
         body(self)
         stopTimer()
+        runSpanNs.end = monotonicNanoseconds()
+        tracer?.end()
         if let gcPauses, elapsedNs > 0 {
             metrics[MetricName.gcPercent] = 100 * Double(gcPauses.pausedNs) / Double(elapsedNs)
         }

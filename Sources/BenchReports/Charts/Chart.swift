@@ -8,7 +8,8 @@ public struct Chart: Equatable, Sendable {
 
     /// Every chart a run gets, in the order the report shows them: per suite the time, the ratio
     /// to `baseline`, bytes, allocations, peak RSS and thread scaling; then the MemStats curves;
-    /// then a flame graph per cell whose instructions were counted.
+    /// then a flame graph per cell whose instructions were counted, one per cell whose allocation
+    /// sites were recorded, and a timeline per cell whose runtime was traced.
     /// Charts with nothing to show (a suite that never allocates) are left out.
     public static func all(data: RunData, summary: [SummaryRow], baseline: String) -> [Chart] {
         let context = ChartContext(data: data, summary: summary)
@@ -23,6 +24,14 @@ public struct Chart: Equatable, Sendable {
             charts += ThreadScaling.charts(suite: suite, context: context)
         }
         let flameGraphs = data.foldedStacks.compactMap { FlameGraph.chart(cell: $0.cell, folded: $0.text, byline: context.footer) }
-        return charts + MemStatsCurves.charts(context: context) + flameGraphs
+        let allocationGraphs = data.allocationProfiles.compactMap { file in
+            (try? AllocationProfile(json: file.text)).flatMap {
+                FlameGraph.chart(cell: file.cell, folded: $0.folded, measure: .allocations, byline: context.footer)
+            }
+        }
+        let timelines = data.runtimeTraces.compactMap { file in
+            RuntimeTraceFile.read(file.text).map { Timeline.chart(cell: file.cell, trace: $0.trace, byline: context.footer) }
+        }
+        return charts + MemStatsCurves.charts(context: context) + flameGraphs + allocationGraphs + timelines
     }
 }

@@ -2,12 +2,28 @@ import BenchKit
 import BenchResults
 import Foundation
 
-/// A cell's flame graph, from the instruction pass's folded stacks (`profiles/<cell>.folded`):
-/// Go's `-cpuprofile` picture with exact instruction counts instead of samples. The root is at
-/// the bottom, each frame's width is its share of the instructions counted while the timer ran,
-/// and a frame's callees stand on it. Frames are coloured by who runs them: the workload, the
-/// Swift runtime, the allocator; every frame's tooltip gives its name, count and share.
+/// A cell's flame graph, from folded stacks: the instruction pass's (`profiles/<cell>.folded`),
+/// Go's `-cpuprofile` picture with exact instruction counts instead of samples, or the allocation
+/// sites' (`allocations/<cell>.folded`), Go's `-memprofile` picture with every allocation
+/// counted. The root is at the bottom, each frame's width is its share of what was counted while
+/// the timer ran, and a frame's callees stand on it. Frames are coloured by who runs them: the
+/// workload, the Swift runtime, the allocator; every frame's tooltip gives its name, count and share.
 enum FlameGraph {
+    /// What the stacks count, and how the chart says so.
+    struct Measure {
+        /// The chart's file name starts with this.
+        let filePrefix: String
+        /// `instructions`, `allocations`: the title's last words and the tooltips' unit.
+        let unit: String
+        /// How it was counted: the line under the title, before the total.
+        let source: String
+
+        static let instructions = Measure(filePrefix: "flame-", unit: "instructions",
+                                          source: "Counted by callgrind while the timer ran (the instruction pass)")
+        static let allocations = Measure(filePrefix: "allocs-", unit: "allocations",
+                                         source: "Every allocation while the timer ran in the counting pass (--memprofile)")
+    }
+
     /// A frame: a function on one stack, with what its callees took.
     final class Frame {
         let name: String
@@ -45,16 +61,17 @@ enum FlameGraph {
     static let header = 56.0
 
     /// The chart of one cell's stacks; nil when there are none.
-    static func chart(cell: String, folded: String, byline: String) -> Chart? {
+    static func chart(cell: String, folded: String, measure: Measure = .instructions, byline: String) -> Chart? {
         let root = tree(folded)
         guard root.value > 0 else { return nil }
         func depth(_ frame: Frame) -> Int { 1 + (frame.children.values.map(depth).max() ?? 0) }
         let levels = depth(root)
         let height = header + Double(levels) * frameHeight + 28
         var svg = SVGDocument(width: width, height: height)
-        svg.text("\(cell): instructions by call stack", x: margin, y: 22, size: 15, [("font-weight", "bold")])
-        svg.text("Counted by callgrind while the timer ran (the instruction pass); width is the share of "
-            + "\(NumberFormat.goStyle(root.value)) instructions. Orange: the allocator; blue: the Swift runtime.",
+        let title = "\(cell): \(measure.unit) by call stack"
+        svg.text(title, x: margin, y: 22, size: 15, [("font-weight", "bold")])
+        svg.text("\(measure.source); width is the share of "
+            + "\(NumberFormat.goStyle(root.value)) \(measure.unit). Orange: the allocator; blue: the Swift runtime.",
                  x: margin, y: 40, size: 11, fill: Palette.muted)
         let scale = (width - 2 * margin) / root.value
         func draw(_ frame: Frame, x: Double, level: Int) {
@@ -62,7 +79,7 @@ enum FlameGraph {
             let y = height - 28 - Double(level + 1) * frameHeight
             let share = frame.value / root.value * 100
             svg.open("g", [("class", "frame")])
-            svg.element("title", [], text: "\(frame.name): \(NumberFormat.goStyle(frame.value)) instructions "
+            svg.element("title", [], text: "\(frame.name): \(NumberFormat.goStyle(frame.value)) \(measure.unit) "
                 + "(\(NumberFormat.fixed(share, 2))%)")
             svg.rect(x: x, y: y, width: max(w - 0.5, 0.1), height: frameHeight - 1, fill: colour(frame.name),
                      [("data-share", NumberFormat.fixed(share, 4))])
@@ -80,8 +97,8 @@ enum FlameGraph {
         }
         draw(root, x: margin, level: 0)
         svg.text(byline, x: margin, y: height - 8, size: 10, fill: Palette.muted)
-        let fileName = "flame-" + cell.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" } + ".svg"
-        return Chart(fileName: String(fileName), title: "\(cell): instructions by call stack", svg: svg.render())
+        let fileName = measure.filePrefix + cell.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" } + ".svg"
+        return Chart(fileName: String(fileName), title: title, svg: svg.render())
     }
 
     /// The allocator's frames, the Swift runtime's and the rest, told apart by name.

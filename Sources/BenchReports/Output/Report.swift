@@ -56,6 +56,12 @@ public struct Report {
 
     var trailingSections: [Section] {
         var sections: [Section] = []
+        if let sites = AllocationSitesTable.table(data.allocationProfiles) {
+            sections.append(Section(id: "allocation-sites", title: "Allocation sites", table: sites))
+        }
+        if let traces = RuntimeTraceTable.table(data.runtimeTraces) {
+            sections.append(Section(id: "runtime-traces", title: "Runtime traces", table: traces))
+        }
         if let configuration = ConfigurationTable.table(data.parameters.compactMap(\.decoded)) {
             sections.append(Section(id: "configuration", title: "Configuration", table: configuration))
         }

@@ -15,4 +15,9 @@
 /// it is absent from the timed pass.
 void benchcount_read(struct benchcount_totals *out);
 
+/// Allocation sites (sites.c), for `bench run --memprofile`; the types are in CBenchKit.h.
+void benchcount_sites_reset(void);
+void benchcount_sites_record(int32_t on);
+size_t benchcount_sites_read(struct benchcount_site *sites, size_t capacity, uint64_t *dropped);
+
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <malloc.h> // malloc_usable_size and mallinfo2, which Swift's Glibc module leaves out
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -114,5 +115,35 @@ struct benchcount_totals {
 
 /// The signature of `benchcount_read`, which the worker finds with dlsym in the counting pass.
 typedef void (*benchcount_read_fn)(struct benchcount_totals *out);
+
+
+// MARK: - Allocation sites (bench run --memprofile)
+
+/// The most frames kept of an allocation's call stack, innermost first; deeper stacks lose
+/// their outermost frames (and are marked truncated).
+enum { BENCHCOUNT_SITE_FRAMES = 64 };
+
+/// One call stack that allocated, with what it allocated while the interposer recorded.
+struct benchcount_site {
+    uint64_t allocations;
+    uint64_t bytes_requested;
+    /// Return addresses, innermost (the malloc-family call's caller) first.
+    uintptr_t frames[BENCHCOUNT_SITE_FRAMES];
+    uint32_t depth;
+    uint32_t truncated;
+};
+
+/// The file that holds `address` (its path as the loader knows it: possibly empty or relative for
+/// the main executable) and where it is loaded (dladdr). Returns 0 when no loaded file holds it.
+int benchkit_module_of(const void *address, const char **path, uintptr_t *base);
+
+/// benchcount_sites_reset: forgets the recorded sites and stops recording (call between runs,
+/// from the thread that will run the workload, before it starts: it finds that thread's stack).
+typedef void (*benchcount_sites_reset_fn)(void);
+/// benchcount_sites_record: starts (1) or pauses (0) recording, as the timer starts and stops.
+typedef void (*benchcount_sites_record_fn)(int32_t on);
+/// benchcount_sites_read: copies up to `capacity` sites (none when `sites` is null), returns how
+/// many there are, and sets `*dropped` to the allocations whose stacks found no room.
+typedef size_t (*benchcount_sites_read_fn)(struct benchcount_site *sites, size_t capacity, uint64_t *dropped);
 
 #endif
