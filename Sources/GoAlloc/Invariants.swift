@@ -98,7 +98,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         checkList(pointee.full, full: true)
     }
 
-    private func checkList(_ list: MSpanList, full: Bool) {
+    func checkList(_ list: MSpanList, full: Bool) {
         var count = 0
         var next = list.first
         while let span = next {
@@ -144,7 +144,9 @@ extension UnsafeMutablePointer where Pointee == GC {
         for raw in 0..<GC.spanClassCount {
             let central = pointee.centrals.unsafelyUnwrapped + raw
             if raw < 2 {
-                if !central.pointee.partial.isEmpty { fatal("invariant: a managed large object on a partial list") }
+                if !central.pointee.partial.isEmpty || !central.pointee.unsweptPartial.isEmpty || !central.pointee.unsweptFull.isEmpty {
+                    fatal("invariant: a managed large object on a partial or an unswept list")
+                }
                 var next = central.pointee.full.first
                 while let span = next {
                     if !span.pointee.managed || span.pointee.spanclass != central.pointee.spanclass || span.pointee.largeMarked {
@@ -155,9 +157,14 @@ extension UnsafeMutablePointer where Pointee == GC {
                 continue
             }
             central.checkLists()
-            // (No array of the two lists, as in checkLists.)
-            checkManagedList(central.pointee.partial)
-            checkManagedList(central.pointee.full)
+            central.checkList(central.pointee.unsweptPartial, full: false)
+            central.checkList(central.pointee.unsweptFull, full: true)
+            // (No array of the lists, as in checkLists.) Swept spans carry no mark; unswept ones
+            // carry the last mark's.
+            checkManagedList(central.pointee.partial, swept: true)
+            checkManagedList(central.pointee.full, swept: true)
+            checkManagedList(central.pointee.unsweptPartial, swept: false)
+            checkManagedList(central.pointee.unsweptFull, swept: false)
         }
         guard includingCaches else { return }
         forEachThreadLocked { thread in
@@ -170,13 +177,14 @@ extension UnsafeMutablePointer where Pointee == GC {
         }
     }
 
-    private func checkManagedList(_ list: MSpanList) {
+    private func checkManagedList(_ list: MSpanList, swept: Bool) {
         var next = list.first
         while let span = next {
             if !span.pointee.managed { fatal("invariant: an explicit span on a managed list") }
-            if Bitmap.countSet(span.pointee.gcmarkBits!, 0, span.pointee.nelems) != 0 {
-                fatal("invariant: a mark bit outlived its cycle")
-            }
+            let marks = Bitmap.countSet(span.pointee.gcmarkBits!, 0, span.pointee.nelems)
+            if swept && marks != 0 { fatal("invariant: a mark bit outlived its sweep") }
+            // The mark only marks allocated objects: an unswept span's marks are a subset of its allocBits.
+            if !swept && marks > span.pointee.allocCount { fatal("invariant: an unswept span has more marks than objects") }
             next = span.pointee.next
         }
     }

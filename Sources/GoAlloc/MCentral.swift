@@ -5,13 +5,19 @@
 /// objects (`partial`) and spans with none (`full`: every object is with a user or in a thread
 /// cache). Thread caches take their objects from here in batches and give them back in batches.
 ///
-/// The lock guards both lists and the allocBits and allocCount of every span of this class.
+/// The managed heap's centrals also keep the spans a paced collection left unswept
+/// (`unsweptPartial`, `unsweptFull`: Go's mcentral keeps swept and unswept sets of both); see
+/// GC/Sweep.swift. The explicit heap's are always empty.
+///
+/// The lock guards the lists and the allocBits and allocCount of every span of this class.
 /// It is never held while taking the heap lock (spans are freed to the heap after unlocking).
 struct MCentral {
     var lock = Mutex()
     var spanclass = SpanClass.large
     var partial = MSpanList(tag: 1)
     var full = MSpanList(tag: 2)
+    var unsweptPartial = MSpanList(tag: 3)
+    var unsweptFull = MSpanList(tag: 4)
 }
 
 extension UnsafeMutablePointer where Pointee == MCentral {

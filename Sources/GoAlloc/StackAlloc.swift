@@ -35,8 +35,8 @@ struct StackPool {
     static let poolSpanBytes = 16 * minStackBytes
     /// Free stack memory the cache keeps at most.
     static let retainBytes = 4 << 20
-    /// The tags of the pool lists (orders 0 to 3) and of the large list; MCentral uses 1 and 2.
-    static let firstListTag: UInt8 = 3
+    /// The tags of the pool lists (orders 0 to 3) and of the large list; MCentral uses 1 to 4.
+    static let firstListTag: UInt8 = 5
 
     /// `orders` pool lists (spans with a free stack, per order), then the list of free large
     /// stack spans; in GoAlloc's root block.

@@ -317,6 +317,41 @@ extension HeapTests {
             #expect(paced.numGC > start.numGC && paced.numForcedGC == start.numForcedGC)
         }
 
+        /// After a paced cycle the small objects' spans wait unswept (Go's lazy sweep): the cycle
+        /// only moved them, `isLive` reads their marks, and refills sweep them one at a time. The
+        /// live chain stays intact, the garbage's slots come back, and the invariants hold.
+        @Test func pacedCyclesSweepLazily() throws {
+            GoAlloc.Managed.registerThread()
+            #expect(GoAlloc.Managed.setGCPercent(100) == 100)
+            let roots = RootSlots(count: 1)
+            collectAndCheck()
+            roots.slots[0] = UInt(bitPattern: Node.chain(100, firstID: 5_000))
+            let garbage = makeGarbage(2_000, firstID: 6_000)
+            let nodes = Globals.shared.gc.central(SpanClass(sizeClass: SizeClasses.sizeClass(Node.bytes), noscan: false))
+            func unswept() -> Int { nodes.pointee.unsweptPartial.count + nodes.pointee.unsweptFull.count }
+            // Blocks of another class until the pacer starts a cycle by itself.
+            let start = GoAlloc.readMemStats()
+            var blocks = 0
+            while GoAlloc.readMemStats().numGC == start.numGC {
+                for _ in 0..<64 { _ = GoAlloc.Managed.allocate(byteCount: 4096) }
+                blocks += 64
+                try #require(blocks < 100_000, "no paced cycle after 400 MiB")
+            }
+            #expect(GoAlloc.readMemStats().numForcedGC == start.numForcedGC)
+            let waiting = unswept()
+            #expect(waiting > 0, "the nodes' spans wait unswept")
+            #expect(garbage.map(reveal).filter { GoAlloc.Managed.isLive($0) }.isEmpty, "dead by the last mark")
+            GoAlloc.checkInvariants(includingCaches: false)
+
+            let fresh = (0..<2_000).map { Node.make(id: 8_000 + UInt($0)) }
+            #expect(unswept() < waiting, "refills swept some")
+            #expect(Set(fresh.map { hide($0) }).intersection(garbage).count > 0, "the garbage's slots are reused")
+            let chain = Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!)
+            #expect(chain.count == 100 && chain.allSatisfy(Node.isIntact))
+            #expect(fresh.allSatisfy(Node.isIntact))
+            GoAlloc.checkInvariants(includingCaches: false)
+        }
+
         /// Pointer-free objects under 16 bytes share 16-byte blocks (Go's tiny allocator); each
         /// still counts as a malloc, the shared ones also as a free, as in Go.
         @Test func tinyObjectsShareBlocks() {

@@ -3,9 +3,11 @@ import Foundation
 import Testing
 @testable import GoAlloc
 
+extension HeapTests {
 /// GoAlloc's execution trace: a collection, a heap growth and a scavenger step while it
-/// records, each with the figures MemStats has for it; nothing while it does not.
-@Suite(.serialized) struct ExecutionTraceTests {
+/// records, each with the figures MemStats has for it; nothing while it does not. Among the
+/// heap tests, which run one at a time: its collections must not land in another's counts.
+@Suite struct ExecutionTrace {
     func events() -> (events: [goalloc_trace_event], dropped: UInt64) {
         var dropped: UInt64 = 0
         let count = GoAlloc.readTrace(into: nil, capacity: 0, dropped: &dropped)
@@ -63,4 +65,5 @@ import Testing
         GoAlloc.markTrace(label: 1)
         #expect(events().events.isEmpty)
     }
+}
 }

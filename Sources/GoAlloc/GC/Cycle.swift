@@ -6,9 +6,11 @@ import Glibc
 #endif
 import CGoAlloc
 
-/// One collection (Go's gcStart through gcMarkTermination and the sweep, here all with the world
-/// stopped): stop the world, give every thread's cached spans back to the central lists, mark,
-/// sweep, set the next goal, record the pause, restart the world.
+/// One collection (Go's gcStart through gcMarkTermination, here all with the world stopped): stop
+/// the world, give every thread's cached spans back to the central lists, sweep what the last
+/// cycle left unswept, mark, sweep the large objects (and, when forced, everything; else the
+/// small objects' spans are swept lazily, see Sweep.swift), set the next goal, record the pause,
+/// restart the world.
 extension UnsafeMutablePointer where Pointee == GC {
     /// Collects now when `forced` (runtime.GC, counted in NumForcedGC); otherwise only if the
     /// heap is still past the trigger once this thread's turn comes (another thread may just
@@ -45,9 +47,10 @@ extension UnsafeMutablePointer where Pointee == GC {
 
         trace.flush = monotonicNanoseconds()
         forEachThreadLocked { $0.flush(gc: self, centralsLocked: true) }
+        trace.leftUnswept = UInt64(finishSweepLocked(heap: heap))
         let marked = markRootsLocked(trace: &trace)
         trace.sweep = monotonicNanoseconds()
-        sweepLocked(heap: heap)
+        sweepLocked(heap: heap, eager: forced)
         pointee.pacer.endCycle(marked: marked)
         trace.goal = pointee.pacer.heapGoal
         trace.start = monotonicNanoseconds()

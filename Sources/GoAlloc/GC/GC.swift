@@ -46,7 +46,7 @@ struct GC {
     /// The rings of the last 256 pauses and their ends, 256 entries each.
     var pauseNs: UnsafeMutablePointer<UInt64>?
     var pauseEnd: UnsafeMutablePointer<UInt64>?
-    /// Objects freed by sweeping, per size class.
+    /// Objects freed by sweeping, per size class (added atomically: refills sweep under a central lock).
     var sweptFrees: UnsafeMutablePointer<UInt64>?
     /// Allocations of threads that have exited, per size class, and their tiny allocations.
     var deadMallocs: UnsafeMutablePointer<UInt64>?
@@ -134,7 +134,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
             mallocs[sizeClass] &+= pointee.deadMallocs.unsafelyUnwrapped[sizeClass]
-            frees[sizeClass] &+= pointee.sweptFrees.unsafelyUnwrapped[sizeClass]
+            frees[sizeClass] &+= goalloc_load_relaxed(pointee.sweptFrees.unsafelyUnwrapped + sizeClass)
             sizeClass += 1
         }
         forEachThreadLocked { thread in

@@ -10,7 +10,7 @@ import CGoAlloc
 /// breakdown `GOALLOC_GCTRACE=1` prints to standard error after every cycle, one line each, as
 /// Go's GODEBUG=gctrace=1 does for its own collector:
 ///
-///     goalloc gc 12: pause 6312 us = stop 12 + flush 80 + stacks 30 (2 threads, 240 KiB) + roots 900
+///     goalloc gc 12: pause 6312 us = stop 12 + flush 80 (3 spans left unswept) + stacks 30 (2 threads, 240 KiB) + roots 900
 ///     (3 ranges, 1024 KiB) + mark 4100 (35000 objects, 3210 KiB) + sweep 1100 + start 8; heap 6535 KiB
 ///     marked 3210 KiB, next goal 6420 KiB
 ///
@@ -21,6 +21,8 @@ struct GCTrace {
     var stop: UInt64 = 0, flush: UInt64 = 0, stacks: UInt64 = 0, roots: UInt64 = 0, mark: UInt64 = 0
     var sweep: UInt64 = 0, start: UInt64 = 0, end: UInt64 = 0
     var threads: UInt64 = 0, stackBytes: UInt64 = 0
+    /// Spans the last cycle left unswept, swept in the flush phase before the mark.
+    var leftUnswept: UInt64 = 0
     var ranges: UInt64 = 0, rangeBytes: UInt64 = 0
     var objects: UInt64 = 0, markedBytes: UInt64 = 0
     /// The objects marked through the stacks (and what they reach), before the registered ranges.
@@ -60,6 +62,9 @@ struct GCTrace {
         line.micros(flush &- stop)
         line.text(" + flush ")
         line.micros(stacks &- flush)
+        line.text(" (")
+        line.number(leftUnswept)
+        line.text(" spans left unswept)")
         line.text(" + stacks ")
         line.micros(roots &- stacks)
         line.text(" (")

@@ -136,9 +136,11 @@ extension UnsafeMutablePointer where Pointee == GCThread {
     }
 
     /// Replaces the class's used-up span with one that has free slots: a swept span from the
-    /// central partial list, else a fresh span from the heap (Go's mcache.refill). False when
-    /// the heap cannot grow. Runs outside the safepoint window: it may wait for locks (and be
-    /// stopped meanwhile, which is why the entry is re-read under the central lock).
+    /// central partial list, else the first of the spans the last cycle left unswept that has a
+    /// free slot once swept (Go's mcentral.cacheSpan; the full ones go on the full list), else a
+    /// fresh span from the heap (Go's mcache.refill). False when the heap cannot grow. Runs
+    /// outside the safepoint window: it may wait for locks (and be stopped meanwhile, which is why
+    /// the entry is re-read under the central lock).
     func refill(_ spanclass: SpanClass, gc: UnsafeMutablePointer<GC>, heap: UnsafeMutablePointer<MHeap>) -> Bool {
         let entry = entry(Int(spanclass.rawValue))
         let central = gc.central(spanclass)
@@ -152,6 +154,15 @@ extension UnsafeMutablePointer where Pointee == GCThread {
             central.pointee.lock.unlock()
             install(span, in: entry, needzero: true, gc: gc)
             return true
+        }
+        while let span = central.pointee.unsweptPartial.first ?? central.pointee.unsweptFull.first {
+            central.takeUnswept(span)
+            if gc.sweepBits(span) < span.pointee.nelems {
+                central.pointee.lock.unlock()
+                install(span, in: entry, needzero: true, gc: gc)
+                return true
+            }
+            central.pointee.full.insert(span)
         }
         central.pointee.lock.unlock()
         guard let span = heap.allocSpan(npages: SizeClasses.npages(spanclass.sizeClass), spanclass: spanclass, managed: true)

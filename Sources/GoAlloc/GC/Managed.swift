@@ -80,12 +80,17 @@ extension GoAlloc {
             _ = globals.gc.registerCurrentThread(heap: globals.heap)
         }
 
-        /// Whether `pointer` points into a managed object that is allocated (not swept free).
+        /// Whether `pointer` points into a managed object that is allocated and, in a span not yet
+        /// swept since the last mark, that the mark kept (a dead object there is garbage already).
         public static func isLive(_ pointer: UnsafeRawPointer) -> Bool {
             let address = UInt(bitPattern: pointer)
             guard let span = MHeap.spanOf(address), span.pointee.managed else { return false }
             if span.pointee.spanclass.sizeClass == 0 { return true }
-            return address < span.pointee.limit && span.pointee.isAllocated(span.pointee.objectIndex(address))
+            guard address < span.pointee.limit else { return false }
+            let index = span.pointee.objectIndex(address)
+            let central = Globals.shared.gc.central(span.pointee.spanclass)
+            if central.isUnswept(span) { return Bitmap.isSet(span.pointee.gcmarkBits.unsafelyUnwrapped, index) }
+            return span.pointee.isAllocated(index)
         }
     }
 }

@@ -1,13 +1,25 @@
 // GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
 // Malloc.swift (as Go's malloc.go introduces its runtime allocator).
 
-/// The sweep (Go's mgcsweep.go), all of it with the world stopped, right after the mark: in each
-/// managed span, the objects the mark did not reach become free (allocBits takes gcmarkBits'
-/// value, allocCount its population, as in Go), their frees are counted per size class, and a
-/// span left with no object goes back to the heap. Unmarked large objects go back to the heap
-/// whole. World stopped, heap lock and every managed central lock held.
+import CGoAlloc
+
+/// The sweep (Go's mgcsweep.go). Sweeping a span makes the objects the mark did not reach free:
+/// allocBits takes gcmarkBits' value and allocCount its population (as in Go), the frees are
+/// counted per size class, and the mark bits are cleared for the next cycle.
+///
+/// Right after the mark, with the world stopped, unmarked large objects go back to the heap. A
+/// forced collection (runtime.GC) sweeps every span then too, as Go's runtime.GC finishes the
+/// sweep before it returns. After a paced cycle, the spans of small objects are swept lazily, as
+/// in Go: the cycle moves every span onto its central's unswept lists (a few pointer moves per
+/// span, instead of its bitmaps), and a thread that needs a span sweeps them there one at a time
+/// until one has a free slot (``GCThread``'s refill, under that central's lock); the next cycle
+/// sweeps whatever is left before it marks, so every mark starts from swept spans. A span found
+/// empty goes back to the heap when the heap lock is held (in a cycle); a refill, which holds only
+/// its central's lock, uses it.
 extension UnsafeMutablePointer where Pointee == GC {
-    func sweepLocked(heap: UnsafeMutablePointer<MHeap>) {
+    /// The sweep after a mark: large objects now, small ones now (`eager`) or lazily. World
+    /// stopped, heap lock and every managed central lock held.
+    func sweepLocked(heap: UnsafeMutablePointer<MHeap>, eager: Bool) {
         assertHeapLockHeld()
         let large = central(SpanClass(sizeClass: 0, noscan: false))
         sweepLarge(large, heap: heap)
@@ -15,36 +27,62 @@ extension UnsafeMutablePointer where Pointee == GC {
         var raw = 2
         while raw < GC.spanClassCount {
             let central = pointee.centrals.unsafelyUnwrapped + raw
-            // Take every span off both lists first, then put each back where it now belongs.
-            var spans: UnsafeMutablePointer<MSpan>?
-            while let span = central.pointee.partial.first ?? central.pointee.full.first {
-                if span.pointee.listTag == central.pointee.partial.tag {
-                    central.pointee.partial.remove(span)
-                } else {
-                    central.pointee.full.remove(span)
+            if eager {
+                // Every span off both lists first: a swept span goes back onto them, and must not
+                // be swept twice (its marks are gone after the first).
+                var spans: UnsafeMutablePointer<MSpan>?
+                while let span = central.pointee.partial.first ?? central.pointee.full.first {
+                    if span.pointee.listTag == central.pointee.partial.tag {
+                        central.pointee.partial.remove(span)
+                    } else {
+                        central.pointee.full.remove(span)
+                    }
+                    span.pointee.next = spans
+                    spans = span
                 }
-                span.pointee.next = spans
-                spans = span
-            }
-            while let span = spans {
-                spans = span.pointee.next
-                span.pointee.next = nil
-                sweepSpan(span, into: central, heap: heap)
+                while let span = spans {
+                    spans = span.pointee.next
+                    span.pointee.next = nil
+                    sweepSpanLocked(span, into: central, heap: heap)
+                }
+            } else {
+                while let span = central.pointee.partial.first {
+                    central.pointee.partial.remove(span)
+                    central.pointee.unsweptPartial.insert(span)
+                }
+                while let span = central.pointee.full.first {
+                    central.pointee.full.remove(span)
+                    central.pointee.unsweptFull.insert(span)
+                }
             }
             raw += 1
         }
     }
 
-    private func sweepSpan(_ span: UnsafeMutablePointer<MSpan>, into central: UnsafeMutablePointer<MCentral>,
-                           heap: UnsafeMutablePointer<MHeap>) {
-        let words = span.pointee.bitmapWords
-        let allocBits = span.pointee.allocBits.unsafelyUnwrapped
-        let markBits = span.pointee.gcmarkBits.unsafelyUnwrapped
-        allocBits.update(from: markBits, count: words)
-        markBits.initialize(repeating: 0, count: words)
-        let live = Bitmap.countSet(allocBits, 0, span.pointee.nelems)
-        pointee.sweptFrees.unsafelyUnwrapped[span.pointee.spanclass.sizeClass] &+= UInt64(span.pointee.allocCount - live)
-        span.pointee.allocCount = live
+    /// Sweeps what the last cycle left unswept, before this cycle marks. World stopped, heap lock
+    /// and every managed central lock held. Returns the spans swept.
+    func finishSweepLocked(heap: UnsafeMutablePointer<MHeap>) -> Int {
+        assertHeapLockHeld()
+        var swept = 0
+        var raw = 2
+        while raw < GC.spanClassCount {
+            let central = pointee.centrals.unsafelyUnwrapped + raw
+            while let span = central.pointee.unsweptPartial.first ?? central.pointee.unsweptFull.first {
+                central.takeUnswept(span)
+                sweepSpanLocked(span, into: central, heap: heap)
+                swept += 1
+            }
+            raw += 1
+        }
+        return swept
+    }
+
+    /// Sweeps `span` and puts it where it now belongs: back to the heap when empty, else on the
+    /// full or partial list. Heap lock and the span's central lock held.
+    private func sweepSpanLocked(_ span: UnsafeMutablePointer<MSpan>, into central: UnsafeMutablePointer<MCentral>,
+                                 heap: UnsafeMutablePointer<MHeap>) {
+        assertHeapLockHeld()
+        let live = sweepBits(span)
         if live == 0 {
             heap.freeSpanLocked(span)
         } else if live == span.pointee.nelems {
@@ -52,6 +90,22 @@ extension UnsafeMutablePointer where Pointee == GC {
         } else {
             central.pointee.partial.insert(span)
         }
+    }
+
+    /// The sweep of one span's bitmaps and counts; returns the objects left. The span's central
+    /// lock held (or the world stopped). The frees are added atomically: the scan and noscan
+    /// classes of a size share a counter and are swept under different locks.
+    func sweepBits(_ span: UnsafeMutablePointer<MSpan>) -> Int {
+        let words = span.pointee.bitmapWords
+        let allocBits = span.pointee.allocBits.unsafelyUnwrapped
+        let markBits = span.pointee.gcmarkBits.unsafelyUnwrapped
+        allocBits.update(from: markBits, count: words)
+        markBits.initialize(repeating: 0, count: words)
+        let live = Bitmap.countSet(allocBits, 0, span.pointee.nelems)
+        _ = goalloc_fetch_add(pointee.sweptFrees.unsafelyUnwrapped + span.pointee.spanclass.sizeClass,
+                              UInt64(span.pointee.allocCount - live))
+        span.pointee.allocCount = live
+        return live
     }
 
     private func sweepLarge(_ central: UnsafeMutablePointer<MCentral>, heap: UnsafeMutablePointer<MHeap>) {
@@ -67,5 +121,22 @@ extension UnsafeMutablePointer where Pointee == GC {
             heap.pointee.largeFreeBytes += UInt64(span.pointee.bytes)
             heap.freeSpanLocked(span)
         }
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == MCentral {
+    /// Takes `span` off the unswept list it is on. The central's lock held.
+    func takeUnswept(_ span: UnsafeMutablePointer<MSpan>) {
+        if span.pointee.listTag == pointee.unsweptPartial.tag {
+            pointee.unsweptPartial.remove(span)
+        } else {
+            pointee.unsweptFull.remove(span)
+        }
+    }
+
+    /// Whether `span` waits on an unswept list: its allocBits still count the objects the last
+    /// mark found dead, and its gcmarkBits say which are live.
+    func isUnswept(_ span: UnsafeMutablePointer<MSpan>) -> Bool {
+        span.pointee.listTag == pointee.unsweptPartial.tag || span.pointee.listTag == pointee.unsweptFull.tag
     }
 }
