@@ -209,6 +209,42 @@ extension HeapTests {
             #expect(after.numGC - before.numGC > UInt32(forced + 1), "the pacer triggered cycles too")
         }
 
+        /// The same with paced cycles only (GOGC=10, so there are many), which sweep lazily: the
+        /// threads sweep spans for each other while they allocate, and no live node is lost.
+        @Test func lazySweepUnderConcurrentAllocation() {
+            let threads = 2
+            let old = GoAlloc.Managed.setGCPercent(10)
+            defer { _ = GoAlloc.Managed.setGCPercent(old) }
+            let before = GoAlloc.readMemStats()
+            let done = DispatchGroup()
+            let failures = ResultBox()
+            for thread in 0..<threads {
+                done.enter()
+                Thread.detachNewThread {
+                    var random = SeededGenerator(seed: UInt64(thread + 11))
+                    let size = 256
+                    let table = GoAlloc.Managed.allocate(byteCount: size * 8)!.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+                    var intact = true
+                    for step in 0..<100_000 {
+                        let slot = Int.random(in: 0..<size, using: &random)
+                        if let node = table[slot], !Node.isIntact(node) { intact = false }
+                        table[slot] = Node.make(id: UInt(thread << 32 | step))
+                        _ = Node.make(id: 0)
+                    }
+                    for slot in 0..<size { if let node = table[slot], !Node.isIntact(node) { intact = false } }
+                    failures.add(intact: intact)
+                    done.leave()
+                }
+            }
+            GoAlloc.Managed.registerThread()
+            done.wait()
+            #expect(failures.intact == Array(repeating: true, count: threads))
+            let after = GoAlloc.readMemStats()
+            #expect(after.numGC - before.numGC > 10, "paced cycles")
+            #expect(after.numForcedGC == before.numForcedGC)
+            collectAndCheck()
+        }
+
         /// A random graph in the managed heap, mirrored by ids in Swift: after every step the graph
         /// reachable from the roots must match the mirror node for node and edge for edge, and
         /// each node's check word must hold. Garbage allocated at every step reuses any slot
