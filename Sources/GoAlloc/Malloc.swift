@@ -90,10 +90,14 @@ import Glibc
 // path), hands every thread's cached spans back to the central lists, marks conservatively from
 // each registered thread's stack and spilled registers and the registered root ranges into
 // gcmarkBits, following interior pointers through the arena index and scanning only objects that
-// are not noscan (GC/Mark.swift), then sweeps: allocBits = gcmarkBits, allocCount = population,
-// empty spans back to the heap, frees counted then (GC/Sweep.swift). Go's pacer (GC/GCPacer.swift)
-// sets the next goal from the marked heap and GOGC. Go marks and sweeps concurrently; here both
-// run in the pause, which is simpler and keeps every invariant checkable between cycles.
+// are not noscan (GC/Mark.swift). Then it sweeps (GC/Sweep.swift): allocBits = gcmarkBits,
+// allocCount = population, frees counted then, empty spans back to the heap. Large objects are
+// swept in the pause, and so is everything after a forced cycle; after a paced one the small
+// objects' spans wait on their centrals' unswept lists, and a thread that needs a span sweeps them
+// one at a time, as Go's mcentral does; the next cycle sweeps what is left before it marks. Go's
+// pacer (GC/GCPacer.swift) sets the next goal from the marked heap and GOGC. Go marks
+// concurrently; here the mark runs in the pause, which is simpler and keeps every invariant
+// checkable between cycles.
 
 /// Go's memory allocator in Swift: allocate, free, resize, and read Go's MemStats.
 ///
