@@ -1,9 +1,13 @@
 // The exported names of libgoalloc.so, each a jump to its Swift definition in GoAllocMalloc.
 //
 // Why C: Swift reserves the names malloc and free for its runtime and warns (soon refuses) when
-// @_cdecl gives them to a Swift function. The Swift definitions carry goalloc_ names instead;
-// they are declared hidden here, so each call below is a direct jump inside the library (no
-// PLT, no exported duplicate), which the compiler turns into a tail call.
+// @_cdecl gives them to a Swift function; and a public Swift function gets protected visibility,
+// which glibc's loader warns about when a program takes the address of free (checked: gcc's
+// output in scripts/preload-check.sh changed). The Swift definitions carry goalloc_ names instead
+// (goalloc_malloc and goalloc_free are GoAlloc's own, Malloc.swift); they are declared hidden
+// here, so each call below is a direct jump inside the library (no PLT, no exported duplicate),
+// which the compiler turns into a tail call. Compiled without frame pointers (Package.swift): the
+// jump is the whole function, one instruction.
 #include <stddef.h>
 
 #define HIDDEN __attribute__((visibility("hidden")))

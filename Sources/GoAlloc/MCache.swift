@@ -25,7 +25,9 @@ import CGoAlloc
 /// Layout: this header, then one `CacheClass` (one cache line) per size class.
 struct MCache {
     static let headerBytes = 64
-    static let bytes = headerBytes + SizeClasses.count * MemoryLayout<CacheClass>.stride
+    /// The header and one `CacheClass` per size class; C knows the size too, for the empty cache
+    /// (`goalloc_empty_cache`); a test checks that the two agree.
+    static let bytes = Int(GOALLOC_MCACHE_BYTES)
     /// Most bytes of free objects a class's list may hold before half of it is returned.
     static let listBytesLimit = 128 * 1024
 
@@ -35,7 +37,8 @@ struct MCache {
 }
 
 /// One size class in a thread cache. The owning thread is the only writer; ReadMemStats reads
-/// `nmalloc` and `nfree` from other threads, so they are written with relaxed atomic stores.
+/// `nmalloc` and `nfree` from other threads, so they change by relaxed atomic increments (one
+/// `inc` on memory each: the per-class statistics cost two instructions per alloc+free pair).
 struct CacheClass {
     /// Allocations from this cache (Go's smallAllocCount, per thread).
     var nmalloc: UInt64 = 0
@@ -43,12 +46,17 @@ struct CacheClass {
     var nfree: UInt64 = 0
     /// Free objects, linked through their first word.
     var head: UnsafeMutableRawPointer?
-    var count = 0
+    /// How many more objects the list takes before half of it goes back: `limit` minus its length
+    /// (a count down, so that free tests it with the decrement it makes anyway). Owner only.
+    var room = 0
     var limit = 0
     /// The carving range [bumpNext, bumpEnd) of the class's fresh span.
     var bumpNext: UInt = 0
     var bumpEnd: UInt = 0
     var elemsize = 0
+
+    /// Objects on the list.
+    var count: Int { limit - room }
 }
 
 extension UnsafeMutablePointer where Pointee == MCache {
@@ -56,6 +64,19 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     static var current: UnsafeMutablePointer<MCache>? {
         goalloc_current_cache()?.assumingMemoryBound(to: MCache.self)
+    }
+
+    /// The calling thread's cache, or the read-only empty cache (`goalloc_empty_cache`) when it
+    /// has none: for the fast paths, which find nothing to hand out in it and no room to free
+    /// into (its room is 0), and take their slow paths. Never written through.
+    @inline(__always)
+    static var currentOrEmpty: UnsafeMutablePointer<MCache> {
+        goalloc_cache_or_empty().unsafelyUnwrapped.assumingMemoryBound(to: MCache.self)
+    }
+
+    /// The read-only empty cache (see currentOrEmpty).
+    static var empty: UnsafeMutablePointer<MCache> {
+        UnsafeMutableRawPointer(mutating: UnsafeRawPointer(goalloc_empty_cache_address())).assumingMemoryBound(to: MCache.self)
     }
 
     @inline(__always)
@@ -69,29 +90,46 @@ extension UnsafeMutablePointer where Pointee == MCache {
         let entry = entry(sizeClass)
         if let object = entry.pointee.head {
             entry.pointee.head = object.load(as: UnsafeMutableRawPointer?.self)
-            entry.pointee.count &-= 1
-            goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+            entry.pointee.room &+= 1
+            goalloc_increment_relaxed(&entry.pointee.nmalloc)
             return object
         }
         let next = entry.pointee.bumpNext
         if next < entry.pointee.bumpEnd {
             entry.pointee.bumpNext = next &+ UInt(bitPattern: entry.pointee.elemsize)
-            goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+            goalloc_increment_relaxed(&entry.pointee.nmalloc)
             return UnsafeMutableRawPointer(bitPattern: next)
         }
         return nil
     }
 
-    /// Puts a freed object of `sizeClass` on the list; returns half the list to the central
-    /// lists when it passes its limit.
+    /// Puts a freed object of `sizeClass` on the list; when the list is full, first returns half
+    /// of it to the central lists.
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
+        let room = entry.pointee.room &- 1
+        if room < 0 {
+            flushAndFree(object, sizeClass: sizeClass)
+            return
+        }
+        entry.pointee.room = room
         object.storeBytes(of: entry.pointee.head, as: UnsafeMutableRawPointer?.self)
         entry.pointee.head = object
-        entry.pointee.count &+= 1
-        goalloc_store_relaxed(&entry.pointee.nfree, entry.pointee.nfree &+ 1)
-        if entry.pointee.count > entry.pointee.limit { flush(sizeClass) }
+        goalloc_increment_relaxed(&entry.pointee.nfree)
+    }
+
+    /// Returns half of a full list, then frees `object` into it. Out of line: the free path stays
+    /// a leaf. The empty cache of a thread without one (its room is 0) ends here too, untouched:
+    /// the object goes where `Globals.free` puts it.
+    @inline(never)
+    func flushAndFree(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        guard self != .empty else {
+            Globals.shared.free(object, sizeClass: sizeClass)
+            return
+        }
+        flush(sizeClass)
+        free(object, sizeClass: sizeClass)
     }
 
     /// Frees an object that carries the freed-object key (FreedKey): stops the process if it is
@@ -123,7 +161,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
             entry.pointee.bumpEnd = span.pointee.limit
         } else {
             entry.pointee.head = objects.list
-            entry.pointee.count = objects.count
+            entry.pointee.room = entry.pointee.limit - objects.count
         }
         return allocate(sizeClass: sizeClass)
     }
@@ -146,7 +184,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
         let rest = last.load(as: UnsafeMutableRawPointer?.self)
         last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         let returned = entry.pointee.count - keep
-        entry.pointee.count = keep
+        entry.pointee.room = entry.pointee.limit - keep
         globals.central(sizeClass).returnObjects(rest, count: returned, heap: globals.heap)
     }
 
@@ -156,7 +194,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
         guard let list = entry.pointee.head else { return }
         entry.pointee.head = nil
         let count = entry.pointee.count
-        entry.pointee.count = 0
+        entry.pointee.room = entry.pointee.limit
         globals.central(sizeClass).returnObjects(list, count: count, heap: globals.heap)
     }
 
@@ -185,6 +223,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
             let limit = MCache.listBytesLimit / size
             entry(sizeClass).pointee.elemsize = size
             entry(sizeClass).pointee.limit = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            entry(sizeClass).pointee.room = entry(sizeClass).pointee.limit
             sizeClass += 1
         }
     }

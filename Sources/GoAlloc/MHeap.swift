@@ -17,7 +17,7 @@ import CGoAlloc
 struct MHeap {
     /// Address bits user space can have (x86-64 and arm64 with 4-level page tables).
     static let addressBits = 47
-    static let arenaIndexEntries = 1 << (addressBits - HeapArena.logBytes)
+    static let arenaIndexEntries = Int(GOALLOC_ARENA_INDEX_ENTRIES)
     /// The heap grows by at least this much at a time (Go's heap growth chunk).
     static let growthBytes = 4 << 20
 
@@ -58,13 +58,6 @@ struct MHeap {
 
     mutating func initialize() {
         lock.initialize()
-        let indexBytes = Self.arenaIndexEntries * MemoryLayout<UnsafeMutablePointer<HeapArena>?>.stride
-        guard let index = OSMemory.sysReserve(indexBytes) else { fatal("cannot reserve the arena index") }
-        // Mapped but untouched: only the pages that receive an entry become resident (and are charged).
-        OSMemory.sysMap(index, indexBytes)
-        // One entry per 64 MiB of address space: the arena's metadata, or nil. It lives behind a C
-        // pointer so that free reaches it in one load.
-        goalloc_publish_arena_index(UnsafeMutablePointer(bitPattern: index))
     }
 
     /// The arena that contains `address`, or nil. No lock.
@@ -73,6 +66,20 @@ struct MHeap {
         let slot = address >> UInt(HeapArena.logBytes)
         guard slot < UInt(arenaIndexEntries) else { return nil }
         return goalloc_arena_at(Int(bitPattern: slot))?.assumingMemoryBound(to: HeapArena.self)
+    }
+
+    /// The bits an address that free's fast path takes has clear: those at or above 2^47 (no
+    /// user address has them), and the low four (objects of the small classes are 16-byte aligned).
+    static let fastFreeRejectMask = ~(UInt(1) << UInt(addressBits) - 1) | 15
+
+    /// The size class of the small-object span of the explicit heap that holds `address`, or 0
+    /// (a page that is free, a large object's, a stack's, a managed span's, or not GoAlloc's):
+    /// free's fast path, two loads. `address` is below 2^47 (see fastFreeRejectMask). No lock.
+    @inline(__always)
+    static func smallSizeClassOf(userAddress address: UInt) -> Int {
+        guard let arena = goalloc_arena_at(Int(bitPattern: address >> UInt(HeapArena.logBytes))) else { return 0 }
+        let page = Int(truncatingIfNeeded: address >> UInt(SizeClasses.pageShift)) & (HeapArena.pages - 1)
+        return Int(goalloc_load_relaxed_u8(arena.assumingMemoryBound(to: HeapArena.self).pageClasses + page))
     }
 
     /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
@@ -90,9 +97,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     func allocSpan(npages: Int, spanclass: SpanClass, managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        let span = allocSpanLocked(npages: npages, spanclass: spanclass)
-        span?.pointee.managed = managed
-        return span
+        return allocSpanLocked(npages: npages, spanclass: spanclass, managed: managed)
     }
 
     /// A span for one large object, counted in the large-object statistics. `alignment` (a power
@@ -102,8 +107,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
                     managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        guard let span = allocSpanLocked(npages: npages, spanclass: spanclass, alignment: alignment) else { return nil }
-        span.pointee.managed = managed
+        guard let span = allocSpanLocked(npages: npages, spanclass: spanclass, alignment: alignment, managed: managed)
+        else { return nil }
         pointee.largeAllocs += 1
         pointee.largeAllocBytes += UInt64(span.pointee.bytes)
         return span
@@ -152,8 +157,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         freeSpanLocked(span)
     }
 
-    private func allocSpanLocked(npages: Int, spanclass: SpanClass,
-                                 alignment: Int = SizeClasses.pageSize) -> UnsafeMutablePointer<MSpan>? {
+    private func allocSpanLocked(npages: Int, spanclass: SpanClass, alignment: Int = SizeClasses.pageSize,
+                                 managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         assertHeapLockHeld()
         // Pages are page-aligned: a larger alignment needs a run with room to slide up to it.
         let searchPages = npages + max(alignment >> SizeClasses.pageShift, 1) - 1
@@ -172,6 +177,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         span.pointee.spanclass = spanclass
         span.pointee.needzero = taken.needzero
         span.pointee.state = .inUse
+        span.pointee.managed = managed
         let sizeClass = spanclass.sizeClass
         if sizeClass == 0 {
             span.pointee.elemsize = npages << SizeClasses.pageShift
@@ -200,14 +206,20 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         pointee.spanAlloc.free(UnsafeMutableRawPointer(span))
     }
 
-    /// Points every page of `span` at `value` in the spans tables. Lock held.
+    /// Points every page of `span` at `value` in the spans tables, and sets the pages' size class
+    /// for free's fast path (MHeap.smallSizeClassOf): the span's class while it is a small-object
+    /// span of the explicit heap with room for the freed-object key (FreedKey), 0 otherwise. Lock held.
     private func setSpansLocked(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
         assertHeapLockHeld()
+        let sizeClass = span.pointee.spanclass.sizeClass
+        let fastClass = value != nil && !span.pointee.managed && sizeClass >= FreedKey.smallestClass ? UInt8(sizeClass) : 0
         var address = span.pointee.startAddr
         let end = address + UInt(span.pointee.bytes)
         while address < end {
             let arena = MHeap.arenaOf(address)!
-            arena.spans[arena.pageIndex(address)] = value
+            let page = arena.pageIndex(address)
+            arena.spans[page] = value
+            goalloc_store_relaxed_u8(arena.pageClasses + page, fastClass)
             address += UInt(SizeClasses.pageSize)
         }
     }

@@ -134,7 +134,17 @@ public enum GoAlloc {
     /// twice is told from one freed once.
     @inline(__always)
     public static func allocateForMalloc(byteCount: Int) -> UnsafeMutableRawPointer? {
-        guard let object = allocate(byteCount: byteCount) else { return nil }
+        if let object = allocateFromCache(byteCount) {
+            FreedKey.clear(object)
+            return object
+        }
+        // A tail call: the slow path clears the key too, so nothing is left to do after it.
+        return allocateSlowForMalloc(byteCount: byteCount)
+    }
+
+    @inline(never)
+    static func allocateSlowForMalloc(byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard let object = allocateSlow(byteCount: byteCount, alignment: 16) else { return nil }
         FreedKey.clear(object)
         return object
     }
@@ -305,47 +315,88 @@ public enum GoAlloc {
 
 // MARK: - The fast paths
 
-// Free functions rather than static methods: a static method's unused metatype argument is
-// specialised away, which leaves a thunk in front of it for callers in other modules.
-
-/// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache (a list pop
-/// or a carve), or else the slow path.
-@usableFromInline
-func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
-    if UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize), let cache = UnsafeMutablePointer<MCache>.current,
-       let object = cache.allocate(sizeClass: SizeClasses.sizeClass16(byteCount)) {
-        return object
-    }
-    return GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+/// libgoalloc.so's malloc (the linker names it `malloc` too, see Package.swift). Here rather than in
+/// GoAllocMalloc with the rest of the family so that the fast path is compiled into it.
+/// size_t arrives as the same register: a size above Int.max reads as negative and fails.
+/// GoAlloc sets errno itself when it fails.
+@_cdecl("goalloc_malloc")
+func goallocMalloc(_ size: Int) -> UnsafeMutableRawPointer? {
+    GoAlloc.allocateForMalloc(byteCount: size)
 }
 
-/// GoAlloc's free: finds the span through the arena index, then pushes a small object on this
-/// thread's list. Everything else is out of line, so this path saves no registers and never
-/// touches the globals.
+/// libgoalloc.so's free (named `free` too).
+@_cdecl("goalloc_free")
+func goallocFree(_ block: UnsafeMutableRawPointer?) {
+    deallocateUnsized(block)
+}
+
+/// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache, or else the
+/// slow path.
 @usableFromInline
-func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
+func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    allocateFromCache(byteCount) ?? GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+}
+
+/// The fast path of an allocation aligned to 16: a small object from the thread's cache (a list
+/// pop or a carve), or nil. A thread without a cache finds the empty one and gets nil, so the
+/// slow path is also where a thread's first allocation makes its cache.
+@inline(__always)
+func allocateFromCache(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    guard UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize) else { return nil }
+    return UnsafeMutablePointer<MCache>.currentOrEmpty.allocate(sizeClass: SizeClasses.sizeClass16(byteCount))
+}
+
+/// GoAlloc's free (nil: nothing to do). The fast path takes a pointer that is 16-byte aligned, in
+/// a page of a small-object span of the explicit heap (the arena index and the arena's page
+/// classes: two loads, which also prove that GoAlloc owns the pointer), and pushes it on the
+/// thread's list for its class. Everything else is out of line, so this path saves no registers
+/// and never touches the globals.
+@usableFromInline
+func deallocateUnsized(_ pointer: UnsafeMutableRawPointer?) {
+    let address = UInt(bitPattern: pointer)
+    // One test for both: every object of the explicit heap's small classes is 16-byte aligned (a
+    // pointer that is not points into the middle of one, or is not GoAlloc's: the slow path says
+    // which), and an address at or above 2^47 is nobody's heap.
+    if address & MHeap.fastFreeRejectMask == 0, case let sizeClass = MHeap.smallSizeClassOf(userAddress: address),
+       sizeClass != 0 {
+        // A page with a class is a span's: the pointer is not nil.
+        freeToCache(pointer.unsafelyUnwrapped, sizeClass: sizeClass, cache: UnsafeMutablePointer<MCache>.currentOrEmpty)
+        return
+    }
+    deallocateSlowUnsized(pointer)
+}
+
+/// A small object freed through `free` onto the thread's list (or, from the empty cache, the
+/// slow path's), stopped if it is already there (a double free, see FreedKey).
+@inline(__always)
+func freeToCache(_ pointer: UnsafeMutableRawPointer, sizeClass: Int, cache: UnsafeMutablePointer<MCache>) {
+    if FreedKey.isMarked(pointer) {
+        cache.freeMarked(pointer, sizeClass: sizeClass)
+        return
+    }
+    FreedKey.mark(pointer)
+    // Nothing is live after the push: a tail call, and no register to save on the way.
+    cache.free(pointer, sizeClass: sizeClass)
+}
+
+/// Everything `free`'s fast path leaves: nil, a pointer GoAlloc does not own, a large object, a
+/// managed object, a pointer into the middle of an object.
+@inline(never)
+func deallocateSlowUnsized(_ pointer: UnsafeMutableRawPointer?) {
+    guard let pointer else { return }
     guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else { freeOfNoSpan(pointer) }
     if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
     let sizeClass = span.pointee.spanclass.sizeClass
-    if sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current {
-        // Misuse that glibc stops at the call, stopped here too (see FreedKey): a pointer into
-        // the middle of an object (Go's divMagic: index by multiplication, no division), and an
-        // object freed twice while it waits on this thread's list.
-        // Wrapping arithmetic: the span holds the address, so nothing here can overflow, and the
-        // checks Swift would add cost as much as the test itself.
+    if sizeClass != 0 {
+        // Go's divMagic: the object's index by multiplication, no division. Wrapping arithmetic:
+        // the span holds the address, so nothing here can overflow.
         let offset = UInt(bitPattern: pointer) &- span.pointee.startAddr
         let index = UInt((UInt64(offset) &* UInt64(span.pointee.divMul)) &>> 32)
         if index &* UInt(bitPattern: span.pointee.elemsize) != offset { fatal("free of a pointer into the middle of an object") }
         if sizeClass >= FreedKey.smallestClass {
-            if FreedKey.isMarked(pointer) {
-                cache.freeMarked(pointer, sizeClass: sizeClass)
-                return
-            }
-            FreedKey.mark(pointer)
+            freeToCache(pointer, sizeClass: sizeClass, cache: UnsafeMutablePointer<MCache>.currentOrEmpty)
+            return
         }
-        // Nothing is live after the push: a tail call, and no register to save on the way.
-        cache.free(pointer, sizeClass: sizeClass)
-        return
     }
     GoAlloc.deallocateSlow(pointer, span: span)
 }
@@ -361,17 +412,20 @@ func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
 enum FreedKey {
     /// Objects from 16 bytes (class 2) have a second word; `malloc`'s are never smaller.
     static let smallestClass = 2
-    /// Any odd 64-bit pattern; mixed with the address so that no single value marks every object.
-    static let salt: UInt = 0x9E37_79B9_7F4A_7C15
+    /// One value for every object, as glibc's key, so that free compares and stores it as an
+    /// immediate (a key mixed with the address cost two instructions more). A 32-bit pattern that
+    /// sign-extends to 0xFFFF_FFFF_F2EE_D6B1: no small count, pointer or length; data that happens
+    /// to hold it costs a search of one list, nothing more.
+    static let key = UInt(bitPattern: -0x0D11_294F)
 
     @inline(__always)
     static func isMarked(_ object: UnsafeMutableRawPointer) -> Bool {
-        object.load(fromByteOffset: 8, as: UInt.self) == UInt(bitPattern: object) ^ salt
+        object.load(fromByteOffset: 8, as: UInt.self) == key
     }
 
     @inline(__always)
     static func mark(_ object: UnsafeMutableRawPointer) {
-        object.storeBytes(of: UInt(bitPattern: object) ^ salt, toByteOffset: 8, as: UInt.self)
+        object.storeBytes(of: key, toByteOffset: 8, as: UInt.self)
     }
 
     /// For `malloc`: an object handed out carries no key (every `malloc` block has 16 bytes).
