@@ -22,11 +22,13 @@ import CGoAlloc
 /// When a list grows past its limit, half of it goes back to the class's MCentral. When a thread
 /// exits, everything goes back and the cache returns to the heap's FixAlloc.
 ///
-/// Layout: this header, then one `CacheClass` (one cache line) per size class.
+/// Layout: this header, then the per-class fields of `CacheClass`, each an array with one word
+/// per size class (structure of arrays: an object's class indexes every field with a scaled
+/// index, no multiplication by an entry's size and no entry address to form).
 struct MCache {
     static let headerBytes = 64
-    /// The header and one `CacheClass` per size class; C knows the size too, for the empty cache
-    /// (`goalloc_empty_cache`); a test checks that the two agree.
+    /// The header and `CacheClass.fields` words per size class; C knows the size too, for the
+    /// empty cache (`goalloc_empty_cache`); a test checks that the two agree.
     static let bytes = Int(GOALLOC_MCACHE_BYTES)
     /// Most bytes of free objects a class's list may hold before half of it is returned.
     static let listBytesLimit = 128 * 1024
@@ -36,24 +38,51 @@ struct MCache {
     var prev: UnsafeMutablePointer<MCache>?
 }
 
-/// One size class in a thread cache. The owning thread is the only writer; ReadMemStats reads
-/// `nmalloc` and `nfree` from other threads, so they change by relaxed atomic increments (one
-/// `inc` on memory each: the per-class statistics cost two instructions per alloc+free pair).
+/// One size class in a thread cache: the class's word in each of the cache's field arrays. The
+/// owning thread is the only writer; ReadMemStats reads `nmalloc` and `nfree` from other threads,
+/// so they change by relaxed atomic increments (one `inc` on memory each: the per-class
+/// statistics cost two instructions per alloc+free pair).
 struct CacheClass {
+    /// Words per size class (fields below).
+    static let fields = 8
+    /// The class's word in the first array; field f's word is f arrays further.
+    let slot: UnsafeMutableRawPointer
+
+    @inline(__always)
+    private func word(_ field: Int) -> UnsafeMutableRawPointer { slot + field * SizeClasses.count * 8 }
+
     /// Allocations from this cache (Go's smallAllocCount, per thread).
-    var nmalloc: UInt64 = 0
+    var nmalloc: UnsafeMutablePointer<UInt64> { word(0).assumingMemoryBound(to: UInt64.self) }
     /// Frees into this cache (Go's smallFreeCount, per thread).
-    var nfree: UInt64 = 0
+    var nfree: UnsafeMutablePointer<UInt64> { word(1).assumingMemoryBound(to: UInt64.self) }
     /// Free objects, linked through their first word.
-    var head: UnsafeMutableRawPointer?
+    var head: UnsafeMutableRawPointer? {
+        get { word(2).load(as: UnsafeMutableRawPointer?.self) }
+        nonmutating set { word(2).storeBytes(of: newValue, as: UnsafeMutableRawPointer?.self) }
+    }
     /// How many more objects the list takes before half of it goes back: `limit` minus its length
     /// (a count down, so that free tests it with the decrement it makes anyway). Owner only.
-    var room = 0
-    var limit = 0
+    var room: Int {
+        get { word(3).load(as: Int.self) }
+        nonmutating set { word(3).storeBytes(of: newValue, as: Int.self) }
+    }
+    var limit: Int {
+        get { word(4).load(as: Int.self) }
+        nonmutating set { word(4).storeBytes(of: newValue, as: Int.self) }
+    }
     /// The carving range [bumpNext, bumpEnd) of the class's fresh span.
-    var bumpNext: UInt = 0
-    var bumpEnd: UInt = 0
-    var elemsize = 0
+    var bumpNext: UInt {
+        get { word(5).load(as: UInt.self) }
+        nonmutating set { word(5).storeBytes(of: newValue, as: UInt.self) }
+    }
+    var bumpEnd: UInt {
+        get { word(6).load(as: UInt.self) }
+        nonmutating set { word(6).storeBytes(of: newValue, as: UInt.self) }
+    }
+    var elemsize: Int {
+        get { word(7).load(as: Int.self) }
+        nonmutating set { word(7).storeBytes(of: newValue, as: Int.self) }
+    }
 
     /// Objects on the list.
     var count: Int { limit - room }
@@ -80,24 +109,24 @@ extension UnsafeMutablePointer where Pointee == MCache {
     }
 
     @inline(__always)
-    func entry(_ sizeClass: Int) -> UnsafeMutablePointer<CacheClass> {
-        (UnsafeMutableRawPointer(self) + MCache.headerBytes).assumingMemoryBound(to: CacheClass.self) + sizeClass
+    func entry(_ sizeClass: Int) -> CacheClass {
+        CacheClass(slot: UnsafeMutableRawPointer(self) + MCache.headerBytes + sizeClass * 8)
     }
 
     /// An object of `sizeClass` from the list or the carving range, or nil when both are empty.
     @inline(__always)
     func allocate(sizeClass: Int) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
-        if let object = entry.pointee.head {
-            entry.pointee.head = object.load(as: UnsafeMutableRawPointer?.self)
-            entry.pointee.room &+= 1
-            goalloc_increment_relaxed(&entry.pointee.nmalloc)
+        if let object = entry.head {
+            entry.head = object.load(as: UnsafeMutableRawPointer?.self)
+            entry.room &+= 1
+            goalloc_increment_relaxed(entry.nmalloc)
             return object
         }
-        let next = entry.pointee.bumpNext
-        if next < entry.pointee.bumpEnd {
-            entry.pointee.bumpNext = next &+ UInt(bitPattern: entry.pointee.elemsize)
-            goalloc_increment_relaxed(&entry.pointee.nmalloc)
+        let next = entry.bumpNext
+        if next < entry.bumpEnd {
+            entry.bumpNext = next &+ UInt(bitPattern: entry.elemsize)
+            goalloc_increment_relaxed(entry.nmalloc)
             return UnsafeMutableRawPointer(bitPattern: next)
         }
         return nil
@@ -108,15 +137,15 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        let room = entry.pointee.room &- 1
+        let room = entry.room &- 1
         if room < 0 {
             flushAndFree(object, sizeClass: sizeClass)
             return
         }
-        entry.pointee.room = room
-        object.storeBytes(of: entry.pointee.head, as: UnsafeMutableRawPointer?.self)
-        entry.pointee.head = object
-        goalloc_increment_relaxed(&entry.pointee.nfree)
+        entry.room = room
+        object.storeBytes(of: entry.head, as: UnsafeMutableRawPointer?.self)
+        entry.head = object
+        goalloc_increment_relaxed(entry.nfree)
     }
 
     /// Returns half of a full list, then frees `object` into it. Out of line: the free path stays
@@ -139,8 +168,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(never)
     func freeMarked(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        var next = entry.pointee.head
-        var remaining = entry.pointee.count
+        var next = entry.head
+        var remaining = entry.count
         while let candidate = next, remaining > 0 {
             if candidate == object { fatal("double free of a small object") }
             next = candidate.load(as: UnsafeMutableRawPointer?.self)
@@ -153,15 +182,15 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(never)
     func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
-        entry.pointee.bumpNext = 0
-        entry.pointee.bumpEnd = 0
+        entry.bumpNext = 0
+        entry.bumpEnd = 0
         guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return nil }
         if let span = objects.fresh {
-            entry.pointee.bumpNext = span.pointee.base
-            entry.pointee.bumpEnd = span.pointee.limit
+            entry.bumpNext = span.pointee.base
+            entry.bumpEnd = span.pointee.limit
         } else {
-            entry.pointee.head = objects.list
-            entry.pointee.room = entry.pointee.limit - objects.count
+            entry.head = objects.list
+            entry.room = entry.limit - objects.count
         }
         return allocate(sizeClass: sizeClass)
     }
@@ -171,8 +200,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
     func flush(_ sizeClass: Int) {
         let globals = Globals.shared
         let entry = entry(sizeClass)
-        let keep = entry.pointee.limit / 2
-        guard keep > 0, var last = entry.pointee.head else {
+        let keep = entry.limit / 2
+        guard keep > 0, var last = entry.head else {
             returnList(sizeClass, globals: globals)
             return
         }
@@ -183,18 +212,18 @@ extension UnsafeMutablePointer where Pointee == MCache {
         }
         let rest = last.load(as: UnsafeMutableRawPointer?.self)
         last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
-        let returned = entry.pointee.count - keep
-        entry.pointee.room = entry.pointee.limit - keep
+        let returned = entry.count - keep
+        entry.room = entry.limit - keep
         globals.central(sizeClass).returnObjects(rest, count: returned, heap: globals.heap)
     }
 
     /// Returns the whole list of one class.
     func returnList(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) {
         let entry = entry(sizeClass)
-        guard let list = entry.pointee.head else { return }
-        entry.pointee.head = nil
-        let count = entry.pointee.count
-        entry.pointee.room = entry.pointee.limit
+        guard let list = entry.head else { return }
+        entry.head = nil
+        let count = entry.count
+        entry.room = entry.limit
         globals.central(sizeClass).returnObjects(list, count: count, heap: globals.heap)
     }
 
@@ -206,12 +235,12 @@ extension UnsafeMutablePointer where Pointee == MCache {
             defer { sizeClass += 1 }
             returnList(sizeClass, globals: globals)
             let entry = entry(sizeClass)
-            if entry.pointee.bumpNext < entry.pointee.bumpEnd {
-                globals.central(sizeClass).returnRange(entry.pointee.bumpNext, entry.pointee.bumpEnd,
-                                                       elemsize: entry.pointee.elemsize, heap: globals.heap)
+            if entry.bumpNext < entry.bumpEnd {
+                globals.central(sizeClass).returnRange(entry.bumpNext, entry.bumpEnd,
+                                                       elemsize: entry.elemsize, heap: globals.heap)
             }
-            entry.pointee.bumpNext = 0
-            entry.pointee.bumpEnd = 0
+            entry.bumpNext = 0
+            entry.bumpEnd = 0
         }
     }
 
@@ -221,9 +250,9 @@ extension UnsafeMutablePointer where Pointee == MCache {
         while sizeClass < SizeClasses.count {
             let size = SizeClasses.size(sizeClass)
             let limit = MCache.listBytesLimit / size
-            entry(sizeClass).pointee.elemsize = size
-            entry(sizeClass).pointee.limit = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
-            entry(sizeClass).pointee.room = entry(sizeClass).pointee.limit
+            entry(sizeClass).elemsize = size
+            entry(sizeClass).limit = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            entry(sizeClass).room = entry(sizeClass).limit
             sizeClass += 1
         }
     }

@@ -34,9 +34,9 @@ static inline uint32_t goalloc_class_div_mul(uint32_t sizeclass) { return go_cla
 // to them bound to another copy (a program that links GoAlloc itself and preloads the library).
 #define GOALLOC_HIDDEN __attribute__((visibility("hidden")))
 
-/// Bytes of an MCache (MCache.bytes in Swift, checked there): a 64-byte header and one 64-byte
-/// entry per size class.
-enum { GOALLOC_MCACHE_BYTES = 64 + 64 * GO_NUM_SIZE_CLASSES };
+/// Bytes of an MCache (MCache.bytes in Swift, checked there): a 64-byte header and eight words
+/// per size class.
+enum { GOALLOC_MCACHE_BYTES = 64 + 8 * 8 * GO_NUM_SIZE_CLASSES };
 
 // MARK: - The thread's cache
 
