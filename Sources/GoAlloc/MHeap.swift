@@ -43,6 +43,10 @@ struct MHeap {
     var pagesReleased = 0
     /// Metadata charged to GCSys: arena metadata and the touched pages of the arena index.
     var gcSys: UInt64 = 0
+    /// Pages that allocations took from the released state (new growth, or pages the scavenger had
+    /// returned) since the last scavenge after growth (Scavenger.swift). Written under `lock`,
+    /// read without it (relaxed) by the allocation slow path.
+    var retainedGrowthPages: UInt64 = 0
     /// Large objects allocated and freed since the start, and their bytes (whole pages).
     var largeAllocs: UInt64 = 0
     var largeAllocBytes: UInt64 = 0
@@ -168,7 +172,10 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         let address = (run + UInt(alignment) - 1) & ~(UInt(alignment) - 1)
         let taken = allocRangeLocked(address, npages: npages)
         pointee.pagesReleased -= taken.scavenged
-        if taken.scavenged > 0 { OSMemory.sysUsed(address, npages << SizeClasses.pageShift) }
+        if taken.scavenged > 0 {
+            OSMemory.sysUsed(address, npages << SizeClasses.pageShift)
+            goalloc_store_relaxed(&pointee.retainedGrowthPages, pointee.retainedGrowthPages + UInt64(taken.scavenged))
+        }
         pointee.pagesInUse += npages
 
         let span = pointee.spanAlloc.alloc().assumingMemoryBound(to: MSpan.self)

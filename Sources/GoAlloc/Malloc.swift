@@ -156,7 +156,10 @@ public enum GoAlloc {
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= maxAlignment,
               byteCount >= 0, byteCount <= maxAllocation else { return outOfMemory() }
         let globals = Globals.shared
-        defer { globals.startScavengerIfNeeded() }
+        defer {
+            globals.scavengeAfterGrowth()
+            globals.startScavengerIfNeeded()
+        }
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
