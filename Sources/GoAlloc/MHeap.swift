@@ -69,7 +69,16 @@ struct MHeap {
     static func arenaOf(_ address: UInt) -> UnsafeMutablePointer<HeapArena>? {
         let slot = address >> UInt(HeapArena.logBytes)
         guard slot < UInt(arenaIndexEntries) else { return nil }
-        return goalloc_arena_at(Int(bitPattern: slot))?.assumingMemoryBound(to: HeapArena.self)
+        guard let entry = goalloc_arena_at(Int(bitPattern: slot)) else { return nil }
+        return (entry + Int(bitPattern: slot << UInt(HeapArena.logBytes - SizeClasses.pageShift)) - HeapArena.pageClassesOffset)
+            .assumingMemoryBound(to: HeapArena.self)
+    }
+
+    /// What the arena index holds for `arena`, whose first address is `slot << HeapArena.logBytes`:
+    /// the address of its page classes less its first page number, so that free indexes it with
+    /// the pointer's page number as it is (no mask to the page within the arena). arenaOf undoes it.
+    static func indexEntry(_ arena: UnsafeMutablePointer<HeapArena>, slot: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(arena) + HeapArena.pageClassesOffset - slot << (HeapArena.logBytes - SizeClasses.pageShift)
     }
 
     /// The bits an address that free's fast path takes has clear: those at or above 2^47 (no
@@ -81,9 +90,8 @@ struct MHeap {
     /// free's fast path, two loads. `address` is below 2^47 (see fastFreeRejectMask). No lock.
     @inline(__always)
     static func smallSizeClassOf(userAddress address: UInt) -> Int {
-        guard let arena = goalloc_arena_at(Int(bitPattern: address >> UInt(HeapArena.logBytes))) else { return 0 }
-        let page = Int(truncatingIfNeeded: address >> UInt(SizeClasses.pageShift)) & (HeapArena.pages - 1)
-        return Int(goalloc_load_relaxed_u8(arena.assumingMemoryBound(to: HeapArena.self).pageClasses + page))
+        guard let entry = goalloc_arena_at(Int(bitPattern: address >> UInt(HeapArena.logBytes))) else { return 0 }
+        return Int(goalloc_load_page_class(entry, Int(bitPattern: address >> UInt(SizeClasses.pageShift))))
     }
 
     /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
@@ -281,7 +289,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         let pageEnd = entry + perPage
         while entry < pageEnd && goalloc_arena_at(entry) == nil { entry += 1 }
         if entry == pageEnd { pointee.gcSys += 4096 }
-        goalloc_set_arena_at(slot, arena)
+        goalloc_set_arena_at(slot, MHeap.indexEntry(arena, slot: slot))
         if let first = pointee.arenas, first.pointee.base < base {
             var previous = first
             while let next = previous.pointee.next, next.pointee.base < base { previous = next }

@@ -132,14 +132,8 @@ public enum GoAlloc {
     /// ``allocate(byteCount:alignment:)`` for C's `malloc`, whose blocks come back through the
     /// unsized free: the block carries no freed-object key (``FreedKey``), so that a block freed
     /// twice is told from one freed once.
-    @inline(__always)
     public static func allocateForMalloc(byteCount: Int) -> UnsafeMutableRawPointer? {
-        if let object = allocateFromCache(byteCount) {
-            FreedKey.clear(object)
-            return object
-        }
-        // A tail call: the slow path clears the key too, so nothing is left to do after it.
-        return allocateSlowForMalloc(byteCount: byteCount)
+        goallocMalloc(byteCount)
     }
 
     @inline(never)
@@ -318,19 +312,20 @@ public enum GoAlloc {
 
 // MARK: - The fast paths
 
-/// libgoalloc.so's malloc (the linker names it `malloc` too, see Package.swift). Here rather than in
-/// GoAllocMalloc with the rest of the family so that the fast path is compiled into it.
-/// size_t arrives as the same register: a size above Int.max reads as negative and fails.
-/// GoAlloc sets errno itself when it fails.
-@_cdecl("goalloc_malloc")
-func goallocMalloc(_ size: Int) -> UnsafeMutableRawPointer? {
-    GoAlloc.allocateForMalloc(byteCount: size)
-}
-
-/// libgoalloc.so's free (named `free` too).
-@_cdecl("goalloc_free")
-func goallocFree(_ block: UnsafeMutableRawPointer?) {
-    deallocateUnsized(block)
+/// libgoalloc.so's malloc (GoAlloc.allocateForMalloc): the C name `malloc` (CGoAllocMalloc/exports.c)
+/// jumps here. In GoAlloc rather than with the rest of the family in GoAllocMalloc so that the
+/// fast path is compiled into it, and under a fixed symbol name with Swift's calling convention
+/// rather than as @_cdecl, whose C entry point would be one more jump (exports.c declares it
+/// `swiftcall`: for these arguments the same registers as C's). size_t arrives as the same
+/// register: a size above Int.max reads as negative and fails. GoAlloc sets errno itself when it fails.
+@_silgen_name("goalloc_swift_malloc")
+func goallocMalloc(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    if let object = allocateFromCache(byteCount) {
+        FreedKey.clear(object)
+        return object
+    }
+    // A tail call: the slow path clears the key too, so nothing is left to do after it.
+    return GoAlloc.allocateSlowForMalloc(byteCount: byteCount)
 }
 
 /// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache, or else the
@@ -349,12 +344,13 @@ func allocateFromCache(_ byteCount: Int) -> UnsafeMutableRawPointer? {
     return UnsafeMutablePointer<MCache>.currentOrEmpty.allocate(sizeClass: SizeClasses.sizeClass16(byteCount))
 }
 
-/// GoAlloc's free (nil: nothing to do). The fast path takes a pointer that is 16-byte aligned, in
+/// GoAlloc's free (nil: nothing to do), and libgoalloc.so's: `free` jumps here, as `malloc` to
+/// goallocMalloc above. The fast path takes a pointer that is 16-byte aligned, in
 /// a page of a small-object span of the explicit heap (the arena index and the arena's page
 /// classes: two loads, which also prove that GoAlloc owns the pointer), and pushes it on the
 /// thread's list for its class. Everything else is out of line, so this path saves no registers
 /// and never touches the globals.
-@usableFromInline
+@usableFromInline @_silgen_name("goalloc_swift_free")
 func deallocateUnsized(_ pointer: UnsafeMutableRawPointer?) {
     let address = UInt(bitPattern: pointer)
     // One test for both: every object of the explicit heap's small classes is 16-byte aligned (a
