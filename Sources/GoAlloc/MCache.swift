@@ -22,11 +22,15 @@ import CGoAlloc
 /// When a list grows past its limit, half of it goes back to the class's MCentral. When a thread
 /// exits, everything goes back and the cache returns to the heap's FixAlloc.
 ///
-/// Layout: this header, then the per-class fields of `CacheClass`, each an array with one word
-/// per size class (structure of arrays: an object's class indexes every field with a scaled
+/// Layout: this header; the cache's own copy of the table from request size to class (malloc
+/// indexes it from the cache pointer it holds already, rather than forming the address of the
+/// C table: one instruction); then the per-class fields of `CacheClass`, each an array with one
+/// word per size class (structure of arrays: an object's class indexes every field with a scaled
 /// index, no multiplication by an entry's size and no entry address to form).
 struct MCache {
     static let headerBytes = 64
+    static let classTableBytes = Int(GOALLOC_CLASS_TABLE_BYTES)
+    static let classesOffset = headerBytes + classTableBytes
     /// The header and `CacheClass.fields` words per size class; C knows the size too, for the
     /// empty cache (`goalloc_empty_cache`); a test checks that the two agree.
     static let bytes = Int(GOALLOC_MCACHE_BYTES)
@@ -66,6 +70,7 @@ struct CacheClass {
         get { word(3).load(as: Int.self) }
         nonmutating set { word(3).storeBytes(of: newValue, as: Int.self) }
     }
+    var roomPointer: UnsafeMutablePointer<Int64> { word(3).assumingMemoryBound(to: Int64.self) }
     var limit: Int {
         get { word(4).load(as: Int.self) }
         nonmutating set { word(4).storeBytes(of: newValue, as: Int.self) }
@@ -110,7 +115,14 @@ extension UnsafeMutablePointer where Pointee == MCache {
 
     @inline(__always)
     func entry(_ sizeClass: Int) -> CacheClass {
-        CacheClass(slot: UnsafeMutableRawPointer(self) + MCache.headerBytes + sizeClass * 8)
+        CacheClass(slot: UnsafeMutableRawPointer(self) + MCache.classesOffset + sizeClass * 8)
+    }
+
+    /// The class of a request of `size` bytes (0...32768) aligned to 16: SizeClasses.sizeClass16
+    /// from the cache's copy (0 in the empty cache, whose class 0 has nothing to hand out).
+    @inline(__always)
+    func sizeClass16(_ size: Int) -> Int {
+        Int(UnsafeRawPointer(self).load(fromByteOffset: MCache.headerBytes + (size &+ 15) &>> 4, as: UInt8.self))
     }
 
     /// An object of `sizeClass` from the list or the carving range, or nil when both are empty.
@@ -137,12 +149,14 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        let room = entry.room &- 1
-        if room < 0 {
+        // Compared in memory, then decremented in memory by a C store of its own (written as
+        // Swift, the compiler keeps the value in a register to write back: two instructions more).
+        // The empty cache, read-only, fails the comparison before anything is written.
+        if entry.room <= 0 {
             flushAndFree(object, sizeClass: sizeClass)
             return
         }
-        entry.room = room
+        goalloc_decrement_relaxed(entry.roomPointer)
         object.storeBytes(of: entry.head, as: UnsafeMutableRawPointer?.self)
         entry.head = object
         goalloc_increment_relaxed(entry.nfree)
@@ -244,8 +258,9 @@ extension UnsafeMutablePointer where Pointee == MCache {
         }
     }
 
-    /// Sets up a new cache's classes.
+    /// Sets up a new cache's class table and classes.
     func initializeClasses() {
+        goalloc_copy_size16_table(UnsafeMutableRawPointer(self) + MCache.headerBytes)
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
             let size = SizeClasses.size(sizeClass)

@@ -341,7 +341,8 @@ func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
 @inline(__always)
 func allocateFromCache(_ byteCount: Int) -> UnsafeMutableRawPointer? {
     guard UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize) else { return nil }
-    return UnsafeMutablePointer<MCache>.currentOrEmpty.allocate(sizeClass: SizeClasses.sizeClass16(byteCount))
+    let cache = UnsafeMutablePointer<MCache>.currentOrEmpty
+    return cache.allocate(sizeClass: cache.sizeClass16(byteCount))
 }
 
 /// GoAlloc's free (nil: nothing to do), and libgoalloc.so's: `free` jumps here, as `malloc` to

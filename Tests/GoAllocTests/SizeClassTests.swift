@@ -16,9 +16,10 @@ import CGoAlloc
     }
 
     /// The thread cache's size in C (the read-only empty cache a thread without one holds) is its
-    /// layout in Swift: a header and each per-class field array.
+    /// layout in Swift: a header, the class table and each per-class field array.
     @Test func theCacheLayoutFitsTheSizeCKnows() {
-        #expect(MCache.headerBytes + CacheClass.fields * 8 * SizeClasses.count == MCache.bytes)
+        #expect(MCache.classesOffset + CacheClass.fields * 8 * SizeClasses.count == MCache.bytes)
+        #expect(MCache.classTableBytes >= 2049 && MCache.classTableBytes % 8 == 0)
         #expect(MCache.bytes == Int(GOALLOC_MCACHE_BYTES))
     }
 

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "GoSizeClasses.h"
 #include "GoStopTheWorld.h"
 #include "GoAllocABI.h" // the MemStats struct libgoalloc.so exports
@@ -34,9 +35,12 @@ static inline uint32_t goalloc_class_div_mul(uint32_t sizeclass) { return go_cla
 // to them bound to another copy (a program that links GoAlloc itself and preloads the library).
 #define GOALLOC_HIDDEN __attribute__((visibility("hidden")))
 
-/// Bytes of an MCache (MCache.bytes in Swift, checked there): a 64-byte header and eight words
-/// per size class.
-enum { GOALLOC_MCACHE_BYTES = 64 + 8 * 8 * GO_NUM_SIZE_CLASSES };
+/// Bytes of an MCache (MCache.bytes in Swift, checked there): a 64-byte header, the cache's copy
+/// of go_size16_to_class (rounded up to words), and eight words per size class.
+enum { GOALLOC_CLASS_TABLE_BYTES = (sizeof go_size16_to_class + 7) & ~7 };
+enum { GOALLOC_MCACHE_BYTES = 64 + GOALLOC_CLASS_TABLE_BYTES + 8 * 8 * GO_NUM_SIZE_CLASSES };
+/// Copies go_size16_to_class into a new cache (MCache.initializeClasses).
+static inline void goalloc_copy_size16_table(void *cache_table) { memcpy(cache_table, go_size16_to_class, sizeof go_size16_to_class); }
 
 // MARK: - The thread's cache
 
@@ -105,6 +109,8 @@ static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __ato
 /// `inc` on memory (not a locked instruction; readers on other threads see the old or the new value).
 static inline void goalloc_increment_relaxed(uint64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED); }
 static inline void goalloc_store_relaxed_u8(uint8_t *p, uint8_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+/// One less, by its only writer, as goalloc_increment_relaxed: one `dec` on memory.
+static inline void goalloc_decrement_relaxed(int64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED); }
 static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
