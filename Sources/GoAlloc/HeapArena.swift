@@ -8,7 +8,7 @@
 /// Layout of the block: this header, then per-page alloc bits and scavenged bits (8192 each),
 /// then one summary per chunk, then the spans table, then a size class per page. All of it is
 /// guarded by the heap lock, except that any thread may read `spans` and `pageClasses` entries
-/// of in-use spans (see MHeap.spanOf and MHeap.smallSizeClassOf).
+/// of in-use spans (see MHeap.spanOf and MHeap.pageClass).
 struct HeapArena {
     static let logBytes = 26
     static let bytes = 1 << logBytes
@@ -23,7 +23,7 @@ struct HeapArena {
     static let spansOffset = summariesOffset + chunks * MemoryLayout<ChunkSummary>.stride
     static let pageClassesOffset = spansOffset + pages * MemoryLayout<UnsafeMutablePointer<MSpan>?>.stride
     /// Bytes of metadata per arena.
-    static let metadataBytes = (pageClassesOffset + pages + 4095) & ~4095
+    static let metadataBytes = (pageClassesOffset + pages * MemoryLayout<UInt64>.stride + 4095) & ~4095
 
     /// The arena's first address (64 MiB aligned).
     var base: UInt = 0
@@ -62,8 +62,8 @@ extension UnsafeMutablePointer where Pointee == HeapArena {
 
     /// The size class of every page for free's fast path: its span's class if that is a small
     /// object span of the explicit heap, else 0 (see MHeap.setSpansLocked). Read with relaxed
-    /// atomics: one byte, so free finds a pointer's class in one load after the arena's.
-    var pageClasses: UnsafeMutablePointer<UInt8> { (raw + HeapArena.pageClassesOffset).assumingMemoryBound(to: UInt8.self) }
+    /// atomics: free finds a pointer's class in one load after the arena's.
+    var pageClasses: UnsafeMutablePointer<UInt64> { (raw + HeapArena.pageClassesOffset).assumingMemoryBound(to: UInt64.self) }
 
     /// The page index within the arena of `address`.
     @inline(__always)

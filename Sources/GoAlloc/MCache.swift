@@ -115,7 +115,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
 
     @inline(__always)
     func entry(_ sizeClass: Int) -> CacheClass {
-        CacheClass(slot: UnsafeMutableRawPointer(self) + MCache.classesOffset + sizeClass * 8)
+        CacheClass(slot: UnsafeMutableRawPointer(self) + (MCache.classesOffset &+ sizeClass &* 8))
     }
 
     /// The class of a request of `size` bytes (0...32768) aligned to 16: SizeClasses.sizeClass16
@@ -149,30 +149,66 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        // Compared in memory, then decremented in memory by a C store of its own (written as
-        // Swift, the compiler keeps the value in a register to write back: two instructions more).
-        // The empty cache, read-only, fails the comparison before anything is written.
         if entry.room <= 0 {
             flushAndFree(object, sizeClass: sizeClass)
             return
         }
+        push(object, entry)
+    }
+
+    /// `free`'s path (GoAlloc.deallocate): as free(_:sizeClass:), and a double free is stopped
+    /// (FreedKey). Class 0 (the page is not a small object's of the explicit heap) and the empty
+    /// cache have no room, so their objects take the slow path with full lists.
+    @inline(__always)
+    func freeUnsized(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        let entry = entry(sizeClass)
+        if entry.room <= 0 {
+            freeUnsizedWithoutRoom(object, sizeClass: sizeClass)
+            return
+        }
+        if FreedKey.isMarked(object) {
+            freeMarked(object, sizeClass: sizeClass)
+            return
+        }
+        FreedKey.mark(object)
+        push(object, entry)
+    }
+
+    /// The push of a freed object on a list with room. Nothing is live after it: a tail call of
+    /// the free paths, and no register to save on the way.
+    @inline(__always)
+    private func push(_ object: UnsafeMutableRawPointer, _ entry: CacheClass) {
+        // Compared in memory (by the callers), then decremented in memory by a C store of its own
+        // (written as Swift, the compiler keeps the value in a register to write back: two
+        // instructions more). The empty cache, read-only, fails the comparison before anything
+        // is written.
         goalloc_decrement_relaxed(entry.roomPointer)
         object.storeBytes(of: entry.head, as: UnsafeMutableRawPointer?.self)
         entry.head = object
         goalloc_increment_relaxed(entry.nfree)
     }
 
-    /// Returns half of a full list, then frees `object` into it. Out of line: the free path stays
-    /// a leaf. The empty cache of a thread without one (its room is 0) ends here too, untouched:
-    /// the object goes where `Globals.free` puts it.
+    /// Returns half of a full list, then frees `object` into it. Out of line: the free path stays a leaf.
     @inline(never)
     func flushAndFree(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
-        guard self != .empty else {
-            Globals.shared.free(object, sizeClass: sizeClass)
-            return
-        }
         flush(sizeClass)
         free(object, sizeClass: sizeClass)
+    }
+
+    /// freeUnsized's slow path: an object that is not a small one of the explicit heap (class 0:
+    /// the full lookup says what it is), a thread without a cache (the object goes where
+    /// `Globals.free` puts it), or a full list (half of it goes back first).
+    @inline(never)
+    func freeUnsizedWithoutRoom(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        if sizeClass == 0 {
+            deallocateSlowUnsized(object)
+        } else if self == .empty {
+            FreedKey.mark(object)
+            Globals.shared.free(object, sizeClass: sizeClass)
+        } else {
+            flush(sizeClass)
+            freeUnsized(object, sizeClass: sizeClass)
+        }
     }
 
     /// Frees an object that carries the freed-object key (FreedKey): stops the process if it is

@@ -70,28 +70,35 @@ struct MHeap {
         let slot = address >> UInt(HeapArena.logBytes)
         guard slot < UInt(arenaIndexEntries) else { return nil }
         guard let entry = goalloc_arena_at(Int(bitPattern: slot)) else { return nil }
-        return (entry + Int(bitPattern: slot << UInt(HeapArena.logBytes - SizeClasses.pageShift)) - HeapArena.pageClassesOffset)
+        return (entry + Int(bitPattern: slot << UInt(HeapArena.logBytes - SizeClasses.pageShift + 3)) - HeapArena.pageClassesOffset)
             .assumingMemoryBound(to: HeapArena.self)
     }
 
     /// What the arena index holds for `arena`, whose first address is `slot << HeapArena.logBytes`:
-    /// the address of its page classes less its first page number, so that free indexes it with
-    /// the pointer's page number as it is (no mask to the page within the arena). arenaOf undoes it.
+    /// the address of its page classes less its first page number's word, so that free indexes it
+    /// with the pointer's page number as it is (no mask to the page within the arena). arenaOf
+    /// undoes it.
     static func indexEntry(_ arena: UnsafeMutablePointer<HeapArena>, slot: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(arena) + HeapArena.pageClassesOffset - slot << (HeapArena.logBytes - SizeClasses.pageShift)
+        UnsafeMutableRawPointer(arena) + HeapArena.pageClassesOffset - slot << (HeapArena.logBytes - SizeClasses.pageShift + 3)
     }
 
     /// The bits an address that free's fast path takes has clear: those at or above 2^47 (no
     /// user address has them), and the low four (objects of the small classes are 16-byte aligned).
     static let fastFreeRejectMask = ~(UInt(1) << UInt(addressBits) - 1) | 15
 
-    /// The size class of the small-object span of the explicit heap that holds `address`, or 0
-    /// (a page that is free, a large object's, a stack's, a managed span's, or not GoAlloc's):
-    /// free's fast path, two loads. `address` is below 2^47 (see fastFreeRejectMask). No lock.
+    /// The arena index's entry for `address` (see indexEntry), or nil when no arena holds it.
+    /// `address` is below 2^47 (see fastFreeRejectMask). No lock.
     @inline(__always)
-    static func smallSizeClassOf(userAddress address: UInt) -> Int {
-        guard let entry = goalloc_arena_at(Int(bitPattern: address >> UInt(HeapArena.logBytes))) else { return 0 }
-        return Int(goalloc_load_page_class(entry, Int(bitPattern: address >> UInt(SizeClasses.pageShift))))
+    static func pageClassesEntry(userAddress address: UInt) -> UnsafeRawPointer? {
+        UnsafeRawPointer(goalloc_arena_at(Int(bitPattern: address >> UInt(HeapArena.logBytes))))
+    }
+
+    /// The size class of the small-object span of the explicit heap that holds `address`, or 0
+    /// (a page that is free, a large object's, a stack's, a managed span's): free's fast path,
+    /// one load through the arena's index entry. No lock.
+    @inline(__always)
+    static func pageClass(_ entry: UnsafeRawPointer, _ address: UInt) -> Int {
+        Int(truncatingIfNeeded: goalloc_load_page_class(entry, Int(bitPattern: address >> UInt(SizeClasses.pageShift))))
     }
 
     /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
@@ -222,19 +229,19 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     }
 
     /// Points every page of `span` at `value` in the spans tables, and sets the pages' size class
-    /// for free's fast path (MHeap.smallSizeClassOf): the span's class while it is a small-object
+    /// for free's fast path (MHeap.pageClass): the span's class while it is a small-object
     /// span of the explicit heap with room for the freed-object key (FreedKey), 0 otherwise. Lock held.
     private func setSpansLocked(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
         assertHeapLockHeld()
         let sizeClass = span.pointee.spanclass.sizeClass
-        let fastClass = value != nil && !span.pointee.managed && sizeClass >= FreedKey.smallestClass ? UInt8(sizeClass) : 0
+        let fastClass: UInt64 = value != nil && !span.pointee.managed && sizeClass >= FreedKey.smallestClass ? UInt64(sizeClass) : 0
         var address = span.pointee.startAddr
         let end = address + UInt(span.pointee.bytes)
         while address < end {
             let arena = MHeap.arenaOf(address)!
             let page = arena.pageIndex(address)
             arena.spans[page] = value
-            goalloc_store_relaxed_u8(arena.pageClasses + page, fastClass)
+            goalloc_store_relaxed(arena.pageClasses + page, fastClass)
             address += UInt(SizeClasses.pageSize)
         }
     }

@@ -346,37 +346,26 @@ func allocateFromCache(_ byteCount: Int) -> UnsafeMutableRawPointer? {
 }
 
 /// GoAlloc's free (nil: nothing to do), and libgoalloc.so's: `free` jumps here, as `malloc` to
-/// goallocMalloc above. The fast path takes a pointer that is 16-byte aligned, in
-/// a page of a small-object span of the explicit heap (the arena index and the arena's page
-/// classes: two loads, which also prove that GoAlloc owns the pointer), and pushes it on the
-/// thread's list for its class. Everything else is out of line, so this path saves no registers
-/// and never touches the globals.
+/// goallocMalloc above. The fast path takes a pointer that is 16-byte aligned and in one of
+/// GoAlloc's arenas, reads its page's class (the arena index and the arena's page classes: two
+/// loads) and hands it to the thread's cache, which pushes it on its list for the class: class 0
+/// (a page that is not a small object's of the explicit heap, or not GoAlloc's) has no room in
+/// any cache and goes to the slow path from there, as the empty cache does, at no cost to the
+/// fast path. Everything else is out of line, so this path saves no registers and never touches
+/// the globals.
 @usableFromInline @_silgen_name("goalloc_swift_free")
 func deallocateUnsized(_ pointer: UnsafeMutableRawPointer?) {
     let address = UInt(bitPattern: pointer)
     // One test for both: every object of the explicit heap's small classes is 16-byte aligned (a
     // pointer that is not points into the middle of one, or is not GoAlloc's: the slow path says
     // which), and an address at or above 2^47 is nobody's heap.
-    if address & MHeap.fastFreeRejectMask == 0, case let sizeClass = MHeap.smallSizeClassOf(userAddress: address),
-       sizeClass != 0 {
-        // A page with a class is a span's: the pointer is not nil.
-        freeToCache(pointer.unsafelyUnwrapped, sizeClass: sizeClass, cache: UnsafeMutablePointer<MCache>.currentOrEmpty)
+    if address & MHeap.fastFreeRejectMask == 0, let entry = MHeap.pageClassesEntry(userAddress: address) {
+        // In an arena: the pointer is not nil.
+        UnsafeMutablePointer<MCache>.currentOrEmpty.freeUnsized(pointer.unsafelyUnwrapped,
+                                                               sizeClass: MHeap.pageClass(entry, address))
         return
     }
     deallocateSlowUnsized(pointer)
-}
-
-/// A small object freed through `free` onto the thread's list (or, from the empty cache, the
-/// slow path's), stopped if it is already there (a double free, see FreedKey).
-@inline(__always)
-func freeToCache(_ pointer: UnsafeMutableRawPointer, sizeClass: Int, cache: UnsafeMutablePointer<MCache>) {
-    if FreedKey.isMarked(pointer) {
-        cache.freeMarked(pointer, sizeClass: sizeClass)
-        return
-    }
-    FreedKey.mark(pointer)
-    // Nothing is live after the push: a tail call, and no register to save on the way.
-    cache.free(pointer, sizeClass: sizeClass)
 }
 
 /// Everything `free`'s fast path leaves: nil, a pointer GoAlloc does not own, a large object, a
@@ -394,7 +383,7 @@ func deallocateSlowUnsized(_ pointer: UnsafeMutableRawPointer?) {
         let index = UInt((UInt64(offset) &* UInt64(span.pointee.divMul)) &>> 32)
         if index &* UInt(bitPattern: span.pointee.elemsize) != offset { fatal("free of a pointer into the middle of an object") }
         if sizeClass >= FreedKey.smallestClass {
-            freeToCache(pointer, sizeClass: sizeClass, cache: UnsafeMutablePointer<MCache>.currentOrEmpty)
+            UnsafeMutablePointer<MCache>.currentOrEmpty.freeUnsized(pointer, sizeClass: sizeClass)
             return
         }
     }

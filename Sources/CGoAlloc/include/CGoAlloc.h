@@ -81,7 +81,7 @@ static inline int goalloc_unlock_init(void) { return pthread_mutex_unlock(&goall
 // MARK: - The arena index
 
 /// MHeap's arena index: one entry per 64 MiB of the 47-bit address space, NULL or, for an arena,
-/// its page classes' address less its first page number (MHeap.indexEntry). A static array (16 MiB of bss: untouched pages cost nothing and read as zero) rather than
+/// its page classes' address less its first page number times 8 (MHeap.indexEntry). A static array (16 MiB of bss: untouched pages cost nothing and read as zero) rather than
 /// memory behind a pointer, so that free reaches an entry in one load, with no test for a heap
 /// that does not exist yet. Entries are written under the heap lock and read by any thread:
 /// relaxed atomics (plain moves) make that well-defined; a span's entries are written before its
@@ -90,9 +90,10 @@ enum { GOALLOC_ARENA_INDEX_ENTRIES = 1 << 21 };
 extern GOALLOC_HIDDEN void *goalloc_arena_index[GOALLOC_ARENA_INDEX_ENTRIES];
 static inline void *goalloc_arena_at(size_t slot) { return __atomic_load_n(&goalloc_arena_index[slot], __ATOMIC_RELAXED); }
 /// The page class of page number `page` (an address >> 13) through its arena's index entry: one
-/// byte load, zero-extended (relaxed: written under the heap lock while other threads read).
-static inline size_t goalloc_load_page_class(const void *entry, size_t page) {
-    return __atomic_load_n((const uint8_t *)entry + page, __ATOMIC_RELAXED);
+/// word load (relaxed: written under the heap lock while other threads read). A word, not a
+/// byte, so that the class needs no widening once tested (one instruction on every free).
+static inline uint64_t goalloc_load_page_class(const void *entry, size_t page) {
+    return __atomic_load_n((const uint64_t *)entry + page, __ATOMIC_RELAXED);
 }
 static inline void goalloc_set_arena_at(size_t slot, void *arena) { __atomic_store_n(&goalloc_arena_index[slot], arena, __ATOMIC_RELEASE); }
 
@@ -108,7 +109,6 @@ static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __ato
 /// One more, by its only writer: a relaxed load and store, which the compiler folds into a single
 /// `inc` on memory (not a locked instruction; readers on other threads see the old or the new value).
 static inline void goalloc_increment_relaxed(uint64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED); }
-static inline void goalloc_store_relaxed_u8(uint8_t *p, uint8_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 /// One less, by its only writer, as goalloc_increment_relaxed: one `dec` on memory.
 static inline void goalloc_decrement_relaxed(int64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED); }
 static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
