@@ -38,7 +38,8 @@ import Glibc
 //
 // Freeing a small object:
 //
-//	1. Find its span through the arena index (two loads), and so its size class. (The sized free,
+//	1. Find its size class through the arena index and the arena's class of each page (two
+//	   loads), which also proves that GoAlloc owns it. (The sized free,
 //	   `deallocate(_:byteCount:alignment:)`, computes the class from the size instead.)
 //	2. Push it on the thread's free list for the class: the next allocation of that class on this
 //	   thread reuses it. Any thread may free any object: the object simply joins the freeing
@@ -60,8 +61,9 @@ import Glibc
 // Memory states. The heap maps memory as it grows (Reserved -> Prepared) and counts fresh memory
 // as released until it is first used, as Go does. Free pages stay Ready (cheap to reuse) until
 // the scavenger returns them (Ready -> Prepared, MADV_DONTNEED), in the background at about 1% of
-// a CPU or all at once with freeOSMemory(). Released pages are free pages like any other, so the
-// page allocator reuses them before it maps new ones.
+// a CPU, at once when an allocation made the heap retain more than 15% over its goal (Go's
+// heap-growth scavenging), or all at once with freeOSMemory(). Released pages are free pages like
+// any other, so the page allocator reuses them before it maps new ones.
 //
 // Statistics. Thread caches count their own allocations and frees per size class; MemStats adds
 // them up under the heap lock, with the heap's page counts and the FixAllocs' figures, to give
