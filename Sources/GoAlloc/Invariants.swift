@@ -121,7 +121,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
     func checkClass(_ sizeClass: Int, heap: UnsafeMutablePointer<MHeap>) {
         let entry = entry(sizeClass)
         var count = 0
-        var next = entry.head
+        var next = entry.head.pointee
         while let object = next {
             count += 1
             let address = UInt(bitPattern: object)

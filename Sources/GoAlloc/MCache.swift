@@ -61,37 +61,18 @@ struct CacheClass {
     /// Frees into this cache (Go's smallFreeCount, per thread).
     var nfree: UnsafeMutablePointer<UInt64> { word(1).assumingMemoryBound(to: UInt64.self) }
     /// Free objects, linked through their first word.
-    var head: UnsafeMutableRawPointer? {
-        get { word(2).load(as: UnsafeMutableRawPointer?.self) }
-        nonmutating set { word(2).storeBytes(of: newValue, as: UnsafeMutableRawPointer?.self) }
-    }
+    var head: UnsafeMutablePointer<UnsafeMutableRawPointer?> { word(2).assumingMemoryBound(to: UnsafeMutableRawPointer?.self) }
     /// How many more objects the list takes before half of it goes back: `limit` minus its length
     /// (a count down, so that free tests it with the decrement it makes anyway). Owner only.
-    var room: Int {
-        get { word(3).load(as: Int.self) }
-        nonmutating set { word(3).storeBytes(of: newValue, as: Int.self) }
-    }
-    var roomPointer: UnsafeMutablePointer<Int64> { word(3).assumingMemoryBound(to: Int64.self) }
-    var limit: Int {
-        get { word(4).load(as: Int.self) }
-        nonmutating set { word(4).storeBytes(of: newValue, as: Int.self) }
-    }
+    var room: UnsafeMutablePointer<Int> { word(3).assumingMemoryBound(to: Int.self) }
+    var limit: UnsafeMutablePointer<Int> { word(4).assumingMemoryBound(to: Int.self) }
     /// The carving range [bumpNext, bumpEnd) of the class's fresh span.
-    var bumpNext: UInt {
-        get { word(5).load(as: UInt.self) }
-        nonmutating set { word(5).storeBytes(of: newValue, as: UInt.self) }
-    }
-    var bumpEnd: UInt {
-        get { word(6).load(as: UInt.self) }
-        nonmutating set { word(6).storeBytes(of: newValue, as: UInt.self) }
-    }
-    var elemsize: Int {
-        get { word(7).load(as: Int.self) }
-        nonmutating set { word(7).storeBytes(of: newValue, as: Int.self) }
-    }
+    var bumpNext: UnsafeMutablePointer<UInt> { word(5).assumingMemoryBound(to: UInt.self) }
+    var bumpEnd: UnsafeMutablePointer<UInt> { word(6).assumingMemoryBound(to: UInt.self) }
+    var elemsize: UnsafeMutablePointer<Int> { word(7).assumingMemoryBound(to: Int.self) }
 
     /// Objects on the list.
-    var count: Int { limit - room }
+    var count: Int { limit.pointee - room.pointee }
 }
 
 extension UnsafeMutablePointer where Pointee == MCache {
@@ -130,15 +111,15 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     func allocate(sizeClass: Int) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
-        if let object = entry.head {
-            entry.head = object.load(as: UnsafeMutableRawPointer?.self)
-            entry.room &+= 1
+        if let object = entry.head.pointee {
+            entry.head.pointee = object.load(as: UnsafeMutableRawPointer?.self)
+            entry.room.pointee &+= 1
             goalloc_increment_relaxed(entry.nmalloc)
             return object
         }
-        let next = entry.bumpNext
-        if next < entry.bumpEnd {
-            entry.bumpNext = next &+ UInt(bitPattern: entry.elemsize)
+        let next = entry.bumpNext.pointee
+        if next < entry.bumpEnd.pointee {
+            entry.bumpNext.pointee = next &+ UInt(bitPattern: entry.elemsize.pointee)
             goalloc_increment_relaxed(entry.nmalloc)
             return UnsafeMutableRawPointer(bitPattern: next)
         }
@@ -150,7 +131,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        if entry.room <= 0 {
+        if entry.room.pointee <= 0 {
             flushAndFree(object, sizeClass: sizeClass)
             return
         }
@@ -163,7 +144,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(__always)
     func freeUnsized(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        if entry.room <= 0 {
+        if entry.room.pointee <= 0 {
             freeUnsizedWithoutRoom(object, sizeClass: sizeClass)
             return
         }
@@ -183,9 +164,9 @@ extension UnsafeMutablePointer where Pointee == MCache {
         // (written as Swift, the compiler keeps the value in a register to write back: two
         // instructions more). The empty cache, read-only, fails the comparison before anything
         // is written.
-        goalloc_decrement_relaxed(entry.roomPointer)
-        object.storeBytes(of: entry.head, as: UnsafeMutableRawPointer?.self)
-        entry.head = object
+        goalloc_decrement_relaxed(entry.room)
+        object.storeBytes(of: entry.head.pointee, as: UnsafeMutableRawPointer?.self)
+        entry.head.pointee = object
         goalloc_increment_relaxed(entry.nfree)
     }
 
@@ -219,7 +200,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(never)
     func freeMarked(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        var next = entry.head
+        var next = entry.head.pointee
         var remaining = entry.count
         while let candidate = next, remaining > 0 {
             if candidate == object { fatal("double free of a small object") }
@@ -233,15 +214,15 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(never)
     func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
-        entry.bumpNext = 0
-        entry.bumpEnd = 0
+        entry.bumpNext.pointee = 0
+        entry.bumpEnd.pointee = 0
         guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return nil }
         if let span = objects.fresh {
-            entry.bumpNext = span.pointee.base
-            entry.bumpEnd = span.pointee.limit
+            entry.bumpNext.pointee = span.pointee.base
+            entry.bumpEnd.pointee = span.pointee.limit
         } else {
-            entry.head = objects.list
-            entry.room = entry.limit - objects.count
+            entry.head.pointee = objects.list
+            entry.room.pointee = entry.limit.pointee - objects.count
         }
         return allocate(sizeClass: sizeClass)
     }
@@ -251,8 +232,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
     func flush(_ sizeClass: Int) {
         let globals = Globals.shared
         let entry = entry(sizeClass)
-        let keep = entry.limit / 2
-        guard keep > 0, var last = entry.head else {
+        let keep = entry.limit.pointee / 2
+        guard keep > 0, var last = entry.head.pointee else {
             returnList(sizeClass, globals: globals)
             return
         }
@@ -264,17 +245,17 @@ extension UnsafeMutablePointer where Pointee == MCache {
         let rest = last.load(as: UnsafeMutableRawPointer?.self)
         last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         let returned = entry.count - keep
-        entry.room = entry.limit - keep
+        entry.room.pointee = entry.limit.pointee - keep
         globals.central(sizeClass).returnObjects(rest, count: returned, heap: globals.heap)
     }
 
     /// Returns the whole list of one class.
     func returnList(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) {
         let entry = entry(sizeClass)
-        guard let list = entry.head else { return }
-        entry.head = nil
+        guard let list = entry.head.pointee else { return }
+        entry.head.pointee = nil
         let count = entry.count
-        entry.room = entry.limit
+        entry.room.pointee = entry.limit.pointee
         globals.central(sizeClass).returnObjects(list, count: count, heap: globals.heap)
     }
 
@@ -286,12 +267,12 @@ extension UnsafeMutablePointer where Pointee == MCache {
             defer { sizeClass += 1 }
             returnList(sizeClass, globals: globals)
             let entry = entry(sizeClass)
-            if entry.bumpNext < entry.bumpEnd {
-                globals.central(sizeClass).returnRange(entry.bumpNext, entry.bumpEnd,
-                                                       elemsize: entry.elemsize, heap: globals.heap)
+            if entry.bumpNext.pointee < entry.bumpEnd.pointee {
+                globals.central(sizeClass).returnRange(entry.bumpNext.pointee, entry.bumpEnd.pointee,
+                                                       elemsize: entry.elemsize.pointee, heap: globals.heap)
             }
-            entry.bumpNext = 0
-            entry.bumpEnd = 0
+            entry.bumpNext.pointee = 0
+            entry.bumpEnd.pointee = 0
         }
     }
 
@@ -302,9 +283,9 @@ extension UnsafeMutablePointer where Pointee == MCache {
         while sizeClass < SizeClasses.count {
             let size = SizeClasses.size(sizeClass)
             let limit = MCache.listBytesLimit / size
-            entry(sizeClass).elemsize = size
-            entry(sizeClass).limit = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
-            entry(sizeClass).room = entry(sizeClass).limit
+            entry(sizeClass).elemsize.pointee = size
+            entry(sizeClass).limit.pointee = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            entry(sizeClass).room.pointee = entry(sizeClass).limit.pointee
             sizeClass += 1
         }
     }

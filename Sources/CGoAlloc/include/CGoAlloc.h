@@ -110,7 +110,7 @@ static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __ato
 /// `inc` on memory (not a locked instruction; readers on other threads see the old or the new value).
 static inline void goalloc_increment_relaxed(uint64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED); }
 /// One less, by its only writer, as goalloc_increment_relaxed: one `dec` on memory.
-static inline void goalloc_decrement_relaxed(int64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED); }
+static inline void goalloc_decrement_relaxed(long *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED); }
 static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
