@@ -26,8 +26,8 @@ struct Scavenger {
     /// What the heap may retain over its goal before an allocation releases pages itself
     /// (scavengeAfterGrowth): more than the background thread's 10%, because every page released
     /// there is a page fault when it is used again. AllocatorStress/LargeBlocks drew the line
-    /// (docs/goalloc.md): 10% held peak RSS at 1.02x jemalloc's but ran 6x slower than with no
-    /// release at all; 15% holds 1.06x for 3.3x; 20% was at 1.10x; 30% over it, at 1.14x.
+    /// (docs/goalloc.md): peak RSS 1.02x jemalloc's at 10%, 1.06x at 15%, 1.10x at 20%, 1.14x at
+    /// 30%, each slower than keeping every free page (6x, 3.3x, 2.1x, 1.2x).
     static let growthRetainPercent = 15
     static let minimumGoalBytes = 4 << 20
 
