@@ -65,7 +65,8 @@ let package = Package(
         // BenchKit, libgoalloc.so and the conformance fixture, so no GoAlloc code or state reaches a plugin.
         .target(name: "CGoAllocABI"),
         .target(name: "GoAllocMalloc", dependencies: ["GoAlloc", "CGoAlloc", "CGoAllocABI"], swiftSettings: alwaysOptimized),
-        .target(name: "CGoAllocMalloc"),
+        // Without frame pointers, so that each exported name is one jump (see exports.c).
+        .target(name: "CGoAllocMalloc", cSettings: [.unsafeFlags(["-Xclang", "-mframe-pointer=none"])]),
 
         // MARK: Built-in workload suites (Benchmarks/<Suite>/)
 
@@ -99,6 +100,13 @@ let package = Package(
 /// as the process's malloc, a debug build would call itself until it deadlocks. Optimised, the
 /// allocator's code needs nothing from the runtime (scripts/check-malloc-paths.sh verifies it).
 /// These are unsafe flags: a package that depends on AllocBench must do so by path or by branch.
+///
+/// And without frame pointers (the build asks clang for them, and Swift takes the setting from
+/// clang's; this cc1 flag overrides it): malloc's and free's fast paths tail-call their slow paths,
+/// which makes them non-leaf functions, and setting up a frame cost 3 of their instructions.
+/// Debuggers and perf's DWARF unwinding still walk through them.
 var alwaysOptimized: [SwiftSetting] {
-    [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    [.unsafeFlags(["-O"], .when(configuration: .debug)),
+     .unsafeFlags(["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none"])]
 }
+

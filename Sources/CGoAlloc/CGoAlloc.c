@@ -4,10 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
-__thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec"))) = NULL;
+// 64-byte aligned as a FixAlloc block is, so that the cache's entries sit on cache lines alike.
+const char goalloc_empty_cache[GOALLOC_MCACHE_BYTES] __attribute__((aligned(64))) = {0};
+__thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec"))) = (void *)goalloc_empty_cache;
 __thread _Bool goalloc_tls_exited __attribute__((tls_model("initial-exec"))) = 0;
 void *goalloc_root = NULL;
-void **goalloc_arena_index = NULL;
+void *goalloc_arena_index[GOALLOC_ARENA_INDEX_ENTRIES];
 pthread_mutex_t goalloc_init_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int goalloc_only_background_thread_left(void) {

@@ -163,8 +163,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
         let counts = pointee.deadCounts!
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
-            counts[sizeClass] &+= cache.entry(sizeClass).pointee.nmalloc
-            counts[SizeClasses.count + sizeClass] &+= cache.entry(sizeClass).pointee.nfree
+            counts[sizeClass] &+= cache.entry(sizeClass).nmalloc.pointee
+            counts[SizeClasses.count + sizeClass] &+= cache.entry(sizeClass).nfree.pointee
             sizeClass += 1
         }
         if let previous = cache.pointee.prev { previous.pointee.next = cache.pointee.next } else { pointee.caches = cache.pointee.next }

@@ -6,8 +6,9 @@
 /// for it alone (charged to GCSys, as Go charges arena metadata).
 ///
 /// Layout of the block: this header, then per-page alloc bits and scavenged bits (8192 each),
-/// then one summary per chunk, then the spans table. All of it is guarded by the heap lock,
-/// except that any thread may read `spans` entries of in-use spans (see MHeap.spanOf).
+/// then one summary per chunk, then the spans table, then a size class per page. All of it is
+/// guarded by the heap lock, except that any thread may read `spans` and `pageClasses` entries
+/// of in-use spans (see MHeap.spanOf and MHeap.pageClass).
 struct HeapArena {
     static let logBytes = 26
     static let bytes = 1 << logBytes
@@ -20,8 +21,9 @@ struct HeapArena {
     static let scavengedOffset = allocOffset + pages / 8
     static let summariesOffset = scavengedOffset + pages / 8
     static let spansOffset = summariesOffset + chunks * MemoryLayout<ChunkSummary>.stride
+    static let pageClassesOffset = spansOffset + pages * MemoryLayout<UnsafeMutablePointer<MSpan>?>.stride
     /// Bytes of metadata per arena.
-    static let metadataBytes = (spansOffset + pages * MemoryLayout<UnsafeMutablePointer<MSpan>?>.stride + 4095) & ~4095
+    static let metadataBytes = (pageClassesOffset + pages * MemoryLayout<UInt64>.stride + 4095) & ~4095
 
     /// The arena's first address (64 MiB aligned).
     var base: UInt = 0
@@ -57,6 +59,11 @@ extension UnsafeMutablePointer where Pointee == HeapArena {
     var spans: UnsafeMutablePointer<UnsafeMutablePointer<MSpan>?> {
         (raw + HeapArena.spansOffset).assumingMemoryBound(to: UnsafeMutablePointer<MSpan>?.self)
     }
+
+    /// The size class of every page for free's fast path: its span's class if that is a small
+    /// object span of the explicit heap, else 0 (see MHeap.setSpansLocked). Read with relaxed
+    /// atomics: free finds a pointer's class in one load after the arena's.
+    var pageClasses: UnsafeMutablePointer<UInt64> { (raw + HeapArena.pageClassesOffset).assumingMemoryBound(to: UInt64.self) }
 
     /// The page index within the arena of `address`.
     @inline(__always)

@@ -121,7 +121,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
     func checkClass(_ sizeClass: Int, heap: UnsafeMutablePointer<MHeap>) {
         let entry = entry(sizeClass)
         var count = 0
-        var next = entry.pointee.head
+        var next = entry.head.pointee
         while let object = next {
             count += 1
             let address = UInt(bitPattern: object)
@@ -130,7 +130,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
             else { fatal("invariant: a cached object is not held for its cache in its span") }
             next = object.load(as: UnsafeMutableRawPointer?.self)
         }
-        if count != entry.pointee.count { fatal("invariant: a cache list's count is off") }
+        if count != entry.count { fatal("invariant: a cache list's count is off") }
     }
 }
 

@@ -16,16 +16,25 @@ import CGoAlloc
 /// moves forward through a span: with explicit frees, a just-freed object would wait until the
 /// span is swept, and a free would have to find the span and clear its bit (two dependent loads,
 /// a division, and an atomic when another thread caches the span). The list serves a freed object
-/// on the next allocation with a pop, and a free is a push: 66 instructions for an alloc+free
-/// pair, as many as tcmalloc (scripts/instructions-per-op.sh).
+/// on the next allocation with a pop, and a free is a push: 43 instructions for malloc and free
+/// of an 80-byte block, misuse checks and per-class counts included, fewer than mimalloc's 44.5
+/// (scripts/instructions-per-op.sh; docs/goalloc.md).
 ///
 /// When a list grows past its limit, half of it goes back to the class's MCentral. When a thread
 /// exits, everything goes back and the cache returns to the heap's FixAlloc.
 ///
-/// Layout: this header, then one `CacheClass` (one cache line) per size class.
+/// Layout: this header; the cache's own copy of the table from request size to class (malloc
+/// indexes it from the cache pointer it holds already, rather than forming the address of the
+/// C table: one instruction); then the per-class fields of `CacheClass`, each an array with one
+/// word per size class (structure of arrays: an object's class indexes every field with a scaled
+/// index, no multiplication by an entry's size and no entry address to form).
 struct MCache {
     static let headerBytes = 64
-    static let bytes = headerBytes + SizeClasses.count * MemoryLayout<CacheClass>.stride
+    static let classTableBytes = Int(GOALLOC_CLASS_TABLE_BYTES)
+    static let classesOffset = headerBytes + classTableBytes
+    /// The header and `CacheClass.fields` words per size class; C knows the size too, for the
+    /// empty cache (`goalloc_empty_cache`); a test checks that the two agree.
+    static let bytes = Int(GOALLOC_MCACHE_BYTES)
     /// Most bytes of free objects a class's list may hold before half of it is returned.
     static let listBytesLimit = 128 * 1024
 
@@ -34,21 +43,36 @@ struct MCache {
     var prev: UnsafeMutablePointer<MCache>?
 }
 
-/// One size class in a thread cache. The owning thread is the only writer; ReadMemStats reads
-/// `nmalloc` and `nfree` from other threads, so they are written with relaxed atomic stores.
+/// One size class in a thread cache: the class's word in each of the cache's field arrays. The
+/// owning thread is the only writer; ReadMemStats reads `nmalloc` and `nfree` from other threads,
+/// so they change by relaxed atomic increments (one `inc` on memory each: the per-class
+/// statistics cost two instructions per alloc+free pair).
 struct CacheClass {
+    /// Words per size class (fields below).
+    static let fields = 8
+    /// The class's word in the first array; field f's word is f arrays further.
+    let slot: UnsafeMutableRawPointer
+
+    @inline(__always)
+    private func word(_ field: Int) -> UnsafeMutableRawPointer { slot + field * SizeClasses.count * 8 }
+
     /// Allocations from this cache (Go's smallAllocCount, per thread).
-    var nmalloc: UInt64 = 0
+    var nmalloc: UnsafeMutablePointer<UInt64> { word(0).assumingMemoryBound(to: UInt64.self) }
     /// Frees into this cache (Go's smallFreeCount, per thread).
-    var nfree: UInt64 = 0
+    var nfree: UnsafeMutablePointer<UInt64> { word(1).assumingMemoryBound(to: UInt64.self) }
     /// Free objects, linked through their first word.
-    var head: UnsafeMutableRawPointer?
-    var count = 0
-    var limit = 0
+    var head: UnsafeMutablePointer<UnsafeMutableRawPointer?> { word(2).assumingMemoryBound(to: UnsafeMutableRawPointer?.self) }
+    /// How many more objects the list takes before half of it goes back: `limit` minus its length
+    /// (a count down, so that free tests it with the decrement it makes anyway). Owner only.
+    var room: UnsafeMutablePointer<Int> { word(3).assumingMemoryBound(to: Int.self) }
+    var limit: UnsafeMutablePointer<Int> { word(4).assumingMemoryBound(to: Int.self) }
     /// The carving range [bumpNext, bumpEnd) of the class's fresh span.
-    var bumpNext: UInt = 0
-    var bumpEnd: UInt = 0
-    var elemsize = 0
+    var bumpNext: UnsafeMutablePointer<UInt> { word(5).assumingMemoryBound(to: UInt.self) }
+    var bumpEnd: UnsafeMutablePointer<UInt> { word(6).assumingMemoryBound(to: UInt.self) }
+    var elemsize: UnsafeMutablePointer<Int> { word(7).assumingMemoryBound(to: Int.self) }
+
+    /// Objects on the list.
+    var count: Int { limit.pointee - room.pointee }
 }
 
 extension UnsafeMutablePointer where Pointee == MCache {
@@ -58,40 +82,115 @@ extension UnsafeMutablePointer where Pointee == MCache {
         goalloc_current_cache()?.assumingMemoryBound(to: MCache.self)
     }
 
+    /// The calling thread's cache, or the read-only empty cache (`goalloc_empty_cache`) when it
+    /// has none: for the fast paths, which find nothing to hand out in it and no room to free
+    /// into (its room is 0), and take their slow paths. Never written through.
     @inline(__always)
-    func entry(_ sizeClass: Int) -> UnsafeMutablePointer<CacheClass> {
-        (UnsafeMutableRawPointer(self) + MCache.headerBytes).assumingMemoryBound(to: CacheClass.self) + sizeClass
+    static var currentOrEmpty: UnsafeMutablePointer<MCache> {
+        goalloc_cache_or_empty().unsafelyUnwrapped.assumingMemoryBound(to: MCache.self)
+    }
+
+    /// The read-only empty cache (see currentOrEmpty).
+    static var empty: UnsafeMutablePointer<MCache> {
+        UnsafeMutableRawPointer(mutating: UnsafeRawPointer(goalloc_empty_cache_address())).assumingMemoryBound(to: MCache.self)
+    }
+
+    @inline(__always)
+    func entry(_ sizeClass: Int) -> CacheClass {
+        CacheClass(slot: UnsafeMutableRawPointer(self) + (MCache.classesOffset &+ sizeClass &* 8))
+    }
+
+    /// The class of a request of `size` bytes (0...32768) aligned to 16: SizeClasses.sizeClass16
+    /// from the cache's copy (0 in the empty cache, whose class 0 has nothing to hand out).
+    @inline(__always)
+    func sizeClass16(_ size: Int) -> Int {
+        Int(UnsafeRawPointer(self).load(fromByteOffset: MCache.headerBytes + (size &+ 15) &>> 4, as: UInt8.self))
     }
 
     /// An object of `sizeClass` from the list or the carving range, or nil when both are empty.
     @inline(__always)
     func allocate(sizeClass: Int) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
-        if let object = entry.pointee.head {
-            entry.pointee.head = object.load(as: UnsafeMutableRawPointer?.self)
-            entry.pointee.count &-= 1
-            goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+        if let object = entry.head.pointee {
+            entry.head.pointee = object.load(as: UnsafeMutableRawPointer?.self)
+            entry.room.pointee &+= 1
+            goalloc_increment_relaxed(entry.nmalloc)
             return object
         }
-        let next = entry.pointee.bumpNext
-        if next < entry.pointee.bumpEnd {
-            entry.pointee.bumpNext = next &+ UInt(bitPattern: entry.pointee.elemsize)
-            goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+        let next = entry.bumpNext.pointee
+        if next < entry.bumpEnd.pointee {
+            entry.bumpNext.pointee = next &+ UInt(bitPattern: entry.elemsize.pointee)
+            goalloc_increment_relaxed(entry.nmalloc)
             return UnsafeMutableRawPointer(bitPattern: next)
         }
         return nil
     }
 
-    /// Puts a freed object of `sizeClass` on the list; returns half the list to the central
-    /// lists when it passes its limit.
+    /// Puts a freed object of `sizeClass` on the list; when the list is full, first returns half
+    /// of it to the central lists.
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        object.storeBytes(of: entry.pointee.head, as: UnsafeMutableRawPointer?.self)
-        entry.pointee.head = object
-        entry.pointee.count &+= 1
-        goalloc_store_relaxed(&entry.pointee.nfree, entry.pointee.nfree &+ 1)
-        if entry.pointee.count > entry.pointee.limit { flush(sizeClass) }
+        if entry.room.pointee <= 0 {
+            flushAndFree(object, sizeClass: sizeClass)
+            return
+        }
+        push(object, entry)
+    }
+
+    /// `free`'s path (GoAlloc.deallocate): as free(_:sizeClass:), and a double free is stopped
+    /// (FreedKey). Class 0 (the page is not a small object's of the explicit heap) and the empty
+    /// cache have no room, so their objects take the slow path with full lists.
+    @inline(__always)
+    func freeUnsized(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        let entry = entry(sizeClass)
+        if entry.room.pointee <= 0 {
+            freeUnsizedWithoutRoom(object, sizeClass: sizeClass)
+            return
+        }
+        if FreedKey.isMarked(object) {
+            freeMarked(object, sizeClass: sizeClass)
+            return
+        }
+        FreedKey.mark(object)
+        push(object, entry)
+    }
+
+    /// The push of a freed object on a list with room. Nothing is live after it: a tail call of
+    /// the free paths, and no register to save on the way.
+    @inline(__always)
+    private func push(_ object: UnsafeMutableRawPointer, _ entry: CacheClass) {
+        // Compared in memory (by the callers), then decremented in memory by a C store of its own
+        // (written as Swift, the compiler keeps the value in a register to write back: two
+        // instructions more). The empty cache, read-only, fails the comparison before anything
+        // is written.
+        goalloc_decrement_relaxed(entry.room)
+        object.storeBytes(of: entry.head.pointee, as: UnsafeMutableRawPointer?.self)
+        entry.head.pointee = object
+        goalloc_increment_relaxed(entry.nfree)
+    }
+
+    /// Returns half of a full list, then frees `object` into it. Out of line: the free path stays a leaf.
+    @inline(never)
+    func flushAndFree(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        flush(sizeClass)
+        free(object, sizeClass: sizeClass)
+    }
+
+    /// freeUnsized's slow path: an object that is not a small one of the explicit heap (class 0:
+    /// the full lookup says what it is), a thread without a cache (the object goes where
+    /// `Globals.free` puts it), or a full list (half of it goes back first).
+    @inline(never)
+    func freeUnsizedWithoutRoom(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
+        if sizeClass == 0 {
+            deallocateSlowUnsized(object)
+        } else if self == .empty {
+            FreedKey.mark(object)
+            Globals.shared.free(object, sizeClass: sizeClass)
+        } else {
+            flush(sizeClass)
+            freeUnsized(object, sizeClass: sizeClass)
+        }
     }
 
     /// Frees an object that carries the freed-object key (FreedKey): stops the process if it is
@@ -101,8 +200,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(never)
     func freeMarked(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        var next = entry.pointee.head
-        var remaining = entry.pointee.count
+        var next = entry.head.pointee
+        var remaining = entry.count
         while let candidate = next, remaining > 0 {
             if candidate == object { fatal("double free of a small object") }
             next = candidate.load(as: UnsafeMutableRawPointer?.self)
@@ -115,15 +214,15 @@ extension UnsafeMutablePointer where Pointee == MCache {
     @inline(never)
     func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
-        entry.pointee.bumpNext = 0
-        entry.pointee.bumpEnd = 0
+        entry.bumpNext.pointee = 0
+        entry.bumpEnd.pointee = 0
         guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return nil }
         if let span = objects.fresh {
-            entry.pointee.bumpNext = span.pointee.base
-            entry.pointee.bumpEnd = span.pointee.limit
+            entry.bumpNext.pointee = span.pointee.base
+            entry.bumpEnd.pointee = span.pointee.limit
         } else {
-            entry.pointee.head = objects.list
-            entry.pointee.count = objects.count
+            entry.head.pointee = objects.list
+            entry.room.pointee = entry.limit.pointee - objects.count
         }
         return allocate(sizeClass: sizeClass)
     }
@@ -133,8 +232,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
     func flush(_ sizeClass: Int) {
         let globals = Globals.shared
         let entry = entry(sizeClass)
-        let keep = entry.pointee.limit / 2
-        guard keep > 0, var last = entry.pointee.head else {
+        let keep = entry.limit.pointee / 2
+        guard keep > 0, var last = entry.head.pointee else {
             returnList(sizeClass, globals: globals)
             return
         }
@@ -145,18 +244,18 @@ extension UnsafeMutablePointer where Pointee == MCache {
         }
         let rest = last.load(as: UnsafeMutableRawPointer?.self)
         last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
-        let returned = entry.pointee.count - keep
-        entry.pointee.count = keep
+        let returned = entry.count - keep
+        entry.room.pointee = entry.limit.pointee - keep
         globals.central(sizeClass).returnObjects(rest, count: returned, heap: globals.heap)
     }
 
     /// Returns the whole list of one class.
     func returnList(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) {
         let entry = entry(sizeClass)
-        guard let list = entry.pointee.head else { return }
-        entry.pointee.head = nil
-        let count = entry.pointee.count
-        entry.pointee.count = 0
+        guard let list = entry.head.pointee else { return }
+        entry.head.pointee = nil
+        let count = entry.count
+        entry.room.pointee = entry.limit.pointee
         globals.central(sizeClass).returnObjects(list, count: count, heap: globals.heap)
     }
 
@@ -168,23 +267,25 @@ extension UnsafeMutablePointer where Pointee == MCache {
             defer { sizeClass += 1 }
             returnList(sizeClass, globals: globals)
             let entry = entry(sizeClass)
-            if entry.pointee.bumpNext < entry.pointee.bumpEnd {
-                globals.central(sizeClass).returnRange(entry.pointee.bumpNext, entry.pointee.bumpEnd,
-                                                       elemsize: entry.pointee.elemsize, heap: globals.heap)
+            if entry.bumpNext.pointee < entry.bumpEnd.pointee {
+                globals.central(sizeClass).returnRange(entry.bumpNext.pointee, entry.bumpEnd.pointee,
+                                                       elemsize: entry.elemsize.pointee, heap: globals.heap)
             }
-            entry.pointee.bumpNext = 0
-            entry.pointee.bumpEnd = 0
+            entry.bumpNext.pointee = 0
+            entry.bumpEnd.pointee = 0
         }
     }
 
-    /// Sets up a new cache's classes.
+    /// Sets up a new cache's class table and classes.
     func initializeClasses() {
+        goalloc_copy_size16_table(UnsafeMutableRawPointer(self) + MCache.headerBytes)
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
             let size = SizeClasses.size(sizeClass)
             let limit = MCache.listBytesLimit / size
-            entry(sizeClass).pointee.elemsize = size
-            entry(sizeClass).pointee.limit = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            entry(sizeClass).elemsize.pointee = size
+            entry(sizeClass).limit.pointee = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            entry(sizeClass).room.pointee = entry(sizeClass).limit.pointee
             sizeClass += 1
         }
     }

@@ -17,7 +17,7 @@ import CGoAlloc
 struct MHeap {
     /// Address bits user space can have (x86-64 and arm64 with 4-level page tables).
     static let addressBits = 47
-    static let arenaIndexEntries = 1 << (addressBits - HeapArena.logBytes)
+    static let arenaIndexEntries = Int(GOALLOC_ARENA_INDEX_ENTRIES)
     /// The heap grows by at least this much at a time (Go's heap growth chunk).
     static let growthBytes = 4 << 20
 
@@ -43,6 +43,10 @@ struct MHeap {
     var pagesReleased = 0
     /// Metadata charged to GCSys: arena metadata and the touched pages of the arena index.
     var gcSys: UInt64 = 0
+    /// Pages that allocations took from the released state (new growth, or pages the scavenger had
+    /// returned) since the last scavenge after growth (Scavenger.swift). Written under `lock`,
+    /// read without it (relaxed) by the allocation slow path.
+    var retainedGrowthPages: UInt64 = 0
     /// Large objects allocated and freed since the start, and their bytes (whole pages).
     var largeAllocs: UInt64 = 0
     var largeAllocBytes: UInt64 = 0
@@ -58,13 +62,6 @@ struct MHeap {
 
     mutating func initialize() {
         lock.initialize()
-        let indexBytes = Self.arenaIndexEntries * MemoryLayout<UnsafeMutablePointer<HeapArena>?>.stride
-        guard let index = OSMemory.sysReserve(indexBytes) else { fatal("cannot reserve the arena index") }
-        // Mapped but untouched: only the pages that receive an entry become resident (and are charged).
-        OSMemory.sysMap(index, indexBytes)
-        // One entry per 64 MiB of address space: the arena's metadata, or nil. It lives behind a C
-        // pointer so that free reaches it in one load.
-        goalloc_publish_arena_index(UnsafeMutablePointer(bitPattern: index))
     }
 
     /// The arena that contains `address`, or nil. No lock.
@@ -72,7 +69,36 @@ struct MHeap {
     static func arenaOf(_ address: UInt) -> UnsafeMutablePointer<HeapArena>? {
         let slot = address >> UInt(HeapArena.logBytes)
         guard slot < UInt(arenaIndexEntries) else { return nil }
-        return goalloc_arena_at(Int(bitPattern: slot))?.assumingMemoryBound(to: HeapArena.self)
+        guard let entry = goalloc_arena_at(Int(bitPattern: slot)) else { return nil }
+        return (entry + Int(bitPattern: slot << UInt(HeapArena.logBytes - SizeClasses.pageShift + 3)) - HeapArena.pageClassesOffset)
+            .assumingMemoryBound(to: HeapArena.self)
+    }
+
+    /// What the arena index holds for `arena`, whose first address is `slot << HeapArena.logBytes`:
+    /// the address of its page classes less its first page number's word, so that free indexes it
+    /// with the pointer's page number as it is (no mask to the page within the arena). arenaOf
+    /// undoes it.
+    static func indexEntry(_ arena: UnsafeMutablePointer<HeapArena>, slot: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(arena) + HeapArena.pageClassesOffset - slot << (HeapArena.logBytes - SizeClasses.pageShift + 3)
+    }
+
+    /// The bits an address that free's fast path takes has clear: those at or above 2^47 (no
+    /// user address has them), and the low four (objects of the small classes are 16-byte aligned).
+    static let fastFreeRejectMask = ~(UInt(1) << UInt(addressBits) - 1) | 15
+
+    /// The arena index's entry for `address` (see indexEntry), or nil when no arena holds it.
+    /// `address` is below 2^47 (see fastFreeRejectMask). No lock.
+    @inline(__always)
+    static func pageClassesEntry(userAddress address: UInt) -> UnsafeRawPointer? {
+        UnsafeRawPointer(goalloc_arena_at(Int(bitPattern: address >> UInt(HeapArena.logBytes))))
+    }
+
+    /// The size class of the small-object span of the explicit heap that holds `address`, or 0
+    /// (a page that is free, a large object's, a stack's, a managed span's): free's fast path,
+    /// one load through the arena's index entry. No lock.
+    @inline(__always)
+    static func pageClass(_ entry: UnsafeRawPointer, _ address: UInt) -> Int {
+        Int(truncatingIfNeeded: goalloc_load_page_class(entry, Int(bitPattern: address >> UInt(SizeClasses.pageShift))))
     }
 
     /// The span that contains `address`, or nil if GoAlloc does not own the address. No lock.
@@ -90,9 +116,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     func allocSpan(npages: Int, spanclass: SpanClass, managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        let span = allocSpanLocked(npages: npages, spanclass: spanclass)
-        span?.pointee.managed = managed
-        return span
+        return allocSpanLocked(npages: npages, spanclass: spanclass, managed: managed)
     }
 
     /// A span for one large object, counted in the large-object statistics. `alignment` (a power
@@ -102,8 +126,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
                     managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         pointee.lock.lock()
         defer { pointee.lock.unlock() }
-        guard let span = allocSpanLocked(npages: npages, spanclass: spanclass, alignment: alignment) else { return nil }
-        span.pointee.managed = managed
+        guard let span = allocSpanLocked(npages: npages, spanclass: spanclass, alignment: alignment, managed: managed)
+        else { return nil }
         pointee.largeAllocs += 1
         pointee.largeAllocBytes += UInt64(span.pointee.bytes)
         return span
@@ -152,8 +176,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         freeSpanLocked(span)
     }
 
-    private func allocSpanLocked(npages: Int, spanclass: SpanClass,
-                                 alignment: Int = SizeClasses.pageSize) -> UnsafeMutablePointer<MSpan>? {
+    private func allocSpanLocked(npages: Int, spanclass: SpanClass, alignment: Int = SizeClasses.pageSize,
+                                 managed: Bool = false) -> UnsafeMutablePointer<MSpan>? {
         assertHeapLockHeld()
         // Pages are page-aligned: a larger alignment needs a run with room to slide up to it.
         let searchPages = npages + max(alignment >> SizeClasses.pageShift, 1) - 1
@@ -163,7 +187,10 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         let address = (run + UInt(alignment) - 1) & ~(UInt(alignment) - 1)
         let taken = allocRangeLocked(address, npages: npages)
         pointee.pagesReleased -= taken.scavenged
-        if taken.scavenged > 0 { OSMemory.sysUsed(address, npages << SizeClasses.pageShift) }
+        if taken.scavenged > 0 {
+            OSMemory.sysUsed(address, npages << SizeClasses.pageShift)
+            goalloc_store_relaxed(&pointee.retainedGrowthPages, pointee.retainedGrowthPages + UInt64(taken.scavenged))
+        }
         pointee.pagesInUse += npages
 
         let span = pointee.spanAlloc.alloc().assumingMemoryBound(to: MSpan.self)
@@ -172,6 +199,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         span.pointee.spanclass = spanclass
         span.pointee.needzero = taken.needzero
         span.pointee.state = .inUse
+        span.pointee.managed = managed
         let sizeClass = spanclass.sizeClass
         if sizeClass == 0 {
             span.pointee.elemsize = npages << SizeClasses.pageShift
@@ -200,14 +228,20 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         pointee.spanAlloc.free(UnsafeMutableRawPointer(span))
     }
 
-    /// Points every page of `span` at `value` in the spans tables. Lock held.
+    /// Points every page of `span` at `value` in the spans tables, and sets the pages' size class
+    /// for free's fast path (MHeap.pageClass): the span's class while it is a small-object
+    /// span of the explicit heap with room for the freed-object key (FreedKey), 0 otherwise. Lock held.
     private func setSpansLocked(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
         assertHeapLockHeld()
+        let sizeClass = span.pointee.spanclass.sizeClass
+        let fastClass: UInt64 = value != nil && !span.pointee.managed && sizeClass >= FreedKey.smallestClass ? UInt64(sizeClass) : 0
         var address = span.pointee.startAddr
         let end = address + UInt(span.pointee.bytes)
         while address < end {
             let arena = MHeap.arenaOf(address)!
-            arena.spans[arena.pageIndex(address)] = value
+            let page = arena.pageIndex(address)
+            arena.spans[page] = value
+            goalloc_store_relaxed(arena.pageClasses + page, fastClass)
             address += UInt(SizeClasses.pageSize)
         }
     }
@@ -263,7 +297,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         let pageEnd = entry + perPage
         while entry < pageEnd && goalloc_arena_at(entry) == nil { entry += 1 }
         if entry == pageEnd { pointee.gcSys += 4096 }
-        goalloc_set_arena_at(slot, arena)
+        goalloc_set_arena_at(slot, MHeap.indexEntry(arena, slot: slot))
         if let first = pointee.arenas, first.pointee.base < base {
             var previous = first
             while let next = previous.pointee.next, next.pointee.base < base { previous = next }

@@ -38,7 +38,8 @@ import Glibc
 //
 // Freeing a small object:
 //
-//	1. Find its span through the arena index (two loads), and so its size class. (The sized free,
+//	1. Find its size class through the arena index and the arena's class of each page (two
+//	   loads), which also proves that GoAlloc owns it. (The sized free,
 //	   `deallocate(_:byteCount:alignment:)`, computes the class from the size instead.)
 //	2. Push it on the thread's free list for the class: the next allocation of that class on this
 //	   thread reuses it. Any thread may free any object: the object simply joins the freeing
@@ -60,8 +61,9 @@ import Glibc
 // Memory states. The heap maps memory as it grows (Reserved -> Prepared) and counts fresh memory
 // as released until it is first used, as Go does. Free pages stay Ready (cheap to reuse) until
 // the scavenger returns them (Ready -> Prepared, MADV_DONTNEED), in the background at about 1% of
-// a CPU or all at once with freeOSMemory(). Released pages are free pages like any other, so the
-// page allocator reuses them before it maps new ones.
+// a CPU, at once when an allocation made the heap retain more than 15% over its goal (Go's
+// heap-growth scavenging), or all at once with freeOSMemory(). Released pages are free pages like
+// any other, so the page allocator reuses them before it maps new ones.
 //
 // Statistics. Thread caches count their own allocations and frees per size class; MemStats adds
 // them up under the heap lock, with the heap's page counts and the FixAllocs' figures, to give
@@ -136,9 +138,13 @@ public enum GoAlloc {
     /// ``allocate(byteCount:alignment:)`` for C's `malloc`, whose blocks come back through the
     /// unsized free: the block carries no freed-object key (``FreedKey``), so that a block freed
     /// twice is told from one freed once.
-    @inline(__always)
     public static func allocateForMalloc(byteCount: Int) -> UnsafeMutableRawPointer? {
-        guard let object = allocate(byteCount: byteCount) else { return nil }
+        goallocMalloc(byteCount)
+    }
+
+    @inline(never)
+    static func allocateSlowForMalloc(byteCount: Int) -> UnsafeMutableRawPointer? {
+        guard let object = allocateSlow(byteCount: byteCount, alignment: 16) else { return nil }
         FreedKey.clear(object)
         return object
     }
@@ -150,7 +156,10 @@ public enum GoAlloc {
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= maxAlignment,
               byteCount >= 0, byteCount <= maxAllocation else { return outOfMemory() }
         let globals = Globals.shared
-        defer { globals.startScavengerIfNeeded() }
+        defer {
+            globals.scavengeAfterGrowth()
+            globals.startScavengerIfNeeded()
+        }
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
@@ -309,47 +318,80 @@ public enum GoAlloc {
 
 // MARK: - The fast paths
 
-// Free functions rather than static methods: a static method's unused metatype argument is
-// specialised away, which leaves a thunk in front of it for callers in other modules.
-
-/// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache (a list pop
-/// or a carve), or else the slow path.
-@usableFromInline
-func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
-    if UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize), let cache = UnsafeMutablePointer<MCache>.current,
-       let object = cache.allocate(sizeClass: SizeClasses.sizeClass16(byteCount)) {
+/// libgoalloc.so's malloc (GoAlloc.allocateForMalloc): the C name `malloc` (CGoAllocMalloc/exports.c)
+/// jumps here. In GoAlloc rather than with the rest of the family in GoAllocMalloc so that the
+/// fast path is compiled into it, and under a fixed symbol name with Swift's calling convention
+/// rather than as @_cdecl, whose C entry point would be one more jump (exports.c declares it
+/// `swiftcall`: for these arguments the same registers as C's). size_t arrives as the same
+/// register: a size above Int.max reads as negative and fails. GoAlloc sets errno itself when it fails.
+@_silgen_name("goalloc_swift_malloc")
+func goallocMalloc(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    if let object = allocateFromCache(byteCount) {
+        FreedKey.clear(object)
         return object
     }
-    return GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+    // A tail call: the slow path clears the key too, so nothing is left to do after it.
+    return GoAlloc.allocateSlowForMalloc(byteCount: byteCount)
 }
 
-/// GoAlloc's free: finds the span through the arena index, then pushes a small object on this
-/// thread's list. Everything else is out of line, so this path saves no registers and never
-/// touches the globals.
+/// GoAlloc's malloc for alignments up to 16: a small object from the thread's cache, or else the
+/// slow path.
 @usableFromInline
-func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
+func allocateNaturallyAligned(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    allocateFromCache(byteCount) ?? GoAlloc.allocateSlow(byteCount: byteCount, alignment: 16)
+}
+
+/// The fast path of an allocation aligned to 16: a small object from the thread's cache (a list
+/// pop or a carve), or nil. A thread without a cache finds the empty one and gets nil, so the
+/// slow path is also where a thread's first allocation makes its cache.
+@inline(__always)
+func allocateFromCache(_ byteCount: Int) -> UnsafeMutableRawPointer? {
+    guard UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize) else { return nil }
+    let cache = UnsafeMutablePointer<MCache>.currentOrEmpty
+    return cache.allocate(sizeClass: cache.sizeClass16(byteCount))
+}
+
+/// GoAlloc's free (nil: nothing to do), and libgoalloc.so's: `free` jumps here, as `malloc` to
+/// goallocMalloc above. The fast path takes a pointer that is 16-byte aligned and in one of
+/// GoAlloc's arenas, reads its page's class (the arena index and the arena's page classes: two
+/// loads) and hands it to the thread's cache, which pushes it on its list for the class: class 0
+/// (a page that is not a small object's of the explicit heap, or not GoAlloc's) has no room in
+/// any cache and goes to the slow path from there, as the empty cache does, at no cost to the
+/// fast path. Everything else is out of line, so this path saves no registers and never touches
+/// the globals.
+@usableFromInline @_silgen_name("goalloc_swift_free")
+func deallocateUnsized(_ pointer: UnsafeMutableRawPointer?) {
+    let address = UInt(bitPattern: pointer)
+    // One test for both: every object of the explicit heap's small classes is 16-byte aligned (a
+    // pointer that is not points into the middle of one, or is not GoAlloc's: the slow path says
+    // which), and an address at or above 2^47 is nobody's heap.
+    if address & MHeap.fastFreeRejectMask == 0, let entry = MHeap.pageClassesEntry(userAddress: address) {
+        // In an arena: the pointer is not nil.
+        UnsafeMutablePointer<MCache>.currentOrEmpty.freeUnsized(pointer.unsafelyUnwrapped,
+                                                               sizeClass: MHeap.pageClass(entry, address))
+        return
+    }
+    deallocateSlowUnsized(pointer)
+}
+
+/// Everything `free`'s fast path leaves: nil, a pointer GoAlloc does not own, a large object, a
+/// managed object, a pointer into the middle of an object.
+@inline(never)
+func deallocateSlowUnsized(_ pointer: UnsafeMutableRawPointer?) {
+    guard let pointer else { return }
     guard let span = MHeap.spanOf(UInt(bitPattern: pointer)) else { freeOfNoSpan(pointer) }
     if span.pointee.managed { fatal("free of a garbage-collected object (only the collector frees those)") }
     let sizeClass = span.pointee.spanclass.sizeClass
-    if sizeClass != 0, let cache = UnsafeMutablePointer<MCache>.current {
-        // Misuse that glibc stops at the call, stopped here too (see FreedKey): a pointer into
-        // the middle of an object (Go's divMagic: index by multiplication, no division), and an
-        // object freed twice while it waits on this thread's list.
-        // Wrapping arithmetic: the span holds the address, so nothing here can overflow, and the
-        // checks Swift would add cost as much as the test itself.
+    if sizeClass != 0 {
+        // Go's divMagic: the object's index by multiplication, no division. Wrapping arithmetic:
+        // the span holds the address, so nothing here can overflow.
         let offset = UInt(bitPattern: pointer) &- span.pointee.startAddr
         let index = UInt((UInt64(offset) &* UInt64(span.pointee.divMul)) &>> 32)
         if index &* UInt(bitPattern: span.pointee.elemsize) != offset { fatal("free of a pointer into the middle of an object") }
         if sizeClass >= FreedKey.smallestClass {
-            if FreedKey.isMarked(pointer) {
-                cache.freeMarked(pointer, sizeClass: sizeClass)
-                return
-            }
-            FreedKey.mark(pointer)
+            UnsafeMutablePointer<MCache>.currentOrEmpty.freeUnsized(pointer, sizeClass: sizeClass)
+            return
         }
-        // Nothing is live after the push: a tail call, and no register to save on the way.
-        cache.free(pointer, sizeClass: sizeClass)
-        return
     }
     GoAlloc.deallocateSlow(pointer, span: span)
 }
@@ -365,17 +407,20 @@ func deallocateUnsized(_ pointer: UnsafeMutableRawPointer) {
 enum FreedKey {
     /// Objects from 16 bytes (class 2) have a second word; `malloc`'s are never smaller.
     static let smallestClass = 2
-    /// Any odd 64-bit pattern; mixed with the address so that no single value marks every object.
-    static let salt: UInt = 0x9E37_79B9_7F4A_7C15
+    /// One value for every object, as glibc's key, so that free compares and stores it as an
+    /// immediate (a key mixed with the address cost two instructions more). A 32-bit pattern that
+    /// sign-extends to 0xFFFF_FFFF_F2EE_D6B1: no small count, pointer or length; data that happens
+    /// to hold it costs a search of one list, nothing more.
+    static let key = UInt(bitPattern: -0x0D11_294F)
 
     @inline(__always)
     static func isMarked(_ object: UnsafeMutableRawPointer) -> Bool {
-        object.load(fromByteOffset: 8, as: UInt.self) == UInt(bitPattern: object) ^ salt
+        object.load(fromByteOffset: 8, as: UInt.self) == key
     }
 
     @inline(__always)
     static func mark(_ object: UnsafeMutableRawPointer) {
-        object.storeBytes(of: UInt(bitPattern: object) ^ salt, toByteOffset: 8, as: UInt.self)
+        object.storeBytes(of: key, toByteOffset: 8, as: UInt.self)
     }
 
     /// For `malloc`: an object handed out carries no key (every `malloc` block has 16 bytes).

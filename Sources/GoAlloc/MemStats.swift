@@ -137,14 +137,14 @@ extension UnsafeMutablePointer where Pointee == Globals {
         forEachCache { cache in
             var sizeClass = 1
             while sizeClass < classes {
-                frees[sizeClass] &+= goalloc_load_acquire(&cache.entry(sizeClass).pointee.nfree)
+                frees[sizeClass] &+= goalloc_load_acquire(cache.entry(sizeClass).nfree)
                 sizeClass += 1
             }
         }
         forEachCache { cache in
             var sizeClass = 1
             while sizeClass < classes {
-                mallocs[sizeClass] &+= goalloc_load_acquire(&cache.entry(sizeClass).pointee.nmalloc)
+                mallocs[sizeClass] &+= goalloc_load_acquire(cache.entry(sizeClass).nmalloc)
                 sizeClass += 1
             }
         }

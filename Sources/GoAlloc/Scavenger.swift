@@ -23,6 +23,12 @@ struct Scavenger {
     /// Pages released per step: one madvise call of up to 512 KiB.
     static let stepPages = 64
     static let retainPercent = 10
+    /// What the heap may retain over its goal before an allocation releases pages itself
+    /// (scavengeAfterGrowth): more than the background thread's 10%, because every page released
+    /// there is a page fault when it is used again. AllocatorStress/LargeBlocks drew the line
+    /// (docs/goalloc.md): peak RSS 1.02x jemalloc's at 10%, 1.06x at 15%, 1.10x at 20%, 1.14x at
+    /// 30%, each slower than keeping every free page (6x, 3.3x, 2.1x, 1.2x).
+    static let growthRetainPercent = 15
     static let minimumGoalBytes = 4 << 20
 
     /// Non-zero once the background thread runs: read without the lock, set under it.
@@ -75,8 +81,9 @@ extension UnsafeMutablePointer where Pointee == Globals {
     }
 
     /// Releases up to `maxPages` free pages from the top of the heap, or none while the heap's
-    /// retained memory is under the goal (when `keepingGoal`). Returns the pages released.
-    func scavenge(maxPages: Int, keepingGoal: Bool) -> Int {
+    /// retained memory is under the goal plus `retainPercent` (when `keepingGoal`). Returns the
+    /// pages released.
+    func scavenge(maxPages: Int, keepingGoal: Bool, retainPercent: Int = Scavenger.retainPercent) -> Int {
         heap.pointee.lock.lock()
         var wanted = maxPages
         if keepingGoal {
@@ -84,7 +91,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
             let freeReady = heap.pointee.pagesMapped - heap.pointee.pagesAllocated - heap.pointee.pagesReleased
             // After a cycle the collector's heap goal counts too: Go keeps 10% over it.
             let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, inUse, gc.scavengeGoalPages)
-            let retainLimit = goal + goal * Scavenger.retainPercent / 100
+            let retainLimit = goal + goal * retainPercent / 100
             wanted = min(wanted, inUse + freeReady - retainLimit)
         }
         guard wanted > 0, let run = heap.highestUnscavengedRunLocked(maxPages: wanted) else {
@@ -103,6 +110,27 @@ extension UnsafeMutablePointer where Pointee == Globals {
         traceHeapLocked(GOALLOC_TRACE_SCAVENGE, start: start, bytes: run.npages << SizeClasses.pageShift, forced: !keepingGoal)
         heap.pointee.lock.unlock()
         return run.npages
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Globals {
+    /// Go's heap-growth scavenging (mheap.allocSpan): pages that allocations took from the
+    /// released state (growth, or pages released before) make the heap retain more; as many free
+    /// pages go back to the OS at once, down to 15% over the goal (growthRetainPercent), instead
+    /// of waiting for the background thread. Else a heap whose free runs do not fit the next requests keeps them all
+    /// resident (AllocatorStress/LargeBlocks). After an allocation's slow path, no lock held.
+    func scavengeAfterGrowth() {
+        guard goalloc_load_relaxed(&heap.pointee.retainedGrowthPages) != 0 else { return }
+        heap.pointee.lock.lock()
+        let todo = Int(heap.pointee.retainedGrowthPages)
+        heap.pointee.retainedGrowthPages = 0
+        heap.pointee.lock.unlock()
+        var released = 0
+        while released < todo {
+            let pages = scavenge(maxPages: todo - released, keepingGoal: true, retainPercent: Scavenger.growthRetainPercent)
+            if pages == 0 { break }
+            released += pages
+        }
     }
 }
 

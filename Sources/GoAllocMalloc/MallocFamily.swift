@@ -11,7 +11,8 @@ import GoAlloc
 // it uses and of the Swift runtime lands in GoAlloc. Every member of the family is exported (see
 // AlignedAllocation.swift too): a block from one allocator that reached another's free would
 // corrupt both. The exported names themselves are defined in C (CGoAllocMalloc/exports.c), each
-// a jump to the goalloc_ function here.
+// a jump to the goalloc_ function here, or, for malloc and free, to GoAlloc's (Malloc.swift), so
+// that their fast paths are compiled into them: a call into another module is not inlined.
 //
 // Each function follows glibc 2.36's documented behaviour, which is what programs on this
 // system were written against: malloc(0) returns a unique block, realloc(p, 0) frees p and
@@ -23,19 +24,6 @@ import GoAlloc
 // run before the runtime is set up, and inside it (the runtime's own allocations call malloc).
 // GoAlloc's paths keep to that (see Sources/GoAlloc/Malloc.swift); these wrappers add only
 // arithmetic and errno.
-
-@_cdecl("goalloc_malloc")
-func goalloc_malloc(_ size: Int) -> UnsafeMutableRawPointer? {
-    // size_t arrives as the same register: a size above Int.max reads as negative and fails.
-    // GoAlloc sets errno itself when it fails.
-    GoAlloc.allocateForMalloc(byteCount: size)
-}
-
-@_cdecl("goalloc_free")
-func goalloc_free(_ block: UnsafeMutableRawPointer?) {
-    guard let block else { return }
-    GoAlloc.deallocate(block)
-}
 
 @_cdecl("goalloc_calloc")
 func goalloc_calloc(_ count: Int, _ size: Int) -> UnsafeMutableRawPointer? {

@@ -78,6 +78,17 @@ import Testing
         expectMessage(result, "free of a pointer into the middle of an object")
     }
 
+    /// A pointer into the middle of an object that is 16-byte aligned passes free's fast path (its
+    /// page has the class); it is caught when its batch goes back to its span.
+    @Test func freeingTheMiddleOfASmallObjectAtAnAlignedOffsetIsCaughtWhenItGoesBackToItsSpan() async {
+        let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
+            let block = GoAlloc.allocateForMalloc(byteCount: 64)!
+            GoAlloc.deallocate(block + 16)
+            GoAlloc.releaseThreadCache()
+        }
+        expectMessage(result, "free of a pointer into the middle of an object")
+    }
+
     /// A live object whose second word happens to hold the key (data, not a double free) is freed
     /// as usual after the search finds it on no list.
     @Test func anObjectThatLooksFreedButIsNotIsFreed() {

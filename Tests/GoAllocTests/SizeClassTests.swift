@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GoAlloc
+import CGoAlloc
 
 /// The tables match Go 1.19's, as recorded in Tests/Reference/go-runtime.
 @Suite struct SizeClassTests {
@@ -12,6 +13,14 @@ import Testing
         return text.split(separator: "\n").dropFirst().map { line in
             line.split(separator: ",").map { Int($0.replacingOccurrences(of: "%", with: "").split(separator: ".")[0]) ?? -1 }
         }
+    }
+
+    /// The thread cache's size in C (the read-only empty cache a thread without one holds) is its
+    /// layout in Swift: a header, the class table and each per-class field array.
+    @Test func theCacheLayoutFitsTheSizeCKnows() {
+        #expect(MCache.classesOffset + CacheClass.fields * 8 * SizeClasses.count == MCache.bytes)
+        #expect(MCache.classTableBytes >= 2049 && MCache.classTableBytes % 8 == 0)
+        #expect(MCache.bytes == Int(GOALLOC_MCACHE_BYTES))
     }
 
     @Test func everyClassMatchesTheReference() throws {

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "GoSizeClasses.h"
 #include "GoStopTheWorld.h"
 #include "GoAllocABI.h" // the MemStats struct libgoalloc.so exports
@@ -34,13 +35,32 @@ static inline uint32_t goalloc_class_div_mul(uint32_t sizeclass) { return go_cla
 // to them bound to another copy (a program that links GoAlloc itself and preloads the library).
 #define GOALLOC_HIDDEN __attribute__((visibility("hidden")))
 
+/// Bytes of an MCache (MCache.bytes in Swift, checked there): a 64-byte header, the cache's copy
+/// of go_size16_to_class (rounded up to words), and eight words per size class.
+enum { GOALLOC_CLASS_TABLE_BYTES = (sizeof go_size16_to_class + 7) & ~7 };
+enum { GOALLOC_MCACHE_BYTES = 64 + GOALLOC_CLASS_TABLE_BYTES + 8 * 8 * GO_NUM_SIZE_CLASSES };
+/// Copies go_size16_to_class into a new cache (MCache.initializeClasses).
+static inline void goalloc_copy_size16_table(void *cache_table) { memcpy(cache_table, go_size16_to_class, sizeof go_size16_to_class); }
+
 // MARK: - The thread's cache
 
-/// The calling thread's MCache, or NULL. initial-exec: when GoAlloc is the process's malloc, the
+/// The calling thread's MCache. initial-exec: when GoAlloc is the process's malloc, the
 /// general-dynamic model could call __tls_get_addr, which may allocate on a thread's first access.
+/// A thread without a cache holds `goalloc_empty_cache` (read-only, all zero: every class's list
+/// and carving range are empty), so malloc's fast path needs no test for a missing cache: it finds
+/// nothing to hand out and takes the slow path, which makes the cache. The relocated initial
+/// value is copied into each thread's block after relocation (glibc's rtld does it in that order).
+extern GOALLOC_HIDDEN const char goalloc_empty_cache[GOALLOC_MCACHE_BYTES];
 extern GOALLOC_HIDDEN __thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec")));
-static inline void *goalloc_current_cache(void) { return goalloc_tls_cache; }
-static inline void goalloc_set_current_cache(void *cache) { goalloc_tls_cache = cache; }
+/// The thread's cache for malloc's fast path: its MCache, or the empty one.
+static inline void *goalloc_cache_or_empty(void) { return goalloc_tls_cache; }
+static inline const void *goalloc_empty_cache_address(void) { return goalloc_empty_cache; }
+/// The thread's MCache, or NULL.
+static inline void *goalloc_current_cache(void) {
+    void *cache = goalloc_tls_cache;
+    return cache == (void *)goalloc_empty_cache ? NULL : cache;
+}
+static inline void goalloc_set_current_cache(void *cache) { goalloc_tls_cache = cache ? cache : (void *)goalloc_empty_cache; }
 /// Set once the thread's cache went back at thread exit: frees that come later in the thread's
 /// teardown (other keys' destructors, glibc's own cleanup) must not make a cache nobody returns.
 extern GOALLOC_HIDDEN __thread _Bool goalloc_tls_exited __attribute__((tls_model("initial-exec")));
@@ -60,16 +80,20 @@ static inline int goalloc_unlock_init(void) { return pthread_mutex_unlock(&goall
 
 // MARK: - The arena index
 
-/// MHeap's arena index, published before the root. The free path reads it from here rather than
-/// through the root and the heap: two dependent loads fewer on every free.
-extern GOALLOC_HIDDEN void **goalloc_arena_index;
-static inline void goalloc_publish_arena_index(void **index) { goalloc_arena_index = index; }
-/// The arena metadata for index entry `slot`, or NULL (also before the heap exists). Entries are
-/// written under the heap lock and read by any thread: relaxed atomics (plain moves) make that
-/// well-defined; a span's entries are written before its memory is handed out.
-static inline void *goalloc_arena_at(size_t slot) {
-    void **index = goalloc_arena_index;
-    return index ? __atomic_load_n(&index[slot], __ATOMIC_RELAXED) : NULL;
+/// MHeap's arena index: one entry per 64 MiB of the 47-bit address space, NULL or, for an arena,
+/// its page classes' address less its first page number times 8 (MHeap.indexEntry). A static array (16 MiB of bss: untouched pages cost nothing and read as zero) rather than
+/// memory behind a pointer, so that free reaches an entry in one load, with no test for a heap
+/// that does not exist yet. Entries are written under the heap lock and read by any thread:
+/// relaxed atomics (plain moves) make that well-defined; a span's entries are written before its
+/// memory is handed out.
+enum { GOALLOC_ARENA_INDEX_ENTRIES = 1 << 21 };
+extern GOALLOC_HIDDEN void *goalloc_arena_index[GOALLOC_ARENA_INDEX_ENTRIES];
+static inline void *goalloc_arena_at(size_t slot) { return __atomic_load_n(&goalloc_arena_index[slot], __ATOMIC_RELAXED); }
+/// The page class of page number `page` (an address >> 13) through its arena's index entry: one
+/// word load (relaxed: written under the heap lock while other threads read). A word, not a
+/// byte, so that the class needs no widening once tested (one instruction on every free).
+static inline uint64_t goalloc_load_page_class(const void *entry, size_t page) {
+    return __atomic_load_n((const uint64_t *)entry + page, __ATOMIC_RELAXED);
 }
 static inline void goalloc_set_arena_at(size_t slot, void *arena) { __atomic_store_n(&goalloc_arena_index[slot], arena, __ATOMIC_RELEASE); }
 
@@ -82,6 +106,11 @@ static inline void goalloc_store_relaxed(uint64_t *p, uint64_t v) { __atomic_sto
 static inline uint64_t goalloc_load_acquire(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void goalloc_store_release(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static inline uint64_t goalloc_fetch_add(uint64_t *p, uint64_t v) { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }
+/// One more, by its only writer: a relaxed load and store, which the compiler folds into a single
+/// `inc` on memory (not a locked instruction; readers on other threads see the old or the new value).
+static inline void goalloc_increment_relaxed(uint64_t *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED); }
+/// One less, by its only writer, as goalloc_increment_relaxed: one `dec` on memory.
+static inline void goalloc_decrement_relaxed(long *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED); }
 static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 
