@@ -88,7 +88,12 @@ extension GoAlloc {
             if span.pointee.spanclass.sizeClass == 0 { return true }
             guard address < span.pointee.limit else { return false }
             let index = span.pointee.objectIndex(address)
+            // Under the class's central lock: a refill on another thread may be sweeping the span
+            // (taking it off its list, copying its marks into allocBits, clearing them), and
+            // between those steps neither bitmap alone says what is live.
             let central = Globals.shared.gc.central(span.pointee.spanclass)
+            central.pointee.lock.lock()
+            defer { central.pointee.lock.unlock() }
             if central.isUnswept(span) { return Bitmap.isSet(span.pointee.gcmarkBits.unsafelyUnwrapped, index) }
             return span.pointee.isAllocated(index)
         }
