@@ -168,27 +168,26 @@ extension HeapTests {
             var intact: [Bool] { lock.withLock { intactFlags } }
         }
 
-        /// Threads replace the nodes of a table (a managed object on their stack) at random and
-        /// check every node they hold, while the test thread collects again and again and the
-        /// pacer triggers collections of its own: no live node is ever freed, whichever thread
-        /// is stopped where.
-        @Test func stopTheWorldUnderConcurrentAllocation() {
-            let threads = 3
-            let before = GoAlloc.readMemStats()
+        /// Starts `count` threads that each replace the nodes of a table (a managed object on
+        /// their own stack) at random for `steps` steps, dropping garbage (`garbage`) after each,
+        /// and check every node they hold; `meanwhile` runs on the calling thread (registered)
+        /// until they are done. Returns whether each thread found all its nodes intact.
+        func tableThreads(_ count: Int, size: Int, steps: Int, seed: Int,
+                          garbage: @escaping @Sendable (inout SeededGenerator) -> Void,
+                          meanwhile: (DispatchGroup) -> Void) -> [Bool] {
             let done = DispatchGroup()
             let failures = ResultBox()
-            for thread in 0..<threads {
+            for thread in 0..<count {
                 done.enter()
                 Thread.detachNewThread {
-                    var random = SeededGenerator(seed: UInt64(thread + 7))
-                    let size = 64
+                    var random = SeededGenerator(seed: UInt64(thread + seed))
                     let table = GoAlloc.Managed.allocate(byteCount: size * 8)!.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
                     var intact = true
-                    for step in 0..<20_000 {
+                    for step in 0..<steps {
                         let slot = Int.random(in: 0..<size, using: &random)
                         if let node = table[slot], !Node.isIntact(node) { intact = false }
                         table[slot] = Node.make(id: UInt(thread << 32 | step))
-                        _ = GoAlloc.Managed.allocate(byteCount: Int.random(in: 1...4_000, using: &random))
+                        garbage(&random)
                     }
                     for slot in 0..<size { if let node = table[slot], !Node.isIntact(node) { intact = false } }
                     failures.add(intact: intact)
@@ -196,13 +195,26 @@ extension HeapTests {
                 }
             }
             GoAlloc.Managed.registerThread()
+            meanwhile(done)
+            return failures.intact
+        }
+
+        /// Threads replace table nodes and drop garbage of random sizes while the test thread
+        /// collects again and again and the pacer triggers collections of its own: no live node
+        /// is ever freed, whichever thread is stopped where.
+        @Test func stopTheWorldUnderConcurrentAllocation() {
+            let before = GoAlloc.readMemStats()
             var forced = 0
-            // A pause between forced cycles lets the threads run far enough to trigger their own.
-            while done.wait(timeout: .now() + .milliseconds(2)) == .timedOut {
-                GoAlloc.Managed.collect()
-                forced += 1
-            }
-            #expect(failures.intact == Array(repeating: true, count: threads))
+            let intact = tableThreads(3, size: 64, steps: 20_000, seed: 7, garbage: { random in
+                _ = GoAlloc.Managed.allocate(byteCount: Int.random(in: 1...4_000, using: &random))
+            }, meanwhile: { done in
+                // A pause between forced cycles lets the threads run far enough to trigger their own.
+                while done.wait(timeout: .now() + .milliseconds(2)) == .timedOut {
+                    GoAlloc.Managed.collect()
+                    forced += 1
+                }
+            })
+            #expect(intact == Array(repeating: true, count: 3))
             collectAndCheck()
             let after = GoAlloc.readMemStats()
             #expect(after.numForcedGC - before.numForcedGC == UInt32(forced + 1))
@@ -212,33 +224,12 @@ extension HeapTests {
         /// The same with paced cycles only (GOGC=10, so there are many), which sweep lazily: the
         /// threads sweep spans for each other while they allocate, and no live node is lost.
         @Test func lazySweepUnderConcurrentAllocation() {
-            let threads = 2
             let old = GoAlloc.Managed.setGCPercent(10)
             defer { _ = GoAlloc.Managed.setGCPercent(old) }
             let before = GoAlloc.readMemStats()
-            let done = DispatchGroup()
-            let failures = ResultBox()
-            for thread in 0..<threads {
-                done.enter()
-                Thread.detachNewThread {
-                    var random = SeededGenerator(seed: UInt64(thread + 11))
-                    let size = 256
-                    let table = GoAlloc.Managed.allocate(byteCount: size * 8)!.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
-                    var intact = true
-                    for step in 0..<100_000 {
-                        let slot = Int.random(in: 0..<size, using: &random)
-                        if let node = table[slot], !Node.isIntact(node) { intact = false }
-                        table[slot] = Node.make(id: UInt(thread << 32 | step))
-                        _ = Node.make(id: 0)
-                    }
-                    for slot in 0..<size { if let node = table[slot], !Node.isIntact(node) { intact = false } }
-                    failures.add(intact: intact)
-                    done.leave()
-                }
-            }
-            GoAlloc.Managed.registerThread()
-            done.wait()
-            #expect(failures.intact == Array(repeating: true, count: threads))
+            let intact = tableThreads(2, size: 256, steps: 100_000, seed: 11, garbage: { _ in _ = Node.make(id: 0) },
+                                      meanwhile: { $0.wait() })
+            #expect(intact == Array(repeating: true, count: 2))
             let after = GoAlloc.readMemStats()
             #expect(after.numGC - before.numGC > 10, "paced cycles")
             #expect(after.numForcedGC == before.numForcedGC)
