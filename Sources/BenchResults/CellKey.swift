@@ -24,7 +24,7 @@ public struct CellKey: Hashable, Sendable {
     /// `Suite-Workload-allocator-tN`, with anything but letters, digits and dashes made `_`: the
     /// name of the cell's files (its profile, allocation sites, trace and their charts).
     public var fileName: String {
-        String("\(suite)-\(workload)-\(allocator)-t\(threads)".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+        RunFiles.safeName("\(suite)-\(workload)-\(allocator)-t\(threads)")
     }
 }
 

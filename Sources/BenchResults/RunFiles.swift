@@ -44,6 +44,12 @@ public enum RunFiles {
         (profile.hasSuffix(".callgrind") ? String(profile.dropLast(".callgrind".count)) : profile) + ".folded"
     }
 
+    /// `text` with anything but letters, digits and dashes made `_`: a name safe in any file
+    /// system and shell, for the files named after a cell (``CellKey/fileName``) or a run's logs.
+    public static func safeName(_ text: String) -> String {
+        String(text.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" })
+    }
+
     /// `folder/name`.
     public static func path(_ folder: String, _ name: String) -> String { "\(folder)/\(name)" }
 }

@@ -86,13 +86,12 @@ public struct Runner {
         var row = RunRow(cell: CellKey(suite: info.suite, workload: info.name, allocator: cell.allocator.name.rawValue,
                                        threads: cell.threads, host: machine.host),
                          runID: runID, rep: cell.rep, status: .ok, startedAt: Self.timestamp(Date()))
-        let logName = "\(index + 1)-\(info.suite)-\(info.name)-\(cell.allocator.name)-t\(cell.threads)-r\(cell.rep)"
-            .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        let logName = "\(index + 1)-\(row.cell.fileName)-r\(cell.rep)"
         let preload = cell.allocator.library.map { [$0] } ?? []
 
         func pass(_ kind: CellRequest.Pass, sites: Bool = false, trace: Bool = false,
                   worker makeWorker: (_ logPath: String) throws -> WorkerProcess) -> Result<CellResult, WorkerFailure> {
-            let name = String(logName) + "-" + kind.name
+            let name = logName + "-" + kind.name
             let request = CellRequest(workload: info.fullName, allocator: cell.allocator.name, threads: cell.threads, pass: kind,
                                       recordsAllocationSites: sites, tracesRuntime: trace)
             let result: Result<WorkerReply, WorkerFailure>

@@ -44,7 +44,7 @@ public final class B: @unchecked Sendable {
     private var hardware: HardwareCounters?
     /// Records allocation call stacks while the timer runs (counting pass, `--memprofile`).
     private let sites: AllocationSiteRecorder?
-    /// Records what GoAlloc's runtime does during the run (timed pass, `--trace`).
+    /// Records what GoAlloc's runtime does during the run (timed and counting passes, `--trace`).
     private let tracer: RuntimeTracer?
     /// When the body was called and when it returned (CLOCK_MONOTONIC), for the trace.
     private(set) var runSpanNs: (start: UInt64, end: UInt64) = (0, 0)

@@ -97,8 +97,7 @@ enum FlameGraph {
         }
         draw(root, x: margin, level: 0)
         svg.text(byline, x: margin, y: height - 8, size: 10, fill: Palette.muted)
-        let fileName = measure.filePrefix + cell.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" } + ".svg"
-        return Chart(fileName: String(fileName), title: title, svg: svg.render())
+        return Chart(fileName: measure.filePrefix + RunFiles.safeName(cell) + ".svg", title: title, svg: svg.render())
     }
 
     /// The allocator's frames, the Swift runtime's and the rest, told apart by name.

@@ -127,7 +127,6 @@ enum Timeline {
                      y: 22, size: 11, anchor: "end", fill: Palette.warning)
         }
         svg.text(byline, x: 10, y: height - 6, size: 10, fill: Palette.muted)
-        let fileName = "timeline-" + cell.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" } + ".svg"
-        return Chart(fileName: String(fileName), title: title, svg: svg.render())
+        return Chart(fileName: "timeline-" + RunFiles.safeName(cell) + ".svg", title: title, svg: svg.render())
     }
 }
