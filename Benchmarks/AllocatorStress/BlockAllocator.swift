@@ -8,6 +8,8 @@ import BenchKit
 /// nothing for the indirection.
 protocol BlockAllocator: Sendable {
     func allocate(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer
+    /// See ``Allocator/allocate(byteCount:alignment:holdsPointers:)``: a block that holds only data.
+    func allocate(byteCount: Int, alignment: Int, holdsPointers: Bool) -> UnsafeMutableRawPointer
     func deallocate(_ block: UnsafeMutableRawPointer, byteCount: Int, alignment: Int)
     /// See ``Allocator/registerRoot(_:byteCount:)``: memory that holds the only pointers to blocks.
     func registerRoot(_ base: UnsafeRawPointer, byteCount: Int)
@@ -19,10 +21,17 @@ protocol BlockAllocator: Sendable {
 extension Allocator: BlockAllocator {}
 
 extension BlockAllocator {
-    /// Every block of the suite has the natural 16-byte alignment.
+    /// An allocator that does not tell pointer-free blocks apart allocates them as any other.
+    func allocate(byteCount: Int, alignment: Int, holdsPointers: Bool) -> UnsafeMutableRawPointer {
+        allocate(byteCount: byteCount, alignment: alignment)
+    }
+
+    /// Every block of the suite has the natural 16-byte alignment. Blocks that hold only stamps
+    /// and data say so (`holdsPointers: false`), as Go's tests would allocate them as `[]byte`:
+    /// go-gc's collector then does not scan them.
     @inline(__always)
-    func block(_ byteCount: Int) -> UnsafeMutableRawPointer {
-        allocate(byteCount: byteCount, alignment: 16)
+    func block(_ byteCount: Int, holdsPointers: Bool = true) -> UnsafeMutableRawPointer {
+        allocate(byteCount: byteCount, alignment: 16, holdsPointers: holdsPointers)
     }
 
     @inline(__always)

@@ -16,7 +16,7 @@ final class CacheScratch<Memory: BlockAllocator>: StressTest, @unchecked Sendabl
         self.setup = setup
         handedOver = setup.memory.rootSlots(setup.threads)
         for thread in 0..<setup.threads {
-            handedOver[thread] = setup.memory.block(Self.objectBytes)
+            handedOver[thread] = setup.memory.block(Self.objectBytes, holdsPointers: false)
             Stamp.write(handedOver[thread], size: Self.objectBytes, tag: Stamp.tag(thread, -1))
         }
     }
@@ -33,7 +33,7 @@ final class CacheScratch<Memory: BlockAllocator>: StressTest, @unchecked Sendabl
             setup.report.corrupted("CacheScratch: the object handed to thread \(thread) lost its stamp")
         }
         for op in 0..<setup.share(thread) {
-            let object = setup.memory.block(Self.objectBytes)
+            let object = setup.memory.block(Self.objectBytes, holdsPointers: false)
             let tag = Stamp.tag(thread, op)
             for write in 0..<Self.writesPerOp {
                 object.storeBytes(of: tag &+ UInt64(write), as: UInt64.self)

@@ -47,7 +47,7 @@ final class ProducerConsumer<Memory: BlockAllocator>: StressTest, @unchecked Sen
             if pending == 0 && made < toMake {
                 pending = min(Mailbox<Memory>.batchCapacity, toMake - made)
                 for index in 0..<pending {
-                    let object = setup.memory.block(Self.objectBytes)
+                    let object = setup.memory.block(Self.objectBytes, holdsPointers: false)
                     for w in 0..<Self.objectBytes / 8 {
                         object.storeBytes(of: Self.word(w, producer: thread, serial: made + index), toByteOffset: w * 8, as: UInt64.self)
                     }

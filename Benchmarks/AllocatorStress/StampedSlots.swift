@@ -36,7 +36,7 @@ struct StampedSlots<Memory: BlockAllocator>: @unchecked Sendable {
     /// Allocates a block of `size` bytes (at least 8) into the empty `slot` and stamps it with `tag`.
     @inline(__always)
     func fill(_ slot: Int, size: Int, tag: UInt64) {
-        let block = setup.memory.block(size)
+        let block = setup.memory.block(size, holdsPointers: false)
         Stamp.write(block, size: size, tag: tag, everyPage: everyPage)
         blocks[slot] = block
         sizes[slot] = size

@@ -50,6 +50,16 @@ public struct Allocator: @unchecked Sendable {
     /// Allocates `byteCount` bytes aligned to `alignment` (a power of two).
     @inlinable @inline(__always)
     public func allocate(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer {
+        allocate(byteCount: byteCount, alignment: alignment, holdsPointers: true)
+    }
+
+    /// Allocates `byteCount` bytes aligned to `alignment` (a power of two) that, when
+    /// `holdsPointers` is false, will never hold a pointer to another block: under go-gc the
+    /// collector then never scans them, as Go's never scans a `[]byte` (its noscan spans). The
+    /// other allocators ignore it. A block declared pointer-free that does hold the only pointer
+    /// to another block gets that block freed under go-gc.
+    @inlinable @inline(__always)
+    public func allocate(byteCount: Int, alignment: Int = 16, holdsPointers: Bool) -> UnsafeMutableRawPointer {
         let block: UnsafeMutableRawPointer?
         switch backend {
         case .libc:
@@ -62,8 +72,9 @@ public struct Allocator: @unchecked Sendable {
         case .jemalloc(let mallocx, _):
             block = mallocx(byteCount, Jemalloc.flags(alignment: alignment))
         case .managed(let heap):
-            // Scanned conservatively: raw bytes may hold pointers to other managed blocks.
-            block = heap.allocate(byteCount, alignment, 0)
+            // Unless declared pointer-free, scanned conservatively: raw bytes may hold pointers
+            // to other managed blocks.
+            block = heap.allocate(byteCount, alignment, holdsPointers ? 0 : 1)
         }
         guard let block else { Allocator.outOfMemory(byteCount) }
         return block
