@@ -55,7 +55,9 @@ struct MSpan {
     static let bitmapBytes = 128
 
     var base: UInt { startAddr }
-    var limit: UInt { startAddr + UInt(nelems * elemsize) }
+    // Wrapping arithmetic: a span's objects lie inside its pages, so these cannot overflow, and
+    // the collector's mark computes them for every word that points into the heap.
+    var limit: UInt { startAddr &+ UInt(bitPattern: nelems &* elemsize) }
     var bytes: Int { npages << SizeClasses.pageShift }
 
     /// The index of the object at `address`, which must lie inside the span.
@@ -66,7 +68,7 @@ struct MSpan {
 
     @inline(__always)
     func objectAddress(_ index: Int) -> UInt {
-        startAddr + UInt(index * elemsize)
+        startAddr &+ UInt(bitPattern: index &* elemsize)
     }
 
     @inline(__always)

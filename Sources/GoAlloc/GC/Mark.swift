@@ -52,7 +52,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         while let object = pointee.grey.pop() {
             let span = MHeap.spanOf(object).unsafelyUnwrapped
             let bytes = span.pointee.spanclass.sizeClass == 0 ? span.pointee.bytes : span.pointee.elemsize
-            scan(object, object + UInt(bytes), marked: &marked)
+            scan(object, object &+ UInt(bitPattern: bytes), marked: &marked)
             objects += 1
         }
         return objects
@@ -61,11 +61,13 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// Marks the object of every aligned word in [low, high).
     private func scan(_ low: UInt, _ high: UInt, marked: inout UInt64) {
         let step = UInt(MemoryLayout<UInt>.stride)
-        var address = (low + step - 1) & ~(step - 1)
-        while address + step <= high {
+        // Wrapping arithmetic: the ranges are stacks, registered ranges and objects, far from the
+        // top of the address space, and this loop runs for every word the mark reads.
+        var address = (low &+ step &- 1) & ~(step &- 1)
+        while address &+ step <= high {
             let word = UnsafeRawPointer(bitPattern: address).unsafelyUnwrapped.load(as: UInt.self)
-            if MHeap.arenaOf(word) != nil { mark(word, marked: &marked) }
-            address += step
+            mark(word, marked: &marked) // finds no span for a word that points nowhere into the heap
+            address &+= step
         }
     }
 
@@ -78,7 +80,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         if span.pointee.spanclass.sizeClass == 0 {
             if span.pointee.largeMarked { return }
             span.pointee.largeMarked = true
-            marked += UInt64(span.pointee.bytes)
+            marked &+= UInt64(span.pointee.bytes)
             object = span.pointee.base
         } else {
             guard address < span.pointee.limit else { return }
@@ -87,7 +89,7 @@ extension UnsafeMutablePointer where Pointee == GC {
             // A free slot is not an object, whatever points at it.
             guard span.pointee.isAllocated(index), !Bitmap.isSet(markBits, index) else { return }
             markBits[index >> 6] |= 1 << UInt64(index & 63)
-            marked += UInt64(span.pointee.elemsize)
+            marked &+= UInt64(span.pointee.elemsize)
             object = span.pointee.objectAddress(index)
         }
         if !span.pointee.spanclass.noscan { pointee.grey.push(object) }
