@@ -49,4 +49,26 @@ import BenchResults
             #expect(gcShare > 0 && gcShare <= 100, "\(row.fullName): gc-% \(gcShare)")
         }
     }
+
+    /// Larson's blocks are allocated pointer-free (`holdsPointers: false`): its collections mark
+    /// them through the registered slot table and scan none of them. The cycle lines of
+    /// GOALLOC_GCTRACE=1 say how many objects each mark scanned.
+    @Test func pointerFreeBlocksAreMarkedButNotScanned() throws {
+        guard BenchCommand.installedAllocators.contains("go-gc") else { return }
+        let out = BenchCommand.scratch("stress-noscan")
+        let result = try BenchCommand.run(BenchCommand.bench, [
+            "run", "--filter", "^AllocatorStress/Larson$", "--allocators", "go-gc", "--benchtime", "20000x",
+            "--count", "1", "--out", out,
+        ], environment: ["GOALLOC_GCTRACE": "1"])
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: out + "/logs").filter { $0.hasSuffix("-timed.log") }
+        let log = try String(contentsOfFile: out + "/logs/" + #require(logs.first), encoding: .utf8)
+        let cycles = log.split(separator: "\n").filter { $0.hasPrefix("goalloc gc ") }
+        #expect(cycles.count >= 2, "20,000 blocks of 504 B on average pass the 4 MiB goal: \(cycles.count) cycles")
+        for cycle in cycles {
+            // "... + mark 0 (0 objects, 0 through the stacks, 512 KiB) ...": marked, not scanned.
+            #expect(cycle.contains("(0 objects, 0 through the stacks,"), "\(cycle)")
+            #expect(!cycle.contains(", 0 KiB) + sweep"), "the blocks are marked: \(cycle)")
+        }
+    }
 }
