@@ -32,6 +32,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out), "bad input left a folder behind")
     }
 
+    @Test func memprofileWithoutTheToolchainsSymbolizerIsRefused() throws {
+        let out = BenchCommand.scratch("bad-memprofile")
+        let result = try BenchCommand.run(BenchCommand.bench, ["run", "--filter", "CopyIt", "--memprofile", "--out", out],
+                                          environment: ["PATH": "/nonexistent"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: --memprofile needs llvm-symbolizer, which comes with the Swift toolchain"),
+                "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out), "bad input left a folder behind")
+    }
+
     @Test func anOutputFolderThatCannotBeWrittenIsRefused() throws {
         let result = try BenchCommand.bench(["--filter", "CopyIt", "--out", "/proc/allocbench"])
         #expect(result.status == 2)
