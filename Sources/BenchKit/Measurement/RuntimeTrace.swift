@@ -40,7 +40,7 @@ public struct RuntimeTrace: Codable, Equatable, Sendable {
         public var goal: UInt64
         /// scavenge: bytes released; heapGrow: bytes mapped.
         public var bytes: UInt64
-        /// gc: forced (runtime.GC); scavenge: FreeOSMemory rather than the background scavenger.
+        /// gc: forced (runtime.GC); scavenge: FreeOSMemory rather than the scavenger (background, or after an allocation that took released pages).
         public var forced: Bool
 
         /// The phase names, in the order of ``phaseStartNs``.

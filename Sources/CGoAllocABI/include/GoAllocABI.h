@@ -92,7 +92,7 @@ struct goalloc_trace_event {
                                 ///< MARK: the live heap (the collector's count under go-gc, else HeapInuse)
     uint64_t goal;              ///< GC: the next cycle's goal (NextGC)
     uint64_t bytes;             ///< SCAVENGE: released; HEAP_GROW: mapped
-    uint32_t forced;            ///< GC: runtime.GC (NumForcedGC); SCAVENGE: 1 for FreeOSMemory, 0 for the background scavenger
+    uint32_t forced;            ///< GC: runtime.GC (NumForcedGC); SCAVENGE: 1 for FreeOSMemory, 0 for the scavenger (in the background, or after an allocation that took released pages)
     uint32_t reserved;
 };
 
