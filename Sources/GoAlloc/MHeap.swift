@@ -32,6 +32,9 @@ struct MHeap {
 
     /// Pages in in-use spans (HeapInuse).
     var pagesInUse = 0
+    /// The most pages `pagesInUse` has been: the heap's high-water mark, which bounds what the
+    /// heap-growth scavenging lets it retain (Scavenger.swift).
+    var pagesInUsePeak = 0
     /// Pages in manual spans, thread stacks (StackInuse). They are allocated in the page allocator
     /// but leave HeapSys while they are stacks, as in Go.
     var pagesInStacks = 0
@@ -192,6 +195,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
             goalloc_store_relaxed(&pointee.retainedGrowthPages, pointee.retainedGrowthPages + UInt64(taken.scavenged))
         }
         pointee.pagesInUse += npages
+        pointee.pagesInUsePeak = max(pointee.pagesInUsePeak, pointee.pagesInUse)
 
         let span = pointee.spanAlloc.alloc().assumingMemoryBound(to: MSpan.self)
         span.pointee.startAddr = address

@@ -61,8 +61,8 @@ import Glibc
 // Memory states. The heap maps memory as it grows (Reserved -> Prepared) and counts fresh memory
 // as released until it is first used, as Go does. Free pages stay Ready (cheap to reuse) until
 // the scavenger returns them (Ready -> Prepared, MADV_DONTNEED), in the background at about 1% of
-// a CPU, at once when an allocation made the heap retain more than 15% over its goal (Go's
-// heap-growth scavenging), or all at once with freeOSMemory(). Released pages are free pages like
+// a CPU, at once when an allocation made the heap retain more than 18% over the most it has had
+// in use (Go's heap-growth scavenging, bounded by the high-water mark), or all at once with freeOSMemory(). Released pages are free pages like
 // any other, so the page allocator reuses them before it maps new ones.
 //
 // Statistics. Thread caches count their own allocations and frees per size class; MemStats adds
@@ -304,7 +304,7 @@ public enum GoAlloc {
         UnsafeMutablePointer<MCache>.current?.releaseAll(globals: globals)
         globals.reapExitedThreads()
         globals.releaseStackCache()
-        while globals.scavenge(maxPages: Int.max, keepingGoal: false) > 0 {}
+        while globals.scavenge(maxPages: Int.max, keeping: nil) > 0 {}
     }
 
     /// Returns the calling thread's cache now, as its exit would: for a thread that has finished

@@ -22,13 +22,23 @@ import CGoAlloc
 struct Scavenger {
     /// Pages released per step: one madvise call of up to 512 KiB.
     static let stepPages = 64
-    static let retainPercent = 10
-    /// What the heap may retain over its goal before an allocation releases pages itself
-    /// (scavengeAfterGrowth): more than the background thread's 10%, because every page released
-    /// there is a page fault when it is used again. AllocatorStress/LargeBlocks drew the line
-    /// (docs/goalloc.md): peak RSS 1.02x jemalloc's at 10%, 1.06x at 15%, 1.10x at 20%, 1.14x at
-    /// 30%, each slower than keeping every free page (6x, 3.3x, 2.1x, 1.2x).
-    static let growthRetainPercent = 15
+    /// What a scavenge leaves resident: the heap's retained memory (in-use plus free pages not
+    /// released) at or under `percent` over a goal, the larger of the minimum goal, the
+    /// collector's heap goal and the pages in use now (or, `overPeak`, the most ever in use).
+    struct Retention: Equatable {
+        var overPeak: Bool
+        var percent: Int
+
+        /// The background thread's: Go's 10% over the heap as it is now.
+        static let background = Retention(overPeak: false, percent: 10)
+        /// An allocation's after it took released pages (scavengeAfterGrowth): over the heap's
+        /// high-water mark, so that it bounds peak RSS without releasing pages the heap will use
+        /// again when it climbs back to where it has been (each one a page fault). 18% is where
+        /// AllocatorStress/LargeBlocks drew the line (docs/goalloc.md): peak RSS 1.09x jemalloc's,
+        /// 1.33x the ns/op of keeping every free page (15%: 1.07x and 1.6x; 20%: 1.11x).
+        static let afterGrowth = Retention(overPeak: true, percent: 18)
+    }
+
     static let minimumGoalBytes = 4 << 20
 
     /// Non-zero once the background thread runs: read without the lock, set under it.
@@ -45,7 +55,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
     func startScavengerIfNeeded(evenIfSmall: Bool = false) {
         guard goalloc_load_relaxed(&pointee.scavenger.started) == 0 else { return }
         heap.pointee.lock.lock()
-        let minimumRetained = Scavenger.minimumGoalBytes + Scavenger.minimumGoalBytes * Scavenger.retainPercent / 100
+        let minimumRetained = Scavenger.minimumGoalBytes + Scavenger.minimumGoalBytes * Scavenger.Retention.background.percent / 100
         let start = pointee.scavenger.started == 0
             && (evenIfSmall || heap.pointee.pagesMapped << SizeClasses.pageShift > minimumRetained)
         if start { goalloc_store_relaxed(&pointee.scavenger.started, 1) }
@@ -68,7 +78,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
                 if goalloc_only_background_thread_left() != 0 { exit(0) }
             }
             let start = monotonicNanoseconds()
-            let released = scavenge(maxPages: Scavenger.stepPages, keepingGoal: true)
+            let released = scavenge(maxPages: Scavenger.stepPages, keeping: .background)
             heap.pointee.lock.lock()
             pointee.scavenger.backgroundReleasedPages += UInt64(released)
             heap.pointee.lock.unlock()
@@ -80,18 +90,18 @@ extension UnsafeMutablePointer where Pointee == Globals {
         }
     }
 
-    /// Releases up to `maxPages` free pages from the top of the heap, or none while the heap's
-    /// retained memory is under the goal plus `retainPercent` (when `keepingGoal`). Returns the
-    /// pages released.
-    func scavenge(maxPages: Int, keepingGoal: Bool, retainPercent: Int = Scavenger.retainPercent) -> Int {
+    /// Releases up to `maxPages` free pages from the top of the heap; with a `retention`, only
+    /// those the heap retains beyond it. Returns the pages released.
+    func scavenge(maxPages: Int, keeping retention: Scavenger.Retention?) -> Int {
         heap.pointee.lock.lock()
         var wanted = maxPages
-        if keepingGoal {
+        if let retention {
             let inUse = heap.pointee.pagesInUse
             let freeReady = heap.pointee.pagesMapped - heap.pointee.pagesAllocated - heap.pointee.pagesReleased
+            let base = retention.overPeak ? heap.pointee.pagesInUsePeak : inUse
             // After a cycle the collector's heap goal counts too: Go keeps 10% over it.
-            let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, inUse, gc.scavengeGoalPages)
-            let retainLimit = goal + goal * retainPercent / 100
+            let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, base, gc.scavengeGoalPages)
+            let retainLimit = goal + goal * retention.percent / 100
             wanted = min(wanted, inUse + freeReady - retainLimit)
         }
         guard wanted > 0, let run = heap.highestUnscavengedRunLocked(maxPages: wanted) else {
@@ -107,7 +117,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
         heap.pointee.lock.lock()
         heap.freeRangeLocked(run.address, npages: run.npages)
         heap.markScavengedLocked(run.address, npages: run.npages)
-        traceHeapLocked(GOALLOC_TRACE_SCAVENGE, start: start, bytes: run.npages << SizeClasses.pageShift, forced: !keepingGoal)
+        traceHeapLocked(GOALLOC_TRACE_SCAVENGE, start: start, bytes: run.npages << SizeClasses.pageShift, forced: retention == nil)
         heap.pointee.lock.unlock()
         return run.npages
     }
@@ -115,10 +125,11 @@ extension UnsafeMutablePointer where Pointee == Globals {
 
 extension UnsafeMutablePointer where Pointee == Globals {
     /// Go's heap-growth scavenging (mheap.allocSpan): pages that allocations took from the
-    /// released state (growth, or pages released before) make the heap retain more; as many free
-    /// pages go back to the OS at once, down to 15% over the goal (growthRetainPercent), instead
-    /// of waiting for the background thread. Else a heap whose free runs do not fit the next requests keeps them all
-    /// resident (AllocatorStress/LargeBlocks). After an allocation's slow path, no lock held.
+    /// released state (growth, or pages the scavenger had returned) make the heap retain more; as
+    /// many free pages go back to the OS at once, down to `Retention.afterGrowth` (18% over the
+    /// most the heap has had in use), instead of waiting for the background thread. Else a heap
+    /// whose free runs do not fit the next requests keeps them all resident
+    /// (AllocatorStress/LargeBlocks). After an allocation's slow path, no lock held.
     func scavengeAfterGrowth() {
         guard goalloc_load_relaxed(&heap.pointee.retainedGrowthPages) != 0 else { return }
         heap.pointee.lock.lock()
@@ -127,7 +138,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
         heap.pointee.lock.unlock()
         var released = 0
         while released < todo {
-            let pages = scavenge(maxPages: todo - released, keepingGoal: true, retainPercent: Scavenger.growthRetainPercent)
+            let pages = scavenge(maxPages: todo - released, keeping: .afterGrowth)
             if pages == 0 { break }
             released += pages
         }
