@@ -29,7 +29,8 @@ struct MSpan {
     var npages = 0
     var spanclass = SpanClass.large
     var state = State.dead
-    /// The span's memory may hold old data (calloc must clear it).
+    /// The span's free memory may hold old data: calloc, and the managed heap's allocation, must
+    /// clear what they hand out (a managed span's is set when it is cached again after a sweep).
     var needzero = false
     var elemsize = 0
     var nelems = 0

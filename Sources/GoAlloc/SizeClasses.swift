@@ -9,6 +9,8 @@ import CGoAlloc
 enum SizeClasses {
     static let count = Int(GO_NUM_SIZE_CLASSES)
     static let maxSmallSize = Int(GO_MAX_SMALL_SIZE)
+    /// The largest request size_to_class8 covers (Go's smallSizeMax - 8).
+    static let maxSmallSize8 = Int(GO_SMALL_SIZE_MAX) - 8
     static let pageShift = Int(GO_PAGE_SHIFT)
     static let pageSize = Int(GO_PAGE_SIZE)
 
@@ -20,6 +22,11 @@ enum SizeClasses {
     /// to 16, in one table load.
     @inline(__always)
     static func sizeClass16(_ size: Int) -> Int { Int(goalloc_size_class16(size)) }
+
+    /// Go's class of a request of 1...1016 bytes (`smallSizeMax - 8`, size_to_class8's range) in
+    /// one table load.
+    @inline(__always)
+    static func sizeClass8(_ size: Int) -> Int { Int(goalloc_size_class8(size)) }
 
     @inline(__always)
     static func size(_ sizeClass: Int) -> Int { Int(goalloc_class_size(UInt32(truncatingIfNeeded: sizeClass))) }

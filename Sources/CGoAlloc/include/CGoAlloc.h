@@ -22,6 +22,8 @@ static inline uint8_t goalloc_size_class(size_t size) {
     return size <= GO_SMALL_SIZE_MAX - 8 ? go_size_to_class8[(size + GO_SMALL_SIZE_DIV - 1) / GO_SMALL_SIZE_DIV]
                                          : go_size_to_class128[(size - GO_SMALL_SIZE_MAX + GO_LARGE_SIZE_DIV - 1) / GO_LARGE_SIZE_DIV];
 }
+/// Go's class of a small request of 1...1016 bytes (size_to_class8's range): one load.
+static inline uint8_t goalloc_size_class8(size_t size) { return go_size_to_class8[(size + GO_SMALL_SIZE_DIV - 1) / GO_SMALL_SIZE_DIV]; }
 /// The class of a request of `size` bytes (0...32768) with GoAlloc's natural 16-byte alignment:
 /// one load (see go_size16_to_class).
 static inline uint8_t goalloc_size_class16(size_t size) { return go_size16_to_class[(size + 15) >> 4]; }

@@ -27,13 +27,16 @@ struct GCThread {
     var tinyAllocs: UInt64 = 0
 }
 
-/// One span class of a thread's managed cache: the span it allocates from and where the search
-/// for a free slot resumes (Go's mspan.freeindex).
+/// One span class of a thread's managed cache: the span it allocates from, where the search for
+/// a free slot resumes (Go's mspan.freeindex) and the free bits from there (Go's
+/// mspan.allocCache; MallocGC.swift's nextFree). Whether the span's free slots hold old objects
+/// is the span's `needzero`. 32 bytes, so the fast path finds a class's entry by shifting.
 struct ManagedClass {
     var span: UnsafeMutablePointer<MSpan>?
     var freeIndex = 0
-    /// Free slots of the span may hold old objects: clear each one handed out.
-    var needzero = false
+    /// The free bits (inverted allocBits) of the word holding `freeIndex`, shifted so that bit 0
+    /// is `freeIndex`'s slot; 0 when they are used up (or not read yet).
+    var allocCache: UInt64 = 0
     /// Allocations of this class by the thread (relaxed stores, read by ReadMemStats).
     var nmalloc: UInt64 = 0
 }

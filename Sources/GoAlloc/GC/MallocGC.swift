@@ -27,14 +27,63 @@ func managedSizeClass(_ byteCount: Int, alignment: Int) -> Int {
 }
 
 /// Allocates a zeroed managed object; nil when the request is invalid or memory cannot be had.
+///
+/// The fast path (a small object from the cached span's allocCache) calls nothing: every other
+/// case leaves through a tail call, so the path saves no registers and sets up no frame (Go's
+/// mallocgc keeps its fast path as short). The slot is zeroed after the safepoint window: the
+/// object is allocated already and its address is in a register, which a collection that stops
+/// the thread in between scans (its old contents may keep something alive one more cycle).
 @inline(__always)
 func mallocgc(_ byteCount: Int, alignment: Int, noscan: Bool) -> UnsafeMutableRawPointer? {
-    let sizeClass = managedSizeClass(byteCount, alignment: alignment)
-    if sizeClass != 0, let thread = UnsafeMutablePointer<GCThread>.current,
-       let object = thread.allocateAtSafepoint(byteCount, alignment: alignment, sizeClass: sizeClass, noscan: noscan) {
+    // The fast path's requests: 16 to 1016 bytes aligned to at most 8 (Go's classes, in one
+    // table load), or up to 32 KiB aligned to 16. Smaller ones may be tiny; the rest are rare.
+    let sizeClass: Int
+    if UInt(bitPattern: alignment &- 1) < 8 && alignment & (alignment &- 1) == 0
+        && UInt(bitPattern: byteCount &- 16) <= UInt(SizeClasses.maxSmallSize8 - 16) {
+        sizeClass = SizeClasses.sizeClass8(byteCount)
+    } else if alignment == 16 && UInt(bitPattern: byteCount &- 16) <= UInt(SizeClasses.maxSmallSize - 16) {
+        sizeClass = SizeClasses.sizeClass16(byteCount)
+    } else {
+        return mallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
+    }
+    guard let thread = UnsafeMutablePointer<GCThread>.current else {
+        return mallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
+    }
+    goalloc_gc_enter(thread.stopState)
+    var clear = 0
+    guard let object = thread.takeFreeSlot(SpanClass(sizeClass: sizeClass, noscan: noscan), refilling: false,
+                                           clearing: &clear) else {
+        return thread.leaveThenMallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
+    }
+    if goalloc_gc_leave(thread.stopState) != 0 { return thread.parkThenClear(object, bytes: clear) }
+    if clear == 0 { return object }
+    if clear > 64 { return clearLarge(object, bytes: clear) }
+    zeroSlot(object, bytes: clear)
+    return object
+}
+
+extension UnsafeMutablePointer where Pointee == GCThread {
+    /// The fast path found no free slot: out of the safepoint window, then the slow path.
+    @inline(never)
+    func leaveThenMallocgcSlow(_ byteCount: Int, alignment: Int, noscan: Bool) -> UnsafeMutableRawPointer? {
+        if goalloc_gc_leave(stopState) != 0 { goalloc_stw_park(stopState) }
+        return mallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
+    }
+
+    /// A stop arrived in the fast path's window: wait for the world to start, then zero the slot.
+    @inline(never)
+    func parkThenClear(_ object: UnsafeMutableRawPointer, bytes: Int) -> UnsafeMutableRawPointer {
+        goalloc_stw_park(stopState)
+        if bytes != 0 { zeroSlot(object, bytes: bytes) }
         return object
     }
-    return mallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
+}
+
+/// Zeroes a slot over 64 bytes (memset) and returns it: a tail call from the fast path.
+@inline(never)
+func clearLarge(_ object: UnsafeMutableRawPointer, bytes: Int) -> UnsafeMutableRawPointer {
+    object.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    return object
 }
 
 /// Registration, the pacer's check, refills and large objects.
@@ -60,6 +109,27 @@ func mallocgcSlow(_ byteCount: Int, alignment: Int, noscan: Bool) -> UnsafeMutab
     }
 }
 
+/// Zeroes an object of `bytes` bytes (its class's size, a multiple of 8) that may hold an old
+/// object's data. Up to 64 bytes, the classes BinaryTrees-like programs allocate most, by
+/// overlapping 8- and 16-byte stores, as memset does inside; a call to memset costs more than that.
+@inline(__always)
+func zeroSlot(_ object: UnsafeMutableRawPointer, bytes: Int) {
+    if bytes <= 16 {
+        object.storeBytes(of: 0, as: UInt64.self)
+        object.storeBytes(of: 0, toByteOffset: bytes &- 8, as: UInt64.self)
+    } else if bytes <= 32 {
+        object.storeBytes(of: .zero, as: SIMD2<UInt64>.self)
+        object.storeBytes(of: .zero, toByteOffset: bytes &- 16, as: SIMD2<UInt64>.self)
+    } else if bytes <= 64 {
+        object.storeBytes(of: .zero, as: SIMD2<UInt64>.self)
+        object.storeBytes(of: .zero, toByteOffset: 16, as: SIMD2<UInt64>.self)
+        object.storeBytes(of: .zero, toByteOffset: bytes &- 32, as: SIMD2<UInt64>.self)
+        object.storeBytes(of: .zero, toByteOffset: bytes &- 16, as: SIMD2<UInt64>.self)
+    } else {
+        object.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+    }
+}
+
 /// Whether the tiny allocator serves the request: pointer-free, under 16 bytes, and asking for
 /// no more alignment than the tiny allocator gives its size (8 for multiples of 8, then 4, 2, 1).
 @inline(__always)
@@ -80,34 +150,70 @@ extension UnsafeMutablePointer where Pointee == GCThread {
         return object
     }
 
-    /// The next free slot of the class's cached span, zeroed (Go's nextFreeFast: the first clear
-    /// bit of allocBits at or after freeindex, by count-trailing-zeros). Nil when the span is used up.
+    /// The next free slot of the class's cached span, zeroed; nil when the span is used up.
     @inline(__always)
     func nextFree(_ spanclass: SpanClass) -> UnsafeMutableRawPointer? {
+        var clear = 0
+        guard let object = takeFreeSlot(spanclass, refilling: true, clearing: &clear) else { return nil }
+        if clear != 0 { zeroSlot(object, bytes: clear) }
+        return object
+    }
+
+    /// Takes the next free slot of the class's cached span; nil when the span is used up (or,
+    /// unless `refilling`, when the allocCache is). `clear` is set to the bytes the caller must
+    /// zero (0 when the span's free slots are zero already). Go's nextFreeFast: the entry's
+    /// `allocCache` holds the free bits of the allocBits word at `freeIndex`, shifted so that bit
+    /// 0 is `freeIndex`'s slot, and count-trailing-zeros finds the slot. Only when the word has no
+    /// free slot left does ``refillAllocCache(_:)`` read the bitmap (Go's nextFree).
+    @inline(__always)
+    func takeFreeSlot(_ spanclass: SpanClass, refilling: Bool, clearing clear: inout Int) -> UnsafeMutableRawPointer? {
         let entry = entry(Int(spanclass.rawValue))
         guard let span = entry.pointee.span else { return nil }
+        var cache = entry.pointee.allocCache
+        if cache == 0 {
+            guard refilling else { return nil }
+            cache = refillAllocCache(entry)
+            if cache == 0 { return nil }
+        }
+        let bit = cache.trailingZeroBitCount
+        let index = entry.pointee.freeIndex &+ bit
+        // The last word's bits past nelems read as free.
+        guard index < span.pointee.nelems else {
+            entry.pointee.freeIndex = span.pointee.nelems
+            entry.pointee.allocCache = 0
+            return nil
+        }
+        // Two shifts: bit + 1 may be 64, which one shift would take modulo 64.
+        entry.pointee.allocCache = (cache &>> UInt64(bit)) &>> 1
+        entry.pointee.freeIndex = index &+ 1
+        span.pointee.allocBits.unsafelyUnwrapped[index &>> 6] |= 1 &<< UInt64(index & 63)
+        span.pointee.allocCount &+= 1
+        goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
+        if span.pointee.needzero { clear = span.pointee.elemsize }
+        return UnsafeMutableRawPointer(bitPattern: span.pointee.objectAddress(index)).unsafelyUnwrapped
+    }
+
+    /// Moves `freeIndex` to the first free slot at or after it (Go's nextFreeIndex and
+    /// refillAllocCache) and returns its word's free bits from there, also cached in the entry;
+    /// 0 when the span has no free slot left.
+    @inline(never)
+    func refillAllocCache(_ entry: UnsafeMutablePointer<ManagedClass>) -> UInt64 {
+        let span = entry.pointee.span.unsafelyUnwrapped
         let nelems = span.pointee.nelems
         let bits = span.pointee.allocBits.unsafelyUnwrapped
         var index = entry.pointee.freeIndex
         while index < nelems {
             let free = ~bits[index &>> 6] &>> UInt64(index & 63)
             if free != 0 {
-                index &+= free.trailingZeroBitCount
-                break
+                entry.pointee.freeIndex = index
+                entry.pointee.allocCache = free
+                return free
             }
             index = (index | 63) &+ 1
         }
-        guard index < nelems else {
-            entry.pointee.freeIndex = nelems
-            return nil
-        }
-        bits[index &>> 6] |= 1 &<< UInt64(index & 63)
-        span.pointee.allocCount &+= 1
-        entry.pointee.freeIndex = index &+ 1
-        goalloc_store_relaxed(&entry.pointee.nmalloc, entry.pointee.nmalloc &+ 1)
-        let object = UnsafeMutableRawPointer(bitPattern: span.pointee.objectAddress(index)).unsafelyUnwrapped
-        if entry.pointee.needzero { object.initializeMemory(as: UInt8.self, repeating: 0, count: span.pointee.elemsize) }
-        return object
+        entry.pointee.freeIndex = nelems
+        entry.pointee.allocCache = 0
+        return 0
     }
 
     /// Go's tiny allocator: the object goes into the current 16-byte block, aligned to its size's
@@ -179,7 +285,8 @@ extension UnsafeMutablePointer where Pointee == GCThread {
                          gc: UnsafeMutablePointer<GC>) {
         entry.pointee.span = span
         entry.pointee.freeIndex = 0
-        entry.pointee.needzero = needzero
+        entry.pointee.allocCache = 0 // the first allocation reads the first word
+        span.pointee.needzero = needzero
         let freeBytes = (span.pointee.nelems - span.pointee.allocCount) * span.pointee.elemsize
         _ = goalloc_fetch_add(&gc.pointee.pacer.heapLive, UInt64(freeBytes))
     }
