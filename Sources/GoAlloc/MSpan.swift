@@ -61,10 +61,11 @@ struct MSpan {
     var limit: UInt { startAddr &+ UInt(bitPattern: nelems &* elemsize) }
     var bytes: Int { npages << SizeClasses.pageShift }
 
-    /// The index of the object at `address`, which must lie inside the span.
+    /// The index of the object at `address`, which must lie inside the span (found through
+    /// `MHeap.spanOf`, so the offset cannot wrap).
     @inline(__always)
     func objectIndex(_ address: UInt) -> Int {
-        Int((UInt64(address - startAddr) &* UInt64(divMul)) >> 32)
+        Int(truncatingIfNeeded: (UInt64(address &- startAddr) &* UInt64(divMul)) >> 32)
     }
 
     @inline(__always)

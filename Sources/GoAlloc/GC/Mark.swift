@@ -47,13 +47,14 @@ extension UnsafeMutablePointer where Pointee == GC {
     }
 
     /// Scans the grey objects, and those they grey in turn, until none is left; returns how many.
+    /// The grey stack holds each object as its bounds (start, end), so that scanning it needs no
+    /// second lookup of its span.
     private func drainGrey(marked: inout UInt64) -> UInt64 {
         var objects: UInt64 = 0
-        while let object = pointee.grey.pop() {
-            let span = MHeap.spanOf(object).unsafelyUnwrapped
-            let bytes = span.pointee.spanclass.sizeClass == 0 ? span.pointee.bytes : span.pointee.elemsize
-            scan(object, object &+ UInt(bitPattern: bytes), marked: &marked)
-            objects += 1
+        while let end = pointee.grey.pop() {
+            let object = pointee.grey.pop().unsafelyUnwrapped
+            scan(object, end, marked: &marked)
+            objects &+= 1
         }
         return objects
     }
@@ -72,26 +73,34 @@ extension UnsafeMutablePointer where Pointee == GC {
     }
 
     /// Marks the managed object that contains `address`, if there is one and it is allocated,
-    /// and greys it unless it is noscan.
+    /// and greys it unless it is noscan. Every word that points into the heap comes here, so the
+    /// arithmetic wraps (a span's offsets are far from overflowing) and the object's index,
+    /// found by divMul, is checked against nelems rather than computing the span's limit.
     @inline(__always)
     private func mark(_ address: UInt, marked: inout UInt64) {
         guard let span = MHeap.spanOf(address), span.pointee.managed, span.pointee.state == .inUse else { return }
-        let object: UInt
+        let object: UInt, bytes: UInt
         if span.pointee.spanclass.sizeClass == 0 {
             if span.pointee.largeMarked { return }
             span.pointee.largeMarked = true
-            marked &+= UInt64(span.pointee.bytes)
             object = span.pointee.base
+            bytes = UInt(bitPattern: span.pointee.bytes)
         } else {
-            guard address < span.pointee.limit else { return }
             let index = span.pointee.objectIndex(address)
+            guard index < span.pointee.nelems else { return }
+            let word = index &>> 6, bit: UInt64 = 1 &<< UInt64(index & 63)
             let markBits = span.pointee.gcmarkBits.unsafelyUnwrapped
+            let marks = markBits[word]
             // A free slot is not an object, whatever points at it.
-            guard span.pointee.isAllocated(index), !Bitmap.isSet(markBits, index) else { return }
-            markBits[index >> 6] |= 1 << UInt64(index & 63)
-            marked &+= UInt64(span.pointee.elemsize)
-            object = span.pointee.objectAddress(index)
+            guard span.pointee.allocBits.unsafelyUnwrapped[word] & bit != 0, marks & bit == 0 else { return }
+            markBits[word] = marks | bit
+            bytes = UInt(bitPattern: span.pointee.elemsize)
+            object = span.pointee.startAddr &+ UInt(bitPattern: index &* span.pointee.elemsize)
         }
-        if !span.pointee.spanclass.noscan { pointee.grey.push(object) }
+        marked &+= UInt64(bytes)
+        if !span.pointee.spanclass.noscan {
+            pointee.grey.push(object)
+            pointee.grey.push(object &+ bytes)
+        }
     }
 }

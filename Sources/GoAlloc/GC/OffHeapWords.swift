@@ -19,13 +19,13 @@ struct OffHeapWords {
     mutating func push(_ word: UInt) {
         if count == capacity { grow() }
         words.unsafelyUnwrapped[count] = word
-        count += 1
+        count &+= 1 // under capacity
     }
 
     @inline(__always)
     mutating func pop() -> UInt? {
         guard count > 0 else { return nil }
-        count -= 1
+        count &-= 1
         return words.unsafelyUnwrapped[count]
     }
 
