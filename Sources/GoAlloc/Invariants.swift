@@ -181,7 +181,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         var next = list.first
         while let span = next {
             if !span.pointee.managed { fatal("invariant: an explicit span on a managed list") }
-            let marks = Bitmap.countSet(span.pointee.gcmarkBits!, 0, span.pointee.nelems)
+            let marks = (0..<span.pointee.nelems).reduce(0) { $0 + Int(span.pointee.gcmarkBytes![$1]) }
             if swept && marks != 0 { fatal("invariant: a mark bit outlived its sweep") }
             // The mark only marks allocated objects: an unswept span's marks are a subset of its allocBits.
             if !swept && marks > span.pointee.allocCount { fatal("invariant: an unswept span has more marks than objects") }

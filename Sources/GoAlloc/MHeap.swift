@@ -60,8 +60,10 @@ struct MHeap {
     var spanAlloc = FixAlloc(size: MemoryLayout<MSpan>.stride)
     /// Thread caches (MCacheInuse/MCacheSys).
     var cacheAlloc = FixAlloc(size: MCache.bytes)
-    /// alloc and mark bitmaps of small-object spans (GCSys, like Go's gcBits arenas).
-    var bitsAlloc = FixAlloc(size: MSpan.bitmapBytes * 2)
+    /// allocBits of small-object spans (GCSys, like Go's gcBits arenas).
+    var bitsAlloc = FixAlloc(size: MSpan.bitmapBytes)
+    /// Mark bytes of managed small-object spans (GCSys).
+    var markBytesAlloc = MarkBytesAlloc()
 
     mutating func initialize() {
         lock.initialize()
@@ -212,9 +214,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
             span.pointee.elemsize = SizeClasses.size(sizeClass)
             span.pointee.nelems = SizeClasses.nelems(sizeClass)
             span.pointee.divMul = SizeClasses.divMul(sizeClass)
-            let bits = pointee.bitsAlloc.alloc().assumingMemoryBound(to: UInt64.self)
-            span.pointee.allocBits = bits
-            span.pointee.gcmarkBits = bits + MSpan.bitmapBytes / 8
+            span.pointee.allocBits = pointee.bitsAlloc.alloc().assumingMemoryBound(to: UInt64.self)
+            if managed { span.pointee.gcmarkBytes = pointee.markBytesAlloc.alloc(nelems: span.pointee.nelems) }
         }
         setSpansLocked(span, to: span)
         return span
@@ -228,6 +229,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         freeRangeLocked(span.pointee.startAddr, npages: span.pointee.npages)
         pointee.pagesInUse -= span.pointee.npages
         if let bits = span.pointee.allocBits { pointee.bitsAlloc.free(UnsafeMutableRawPointer(bits)) }
+        if let marks = span.pointee.gcmarkBytes { pointee.markBytesAlloc.free(marks, nelems: span.pointee.nelems) }
         span.pointee.state = .dead
         pointee.spanAlloc.free(UnsafeMutableRawPointer(span))
     }
@@ -312,4 +314,42 @@ extension UnsafeMutablePointer where Pointee == MHeap {
             pointee.arenas = arena
         }
     }
+}
+
+/// The mark bytes of managed spans: one byte per object, from the smallest of five FixAllocs
+/// (64, 128, 256, 512 and 1024 bytes) that holds the span's nelems, so that a class with few
+/// objects per span pays little. Guarded by the heap lock.
+struct MarkBytesAlloc {
+    private var allocs = (FixAlloc(size: 64), FixAlloc(size: 128), FixAlloc(size: 256), FixAlloc(size: 512),
+                          FixAlloc(size: 1024))
+
+    /// The bytes for `nelems` objects rounded up to the bucket: a multiple of 64.
+    static func bytes(nelems: Int) -> Int { max(64, 1 << (Int.bitWidth - (nelems - 1).leadingZeroBitCount)) }
+
+    /// Zeroed mark bytes for a span of `nelems` objects (1...1024).
+    mutating func alloc(nelems: Int) -> UnsafeMutablePointer<UInt8> {
+        let raw: UnsafeMutableRawPointer
+        switch Self.bytes(nelems: nelems) {
+        case 64: raw = allocs.0.alloc()
+        case 128: raw = allocs.1.alloc()
+        case 256: raw = allocs.2.alloc()
+        case 512: raw = allocs.3.alloc()
+        default: raw = allocs.4.alloc()
+        }
+        return raw.assumingMemoryBound(to: UInt8.self)
+    }
+
+    mutating func free(_ marks: UnsafeMutablePointer<UInt8>, nelems: Int) {
+        let raw = UnsafeMutableRawPointer(marks)
+        switch Self.bytes(nelems: nelems) {
+        case 64: allocs.0.free(raw)
+        case 128: allocs.1.free(raw)
+        case 256: allocs.2.free(raw)
+        case 512: allocs.3.free(raw)
+        default: allocs.4.free(raw)
+        }
+    }
+
+    /// Bytes mapped for mark bytes (GCSys).
+    var sys: UInt64 { allocs.0.sys + allocs.1.sys + allocs.2.sys + allocs.3.sys + allocs.4.sys }
 }

@@ -38,10 +38,14 @@ struct MSpan {
     var divMul: UInt32 = 0
     /// Objects not free in the span: given to a user or held in a thread cache.
     var allocCount = 0
-    /// One bit per object, 1 = not free. Go rebuilds these from gcmarkBits when it sweeps.
+    /// One bit per object, 1 = not free. The sweep rebuilds them from the mark bytes, as Go
+    /// rebuilds its allocBits from gcmarkBits.
     var allocBits: UnsafeMutablePointer<UInt64>?
-    /// One bit per object, 1 = reached by the collector's mark (GC/Mark.swift); allocated with allocBits.
-    var gcmarkBits: UnsafeMutablePointer<UInt64>?
+    /// A managed small-object span's marks (GC/Mark.swift): one byte per object, 1 = reached by
+    /// the collector's mark. Bytes rather than Go's bits, so that mark workers running at once set
+    /// them with plain stores (two workers setting one byte agree; two setting bits of one word
+    /// could lose one). From `MHeap.markBytesAlloc`, in multiples of 64 bytes, zero past nelems.
+    var gcmarkBytes: UnsafeMutablePointer<UInt8>?
     /// The span belongs to the garbage-collected heap (GC/GC.swift): its objects are never freed
     /// explicitly, only swept.
     var managed = false
@@ -75,7 +79,7 @@ struct MSpan {
 
     @inline(__always)
     func isAllocated(_ index: Int) -> Bool {
-        allocBits![index >> 6] & (1 << UInt64(index & 63)) != 0
+        allocBits.unsafelyUnwrapped[index &>> 6] & (1 &<< UInt64(index & 63)) != 0
     }
 
     @inline(__always)

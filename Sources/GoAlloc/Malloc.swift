@@ -91,8 +91,8 @@ import Glibc
 // registered thread, deferred to the allocation safepoint when it lands on the managed fast
 // path), hands every thread's cached spans back to the central lists, marks conservatively from
 // each registered thread's stack and spilled registers and the registered root ranges into
-// gcmarkBits, following interior pointers through the arena index and scanning only objects that
-// are not noscan (GC/Mark.swift). Then it sweeps (GC/Sweep.swift): allocBits = gcmarkBits,
+// mark bytes, following interior pointers through the arena index and scanning only objects that
+// are not noscan (GC/Mark.swift). Then it sweeps (GC/Sweep.swift): allocBits = the marks,
 // allocCount = population, frees counted then, empty spans back to the heap. Large objects are
 // swept in the pause, and so is everything after a forced cycle; after a paced one the small
 // objects' spans wait on their centrals' unswept lists, and a thread that needs a span sweeps them

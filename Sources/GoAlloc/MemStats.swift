@@ -186,7 +186,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
         out.pointee.mspan_sys = heap.pointee.spanAlloc.sys
         out.pointee.mcache_inuse = heap.pointee.cacheAlloc.inuse
         out.pointee.mcache_sys = heap.pointee.cacheAlloc.sys
-        out.pointee.gc_sys = heap.pointee.gcSys + heap.pointee.bitsAlloc.sys
+        out.pointee.gc_sys = heap.pointee.gcSys + heap.pointee.bitsAlloc.sys + heap.pointee.markBytesAlloc.sys
         out.pointee.other_sys = pointee.otherSys
         gc.fillStatsLocked(out)
         out.pointee.sys = out.pointee.heap_sys + out.pointee.stack_sys + out.pointee.mspan_sys + out.pointee.mcache_sys

@@ -396,6 +396,19 @@ extension HeapTests {
             #expect(after.bySize[2].mallocs - before.bySize[2].mallocs == 250)
         }
 
+        /// The sweep turns a span's mark bytes into its allocation bitmap: bit i of each word is
+        /// mark byte i of its 64, for every pattern (random ones, and one byte set at each place).
+        @Test func markBytesPackIntoBitmapWords() {
+            var random = SeededGenerator(seed: 64)
+            let marks = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 8)
+            defer { marks.deallocate() }
+            let patterns = (0..<200).map { _ in UInt64.random(in: 0...UInt64.max, using: &random) } + (0..<64).map { 1 << UInt64($0) }
+            for pattern in patterns {
+                for byte in 0..<64 { marks.storeBytes(of: UInt8((pattern >> UInt64(byte)) & 1), toByteOffset: byte, as: UInt8.self) }
+                #expect(UnsafeMutablePointer<GC>.packMarks(marks) == pattern)
+            }
+        }
+
         /// The allocation fast path (each class's allocCache, one bitmap word at a time) hands out
         /// every free slot once: across bitmap words, across the last, partial word of a span
         /// (class 48: 170 objects), across spans, and after a collection freed every other object,

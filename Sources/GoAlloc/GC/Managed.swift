@@ -94,7 +94,7 @@ extension GoAlloc {
             let central = Globals.shared.gc.central(span.pointee.spanclass)
             central.pointee.lock.lock()
             defer { central.pointee.lock.unlock() }
-            if central.isUnswept(span) { return Bitmap.isSet(span.pointee.gcmarkBits.unsafelyUnwrapped, index) }
+            if central.isUnswept(span) { return span.pointee.gcmarkBytes.unsafelyUnwrapped[index] != 0 }
             return span.pointee.isAllocated(index)
         }
     }

@@ -3,7 +3,7 @@
 
 /// The mark phase (Go's mgcmark.go), run with the world stopped: every word of the roots that
 /// points into a managed object, at its start or anywhere inside it (an interior pointer),
-/// marks the object in its span's gcmarkBits; marked objects that may hold pointers (not noscan)
+/// marks the object in its span's mark bytes; marked objects that may hold pointers (not noscan)
 /// go on the grey stack and are scanned word by word in turn. Conservative: any word that looks
 /// like a pointer to an allocated managed object keeps it, whatever it really is.
 extension UnsafeMutablePointer where Pointee == GC {
@@ -88,12 +88,10 @@ extension UnsafeMutablePointer where Pointee == GC {
         } else {
             let index = span.pointee.objectIndex(address)
             guard index < span.pointee.nelems else { return }
-            let word = index &>> 6, bit: UInt64 = 1 &<< UInt64(index & 63)
-            let markBits = span.pointee.gcmarkBits.unsafelyUnwrapped
-            let marks = markBits[word]
+            let marks = span.pointee.gcmarkBytes.unsafelyUnwrapped
             // A free slot is not an object, whatever points at it.
-            guard span.pointee.allocBits.unsafelyUnwrapped[word] & bit != 0, marks & bit == 0 else { return }
-            markBits[word] = marks | bit
+            guard marks[index] == 0, span.pointee.isAllocated(index) else { return }
+            marks[index] = 1
             bytes = UInt(bitPattern: span.pointee.elemsize)
             object = span.pointee.startAddr &+ UInt(bitPattern: index &* span.pointee.elemsize)
         }

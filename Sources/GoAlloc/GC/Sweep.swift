@@ -4,8 +4,8 @@
 import CGoAlloc
 
 /// The sweep (Go's mgcsweep.go). Sweeping a span makes the objects the mark did not reach free:
-/// allocBits takes gcmarkBits' value and allocCount its population (as in Go), the frees are
-/// counted per size class, and the mark bits are cleared for the next cycle.
+/// allocBits takes the mark bytes' value (Go's allocBits takes gcmarkBits'), allocCount its
+/// population, the frees are counted per size class, and the marks are cleared for the next cycle.
 ///
 /// Right after the mark, with the world stopped, unmarked large objects go back to the heap. A
 /// forced collection (runtime.GC) sweeps every span then too, as Go's runtime.GC finishes the
@@ -98,14 +98,34 @@ extension UnsafeMutablePointer where Pointee == GC {
     func sweepBits(_ span: UnsafeMutablePointer<MSpan>) -> Int {
         let words = span.pointee.bitmapWords
         let allocBits = span.pointee.allocBits.unsafelyUnwrapped
-        let markBits = span.pointee.gcmarkBits.unsafelyUnwrapped
-        allocBits.update(from: markBits, count: words)
-        markBits.initialize(repeating: 0, count: words)
-        let live = Bitmap.countSet(allocBits, 0, span.pointee.nelems)
+        let marks = UnsafeMutableRawPointer(span.pointee.gcmarkBytes.unsafelyUnwrapped)
+        var live = 0
+        var word = 0
+        while word < words {
+            allocBits[word] = Self.packMarks(marks + word &* 64)
+            live &+= allocBits[word].nonzeroBitCount
+            word &+= 1
+        }
+        marks.initializeMemory(as: UInt8.self, repeating: 0, count: words &* 64)
         _ = goalloc_fetch_add(pointee.sweptFrees.unsafelyUnwrapped + span.pointee.spanclass.sizeClass,
                               UInt64(span.pointee.allocCount - live))
         span.pointee.allocCount = live
         return live
+    }
+
+    /// The 64 mark bytes at `marks` (each 0 or 1) as one bitmap word, bit i for byte i: each 8
+    /// bytes loaded as a word and gathered by one multiply (the product's top byte collects the
+    /// low bit of every byte).
+    @inline(__always)
+    static func packMarks(_ marks: UnsafeMutableRawPointer) -> UInt64 {
+        var bits: UInt64 = 0
+        var chunk = 0
+        while chunk < 8 {
+            let bytes = marks.loadUnaligned(fromByteOffset: chunk &* 8, as: UInt64.self)
+            bits |= ((bytes &* 0x0102_0408_1020_4080) &>> 56) &<< UInt64(chunk &* 8)
+            chunk &+= 1
+        }
+        return bits
     }
 
     private func sweepLarge(_ central: UnsafeMutablePointer<MCentral>, heap: UnsafeMutablePointer<MHeap>) {
@@ -135,7 +155,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
     }
 
     /// Whether `span` waits on an unswept list: its allocBits still count the objects the last
-    /// mark found dead, and its gcmarkBits say which are live.
+    /// mark found dead, and its mark bytes say which are live.
     func isUnswept(_ span: UnsafeMutablePointer<MSpan>) -> Bool {
         span.pointee.listTag == pointee.unsweptPartial.tag || span.pointee.listTag == pointee.unsweptFull.tag
     }
