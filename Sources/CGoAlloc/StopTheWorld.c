@@ -19,6 +19,8 @@ __thread struct goalloc_stop_state *goalloc_tls_gc_thread __attribute__((tls_mod
 static uint32_t stop_epoch;
 static uint32_t restart_epoch;
 
+void (*goalloc_stw_parked_work)(void) = NULL;
+
 /// A real-time signal: queued, never merged with a signal the program uses, and unused by glibc
 /// (which keeps SIGRTMIN's first two for itself below the value SIGRTMIN reports), Swift's runtime
 /// and the harness.
@@ -77,6 +79,9 @@ void goalloc_stw_park(struct goalloc_stop_state *state) {
     for (;;) {
         uint32_t restarted = __atomic_load_n(&restart_epoch, __ATOMIC_ACQUIRE);
         if ((int32_t)(restarted - epoch) >= 0) break;
+        // Below the published sp: the work's frames are not among the roots the collector scans.
+        void (*work)(void) = __atomic_load_n(&goalloc_stw_parked_work, __ATOMIC_ACQUIRE);
+        if (work != NULL) work();
         futex_wait(&restart_epoch, restarted);
     }
     // The registers must stay in memory until the collector is done with them.
@@ -102,6 +107,25 @@ void goalloc_stw_wait(struct goalloc_stop_state *state, uint32_t epoch) {
         futex_wait(&state->ack, acked);
     }
 }
+
+int goalloc_current_cpu(void) { return sched_getcpu(); }
+
+int goalloc_leave_cpu(int cpu, struct goalloc_cpu_mask *saved) {
+    _Static_assert(sizeof(struct goalloc_cpu_mask) == sizeof(cpu_set_t), "the mask is a cpu_set_t");
+    if (cpu < 0 || sched_getcpu() != cpu) return 0;
+    cpu_set_t *allowed = (cpu_set_t *)saved;
+    if (sched_getaffinity(0, sizeof(cpu_set_t), allowed) != 0) return -1;
+    cpu_set_t others = *allowed;
+    CPU_CLR(cpu, &others);
+    if (CPU_COUNT(&others) == 0) return -1;
+    return sched_setaffinity(0, sizeof(cpu_set_t), &others) == 0 ? 1 : -1;
+}
+
+void goalloc_restore_cpus(const struct goalloc_cpu_mask *saved) {
+    sched_setaffinity(0, sizeof(cpu_set_t), (const cpu_set_t *)saved);
+}
+
+void goalloc_stw_wake_parked(int count) { syscall(SYS_futex, &restart_epoch, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0); }
 
 void goalloc_stw_restart(uint32_t epoch) {
     __atomic_store_n(&restart_epoch, epoch, __ATOMIC_RELEASE);

@@ -115,6 +115,28 @@ static inline void goalloc_increment_relaxed(uint64_t *p) { __atomic_store_n(p, 
 static inline void goalloc_decrement_relaxed(long *p) { __atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) - 1, __ATOMIC_RELAXED); }
 static inline uint32_t goalloc_load_relaxed_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 static inline void goalloc_store_relaxed_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+// The mark workers' handshakes (GC/MarkWork.swift): a round's `open` flag and its `inside` count
+// are a store-then-load pair on each side, which needs sequential consistency.
+static inline uint32_t goalloc_load_seq_u32(const uint32_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
+static inline void goalloc_store_seq_u32(uint32_t *p, uint32_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+static inline void goalloc_add_seq_u32(uint32_t *p, int32_t v) { __atomic_fetch_add(p, (uint32_t)v, __ATOMIC_SEQ_CST); }
+
+/// A spin lock for the mark workers' shared list: held for a few dozen instructions by threads
+/// that each have a CPU (one of them may be in a signal handler, where a futex-based mutex
+/// could not be used).
+static inline void goalloc_cpu_relax(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+static inline void goalloc_spin_lock(uint32_t *lock) {
+    while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) != 0) {
+        while (__atomic_load_n(lock, __ATOMIC_RELAXED) != 0) goalloc_cpu_relax();
+    }
+}
+static inline void goalloc_spin_unlock(uint32_t *lock) { __atomic_store_n(lock, 0, __ATOMIC_RELEASE); }
 
 // MARK: - Threads on heap stacks
 

@@ -58,6 +58,22 @@ GOALLOC_STW_HIDDEN void goalloc_stw_unblock(void);
 /// Parks the calling thread until the current stop ends, its registers spilled onto its stack
 /// and `state->sp` published. Called by the handler and at the safepoint.
 GOALLOC_STW_HIDDEN void goalloc_stw_park(struct goalloc_stop_state *state);
+/// What a parked thread calls each time it wakes while the world is stopped: the collector's
+/// mark helper (GC/MarkWork.swift), which joins an open mark round. NULL: none.
+extern GOALLOC_STW_HIDDEN void (*goalloc_stw_parked_work)(void);
+static inline void goalloc_stw_set_parked_work(void (*work)(void)) { __atomic_store_n(&goalloc_stw_parked_work, work, __ATOMIC_RELEASE); }
+/// A thread's CPU affinity, saved while a mark helper runs away from the collector's CPU.
+struct goalloc_cpu_mask { unsigned long bits[16]; };
+/// The CPU the calling thread runs on, or -1.
+GOALLOC_STW_HIDDEN int goalloc_current_cpu(void);
+/// If the calling thread runs on `cpu`, saves its affinity in `saved` and narrows it to the other
+/// CPUs it may use, which moves it off `cpu` at once. Returns 1 when it did (restore it after),
+/// 0 when the thread is elsewhere already, -1 when `cpu` is the only CPU it may use.
+GOALLOC_STW_HIDDEN int goalloc_leave_cpu(int cpu, struct goalloc_cpu_mask *saved);
+/// Restores the affinity goalloc_leave_cpu saved.
+GOALLOC_STW_HIDDEN void goalloc_restore_cpus(const struct goalloc_cpu_mask *saved);
+/// Wakes `count` parked threads without ending the stop, so that each calls the parked work.
+GOALLOC_STW_HIDDEN void goalloc_stw_wake_parked(int count);
 /// Starts a stop: returns its epoch. Threads signalled from now on park for it.
 GOALLOC_STW_HIDDEN uint32_t goalloc_stw_begin(void);
 /// Sends the stop signal to a registered thread; 0, or an errno (the thread no longer exists).

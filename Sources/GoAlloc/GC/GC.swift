@@ -32,8 +32,10 @@ struct GC {
     var centrals: UnsafeMutablePointer<MCentral>?
     /// Ranges the program registered as roots (heap lock).
     var roots = OffHeapWords()
-    /// The mark stack of a collection.
+    /// The collecting thread's mark stack.
     var grey = OffHeapWords()
+    /// The mark's shared work and its helpers' stacks (MarkWork.swift), in this block.
+    var markWork: UnsafeMutablePointer<MarkWork>?
     var pacer = GCPacer()
 
     // Statistics, guarded by the heap lock.
@@ -62,7 +64,10 @@ struct GC {
         let centralsOffset = (MemoryLayout<GC>.stride + 63) & ~63
         let ringsOffset = centralsOffset + spanClassCount * MemoryLayout<MCentral>.stride
         let countsOffset = ringsOffset + 2 * Int(GOALLOC_PAUSES) * MemoryLayout<UInt64>.stride
-        let block = OSMemory.sysAlloc(countsOffset + 2 * SizeClasses.count * MemoryLayout<UInt64>.stride, charging: &otherSys)
+        let workOffset = (countsOffset + 2 * SizeClasses.count * MemoryLayout<UInt64>.stride + 63) & ~63
+        let helperGreyOffset = workOffset + MemoryLayout<MarkWork>.stride
+        let block = OSMemory.sysAlloc(helperGreyOffset + MarkWork.maxHelperSlots * MemoryLayout<OffHeapWords>.stride,
+                                      charging: &otherSys)
         let gc = block.bindMemory(to: GC.self, capacity: 1)
         gc.initialize(to: GC())
         gc.pointee.cycleLock.initialize()
@@ -81,6 +86,12 @@ struct GC {
         let counts = (block + countsOffset).bindMemory(to: UInt64.self, capacity: 2 * SizeClasses.count)
         gc.pointee.sweptFrees = counts
         gc.pointee.deadMallocs = counts + SizeClasses.count
+        let work = (block + workOffset).bindMemory(to: MarkWork.self, capacity: 1)
+        work.initialize(to: MarkWork())
+        let helperGrey = (block + helperGreyOffset).bindMemory(to: OffHeapWords.self, capacity: MarkWork.maxHelperSlots)
+        helperGrey.initialize(repeating: OffHeapWords(), count: MarkWork.maxHelperSlots)
+        work.pointee.helperGrey = helperGrey
+        gc.pointee.markWork = work
         gc.pointee.pacer.initialize(gcPercent: GCPacer.percentFromEnvironment())
         gc.pointee.startNanos = monotonicNanoseconds()
         return gc
@@ -102,6 +113,8 @@ extension UnsafeMutablePointer where Pointee == GC {
         guard pointee.started == 0 else { return }
         if goalloc_stw_install() != 0 { fatal("cannot install the collector's stop signal handler") }
         pointee.trace = GCTrace.requested()
+        pointee.markWork.unsafelyUnwrapped.pointee.maxHelpers = MarkWork.helpersFromEnvironment()
+        if pointee.markWork.unsafelyUnwrapped.pointee.maxHelpers > 0 { goalloc_stw_set_parked_work { goallocMarkHelp() } }
         pthread_key_create(&pointee.threadKey) { thread in
             guard let thread else { return }
             Globals.shared.pointee.gc.unsafelyUnwrapped.unregister(thread.assumingMemoryBound(to: GCThread.self))
@@ -161,7 +174,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         // available since the start is its share of the wall time.
         let elapsed = monotonicNanoseconds() - pointee.startNanos
         out.pointee.gc_cpu_fraction = elapsed > 0 ? Double(pointee.pauseTotalNs) / Double(elapsed) : 0
-        out.pointee.gc_sys &+= pointee.grey.sys + pointee.roots.sys + pointee.threadAlloc.sys
+        out.pointee.gc_sys &+= pointee.grey.sys + pointee.roots.sys + pointee.threadAlloc.sys + pointee.markWork.unsafelyUnwrapped.pointee.sys
         withUnsafeMutableBytes(of: &out.pointee.pause_ns) { ring in
             withUnsafeMutableBytes(of: &out.pointee.pause_end) { ends in
                 var index = 0

@@ -27,6 +27,8 @@ struct GCTrace {
     var objects: UInt64 = 0, markedBytes: UInt64 = 0
     /// The objects marked through the stacks (and what they reach), before the registered ranges.
     var objectsFromStacks: UInt64 = 0
+    /// The objects the mark helpers scanned (MarkWork.swift), of `objects`.
+    var helped: UInt64 = 0
     var heapBefore: UInt64 = 0, goal: UInt64 = 0
 
     /// Whether GOALLOC_GCTRACE=1 asked for the lines (read once, when the collector starts).
@@ -85,7 +87,9 @@ struct GCTrace {
         line.number(objectsFromStacks)
         line.text(" through the stacks, ")
         line.number(markedBytes >> 10)
-        line.text(" KiB) + sweep ")
+        line.text(" KiB, ")
+        line.number(helped)
+        line.text(" by helpers) + sweep ")
         line.micros(start &- sweep)
         line.text(" + start ")
         line.micros(end &- start)

@@ -20,7 +20,7 @@ extension UnsafeMutablePointer where Pointee == GC {
             // 0: the thread could not be stopped (it no longer exists): nothing of it to scan.
             let low = thread.pointee.stop.sp
             if low != 0 {
-                scan(low, thread.pointee.stop.stack_high, marked: &marked)
+                scan(low, thread.pointee.stop.stack_high, into: &pointee.grey, marked: &marked)
                 threads += 1
                 stackBytes += UInt64(thread.pointee.stop.stack_high &- low)
             }
@@ -29,45 +29,32 @@ extension UnsafeMutablePointer where Pointee == GC {
         trace.stackBytes = stackBytes
         // What the stacks keep alive, apart from what the registered ranges keep: the closure of
         // each kind of root is drained before the next is scanned.
-        trace.objectsFromStacks = drainGrey(marked: &marked)
+        trace.objectsFromStacks = drainGreyLocked(marked: &marked, helped: &trace.helped)
         trace.roots = monotonicNanoseconds()
         var index = 0
         while index < pointee.roots.count {
             let base = pointee.roots.words.unsafelyUnwrapped[index]
             let bytes = pointee.roots.words.unsafelyUnwrapped[index + 1]
-            scan(base, base + bytes, marked: &marked)
+            scan(base, base + bytes, into: &pointee.grey, marked: &marked)
             trace.rangeBytes += UInt64(bytes)
             index += 2
         }
         trace.ranges = UInt64(pointee.roots.count / 2)
         trace.mark = monotonicNanoseconds()
-        trace.objects = trace.objectsFromStacks + drainGrey(marked: &marked)
+        trace.objects = trace.objectsFromStacks + drainGreyLocked(marked: &marked, helped: &trace.helped)
         trace.markedBytes = marked
         return marked
     }
 
-    /// Scans the grey objects, and those they grey in turn, until none is left; returns how many.
-    /// The grey stack holds each object as its bounds (start, end), so that scanning it needs no
-    /// second lookup of its span.
-    private func drainGrey(marked: inout UInt64) -> UInt64 {
-        var objects: UInt64 = 0
-        while let end = pointee.grey.pop() {
-            let object = pointee.grey.pop().unsafelyUnwrapped
-            scan(object, end, marked: &marked)
-            objects &+= 1
-        }
-        return objects
-    }
-
-    /// Marks the object of every aligned word in [low, high).
-    private func scan(_ low: UInt, _ high: UInt, marked: inout UInt64) {
+    /// Marks the object of every aligned word in [low, high), greying onto `grey`.
+    func scan(_ low: UInt, _ high: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) {
         let step = UInt(MemoryLayout<UInt>.stride)
         // Wrapping arithmetic: the ranges are stacks, registered ranges and objects, far from the
         // top of the address space, and this loop runs for every word the mark reads.
         var address = (low &+ step &- 1) & ~(step &- 1)
         while address &+ step <= high {
             let word = UnsafeRawPointer(bitPattern: address).unsafelyUnwrapped.load(as: UInt.self)
-            mark(word, marked: &marked) // finds no span for a word that points nowhere into the heap
+            mark(word, into: grey, marked: &marked) // finds no span for a word that points nowhere into the heap
             address &+= step
         }
     }
@@ -77,7 +64,7 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// arithmetic wraps (a span's offsets are far from overflowing) and the object's index,
     /// found by divMul, is checked against nelems rather than computing the span's limit.
     @inline(__always)
-    private func mark(_ address: UInt, marked: inout UInt64) {
+    private func mark(_ address: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) {
         guard let span = MHeap.spanOf(address), span.pointee.managed, span.pointee.state == .inUse else { return }
         let object: UInt, bytes: UInt
         if span.pointee.spanclass.sizeClass == 0 {
@@ -97,8 +84,9 @@ extension UnsafeMutablePointer where Pointee == GC {
         }
         marked &+= UInt64(bytes)
         if !span.pointee.spanclass.noscan {
-            pointee.grey.push(object)
-            pointee.grey.push(object &+ bytes)
+            // As bounds: scanning it needs no second lookup of its span.
+            grey.pointee.push(object)
+            grey.pointee.push(object &+ bytes)
         }
     }
 }

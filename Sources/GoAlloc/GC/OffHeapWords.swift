@@ -29,6 +29,27 @@ struct OffHeapWords {
         return words.unsafelyUnwrapped[count]
     }
 
+    /// Moves the first `length` words to the top of `other`, and the rest down in their place.
+    mutating func moveBottom(_ length: Int, to other: inout OffHeapWords) {
+        guard let words, length > 0 else { return }
+        other.append(words, length)
+        count &-= length
+        UnsafeMutableRawPointer(words).copyMemory(from: words + length, byteCount: count &* MemoryLayout<UInt>.stride)
+    }
+
+    /// Moves the last `length` words to the top of `other`.
+    mutating func moveTop(_ length: Int, to other: inout OffHeapWords) {
+        guard let words, length > 0 else { return }
+        count &-= length
+        other.append(words + count, length)
+    }
+
+    private mutating func append(_ source: UnsafeMutablePointer<UInt>, _ length: Int) {
+        while count &+ length > capacity { grow() }
+        (words.unsafelyUnwrapped + count).update(from: source, count: length)
+        count &+= length
+    }
+
     /// Removes the `length` words at `index`, moving the last `length` words into their place.
     mutating func removeSwapping(at index: Int, length: Int) {
         count -= length
