@@ -41,6 +41,11 @@ allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "
            "pthread_self", "getcontext", "syscall", "getenv", "strcmp",
            # The collector yields its CPU while a thread answers the stop signal (a system call).
            "sched_yield",
+           # A mark helper (GOALLOC_MARKHELPERS) woken on the CPU of the collector moves off it for the
+           # round: system calls on a cpu_set_t on the stack, and the CPU number from the vDSO.
+           "sched_getcpu", "sched_getaffinity", "sched_setaffinity", "__sched_cpucount",
+           # GOALLOC_MARKHELPERS read once when the collector starts.
+           "atoi",
            "pthread_getattr_np", "pthread_attr_getstack", "pthread_attr_destroy",
            # The scavenger thread never keeps the process alive: it reads /proc/self/stat (open,
            # read, close into a stack buffer) and, alone with a main thread that called
