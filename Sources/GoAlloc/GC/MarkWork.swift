@@ -11,9 +11,9 @@ import CGoAlloc
 ///
 /// **Who marks.** The collecting thread, and up to `maxHelpers` of the threads stopped for the
 /// cycle: GOALLOC_MARKHELPERS=N, read when the collector starts, 0 (marking alone) by default,
-/// because on the 2-CPU machine this was built on a helper shortened the mark by 15 to 20% at
-/// best and made pauses erratic when the program's threads outnumber the CPUs (docs/goalloc.md,
-/// "Parallel marking"). A stopped thread waits in its stop signal's handler (StopTheWorld.c),
+/// because on the 2-CPU machine this was built on a helper did not pay: BinaryTrees' median mark
+/// 5% shorter at one thread, and at two (three threads on two CPUs) 20% shorter in one run and 14%
+/// longer in the next (docs/goalloc.md, "Parallel marking"). A stopped thread waits in its stop signal's handler (StopTheWorld.c),
 /// and every time it wakes there it calls ``goallocMarkHelp()``, which joins the round the
 /// collector has open, if any. The collector opens a round to drain what the roots greyed and
 /// wakes as many stopped threads as may help. The scheduler tends to wake a thread on its
