@@ -460,17 +460,18 @@ extension HeapTests {
         /// (class 48: 170 objects), across spans, and after a collection freed every other object,
         /// when the slots it reuses come back zeroed (these are cleared after the safepoint
         /// window) and the live objects beside them keep their bytes. For both alignments the fast
-        /// path serves (8: Go's classes; 16).
-        @Test(arguments: [8, 16])
-        func allocationHandsOutEachFreeSlotOnceAndZeroed(alignment: Int) {
+        /// path serves (8: Go's classes; 16), and for objects under 16 bytes, which take a path of
+        /// their own (8 bytes: 1,024 a span; 12 bytes: the 16-byte class).
+        @Test(arguments: [(8, 48), (16, 48), (8, 8), (4, 12)])
+        func allocationHandsOutEachFreeSlotOnceAndZeroed(alignment: Int, bytes: Int) {
             GoAlloc.Managed.registerThread()
-            let count = 600, bytes = 48
+            let count = 600
             let roots = RootSlots(count: count)
             func stamp(_ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: index) | 1 }
             func isZero(_ object: UnsafeMutableRawPointer) -> Bool { (0..<bytes).allSatisfy { object.load(fromByteOffset: $0, as: UInt8.self) == 0 } }
             var fresh = true
             for index in 0..<count {
-                let object = GoAlloc.Managed.allocate(byteCount: bytes, alignment: alignment, noscan: true)!
+                let object = GoAlloc.Managed.allocate(byteCount: bytes, alignment: alignment, noscan: bytes >= 16)!
                 fresh = fresh && isZero(object) && UInt(bitPattern: object) % UInt(alignment) == 0
                 object.initializeMemory(as: UInt8.self, repeating: stamp(index), count: bytes)
                 roots.slots[index] = UInt(bitPattern: object)
@@ -485,7 +486,7 @@ extension HeapTests {
             let live = Set((0..<count).filter { $0 % 2 == 0 }.map { roots.slots[$0] })
             var reused = 0, cleared = true, alive = true
             for _ in 0..<count / 2 {
-                let object = GoAlloc.Managed.allocate(byteCount: bytes, alignment: alignment, noscan: true)!
+                let object = GoAlloc.Managed.allocate(byteCount: bytes, alignment: alignment, noscan: bytes >= 16)!
                 alive = alive && !live.contains(UInt(bitPattern: object))
                 cleared = cleared && isZero(object)
                 if freed.contains(UInt(bitPattern: object)) { reused += 1 }

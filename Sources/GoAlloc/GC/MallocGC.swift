@@ -35,14 +35,17 @@ func managedSizeClass(_ byteCount: Int, alignment: Int) -> Int {
 /// the thread in between scans (its old contents may keep something alive one more cycle).
 @inline(__always)
 func mallocgc(_ byteCount: Int, alignment: Int, noscan: Bool) -> UnsafeMutableRawPointer? {
-    // The fast path's requests: 16 to 1016 bytes aligned to at most 8 (Go's classes, in one
-    // table load), or up to 32 KiB aligned to 16. Smaller ones may be tiny; the rest are rare.
+    // The fast path's requests: 16 to 1016 bytes aligned to at most 8 (Go's classes, in one table
+    // load), or up to 32 KiB aligned to 16. Requests under 16 bytes (tiny ones among them) take
+    // a path of their own; the rest (0 bytes, larger alignments, large objects) are rare.
     let sizeClass: Int
     if UInt(bitPattern: alignment &- 1) < 8 && alignment & (alignment &- 1) == 0
         && UInt(bitPattern: byteCount &- 16) <= UInt(SizeClasses.maxSmallSize8 - 16) {
         sizeClass = SizeClasses.sizeClass8(byteCount)
     } else if alignment == 16 && UInt(bitPattern: byteCount &- 16) <= UInt(SizeClasses.maxSmallSize - 16) {
         sizeClass = SizeClasses.sizeClass16(byteCount)
+    } else if UInt(bitPattern: byteCount &- 1) < UInt(Tiny.blockBytes - 1) {
+        return mallocgcUnder16(byteCount, alignment: alignment, noscan: noscan)
     } else {
         return mallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
     }
@@ -77,6 +80,19 @@ extension UnsafeMutablePointer where Pointee == GCThread {
         if bytes != 0 { zeroSlot(object, bytes: bytes) }
         return object
     }
+}
+
+/// A request of 1 to 15 bytes: Go's tiny allocator when it is pointer-free and its alignment
+/// allows, else its class, at the safepoint; the slow path when the thread is not registered or
+/// the cached span or block is used up.
+@inline(never)
+func mallocgcUnder16(_ byteCount: Int, alignment: Int, noscan: Bool) -> UnsafeMutableRawPointer? {
+    let sizeClass = managedSizeClass(byteCount, alignment: alignment)
+    if sizeClass != 0, let thread = UnsafeMutablePointer<GCThread>.current,
+       let object = thread.allocateAtSafepoint(byteCount, alignment: alignment, sizeClass: sizeClass, noscan: noscan) {
+        return object
+    }
+    return mallocgcSlow(byteCount, alignment: alignment, noscan: noscan)
 }
 
 /// Zeroes a slot over 64 bytes (memset) and returns it: a tail call from the fast path.
