@@ -122,14 +122,15 @@ func goallocMarkHelp() {
 }
 
 extension UnsafeMutablePointer where Pointee == GC {
-    /// Drains the collector's grey stack and what it greys in turn, with the helpers the CPUs
-    /// allow; returns the objects scanned and adds the bytes marked. World stopped, heap lock held.
+    /// Drains the collector's grey stack and what it greys in turn, with the helpers
+    /// GOALLOC_MARKHELPERS allows; returns the objects scanned and adds the bytes marked. World
+    /// stopped, heap lock held.
     func drainGreyLocked(marked: inout UInt64, helped: inout UInt64) -> UInt64 {
         assertHeapLockHeld()
         let work = pointee.markWork.unsafelyUnwrapped
         // Helpers are stopped threads: none without another registered thread.
         guard work.pointee.maxHelpers > 0, pointee.threads?.pointee.next != nil, pointee.grey.count > 0 else {
-            return markWorker(grey: &pointee.grey, marked: &marked)
+            return drainAlone(grey: &pointee.grey, marked: &marked)
         }
         goalloc_spin_lock(&work.pointee.lock)
         work.pointee.busy = 1
@@ -137,6 +138,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         work.pointee.over = 0
         work.pointee.marked = 0
         work.pointee.helped = 0
+        goalloc_store_relaxed_u32(&work.pointee.idle, 0)
         work.pointee.collectorCPU = goalloc_current_cpu()
         goalloc_spin_unlock(&work.pointee.lock)
         goalloc_store_seq_u32(&work.pointee.open, 1)
@@ -152,25 +154,34 @@ extension UnsafeMutablePointer where Pointee == GC {
         return objects &+ work.pointee.helped
     }
 
-    /// One worker's loop: scans the objects of `grey` (pushing what they grey), shares with idle
-    /// workers, takes shared work when its own runs out, until the round is over (or, marking
-    /// alone, until `grey` is empty). Returns the objects it scanned.
+    /// The mark alone: scans the objects of `grey`, and those they grey in turn, until none is
+    /// left. Returns how many it scanned.
+    func drainAlone(grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) -> UInt64 {
+        var objects: UInt64 = 0
+        while let end = grey.pointee.pop() {
+            scan(grey.pointee.pop().unsafelyUnwrapped, end, into: grey, marked: &marked)
+            objects &+= 1
+        }
+        return objects
+    }
+
+    /// One worker's loop in a round: scans the objects of `grey` (pushing what they grey),
+    /// shares with idle workers, takes shared work when its own runs out, until the round is
+    /// over. Returns the objects it scanned.
     func markWorker(grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) -> UInt64 {
         let work = pointee.markWork.unsafelyUnwrapped
-        let alone = goalloc_load_relaxed_u32(&work.pointee.open) == 0
         var objects: UInt64 = 0
-        while true {
+        repeat {
             while let end = grey.pointee.pop() {
-                let object = grey.pointee.pop().unsafelyUnwrapped
-                scan(object, end, into: grey, marked: &marked)
+                scan(grey.pointee.pop().unsafelyUnwrapped, end, into: grey, marked: &marked)
                 objects &+= 1
-                if !alone && objects % MarkWork.shareEvery == 0 && goalloc_load_relaxed_u32(&work.pointee.idle) != 0
+                if objects % MarkWork.shareEvery == 0 && goalloc_load_relaxed_u32(&work.pointee.idle) != 0
                     && grey.pointee.count >= 4 {
                     share(from: grey)
                 }
             }
-            if alone || !takeShared(into: grey) { return objects }
-        }
+        } while takeShared(into: grey)
+        return objects
     }
 
     /// Moves the older half of `grey`'s pairs to the shared list (at most a batch).
