@@ -11,7 +11,8 @@ import CGoAlloc
 /// Go's GODEBUG=gctrace=1 does for its own collector:
 ///
 ///     goalloc gc 12: pause 6312 us = stop 12 + flush 80 (3 spans left unswept) + stacks 30 (2 threads, 240 KiB) + roots 900
-///     (3 ranges, 1024 KiB) + mark 4100 (35000 objects, 3210 KiB) + sweep 1100 + start 8; heap 6535 KiB
+///     (3 ranges, 1024 KiB) + mark 4100 (35000 objects, 3000 through the stacks, 3210 KiB, 0 by helpers)
+///     + sweep 1100 + start 8; heap 6535 KiB
 ///     marked 3210 KiB, next goal 6420 KiB
 ///
 /// Written with write(2) from a buffer on the stack: nothing here allocates. The phases are timed
