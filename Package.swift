@@ -44,7 +44,9 @@ let package = Package(
         // The runner: run flags, configuration, plan, worker processes, catalogs, shards.
         .target(
             name: "BenchRunner",
-            dependencies: ["BenchResults", "CBenchRunner", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["BenchResults", "CBenchRunner", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // C programs the runner compiles itself with clang (CProgram.swift says why).
+            exclude: ["Programs/bench-launch.c"]
         ),
         // The runner's signal handler (forwarding its termination to the workers), in C.
         .target(name: "CBenchRunner"),
@@ -66,7 +68,7 @@ let package = Package(
         .target(name: "CGoAllocABI"),
         .target(name: "GoAllocMalloc", dependencies: ["GoAlloc", "CGoAlloc", "CGoAllocABI"], swiftSettings: alwaysOptimized),
         // Without frame pointers, so that each exported name is one jump (see exports.c).
-        .target(name: "CGoAllocMalloc", cSettings: [.unsafeFlags(["-Xclang", "-mframe-pointer=none"])]),
+        .target(name: "CGoAllocMalloc", dependencies: ["CGoAllocABI"], cSettings: [.unsafeFlags(["-Xclang", "-mframe-pointer=none"])]),
 
         // MARK: Built-in workload suites (Benchmarks/<Suite>/)
 
@@ -109,4 +111,5 @@ var alwaysOptimized: [SwiftSetting] {
     [.unsafeFlags(["-O"], .when(configuration: .debug)),
      .unsafeFlags(["-Xcc", "-Xclang", "-Xcc", "-mframe-pointer=none"])]
 }
+
 

@@ -9,6 +9,12 @@ public struct MemStatsRow: RepetitionRow, Equatable, Sendable {
     public var tick: Int
     /// Fields the allocator cannot give are nil (empty in the file).
     public var memStats: MemStatsSnapshot
+    /// The resident memory of the process (of a program cell: its whole process tree) at the
+    /// sample; nil where it was not sampled.
+    public var residentBytes: UInt64?
+    /// Seconds since the run started, for samples taken on a clock (a program cell's, every 100 ms);
+    /// nil for samples a workload took at its own ticks.
+    public var elapsedSeconds: Double?
 
     public init(cell: CellKey, runID: String, rep: Int, tick: Int, memStats: MemStatsSnapshot) {
         self.cell = cell
@@ -20,8 +26,8 @@ public struct MemStatsRow: RepetitionRow, Equatable, Sendable {
 }
 
 /// The `memstats.csv` schema, in one place for the runner that writes it and the reports that
-/// read it: the cell and tick, then the 26 MemStats fields by Go name in ``MemStatsField`` order.
-/// A missing field column reads as empty.
+/// read it: the cell and tick, then the 26 MemStats fields by Go name in ``MemStatsField`` order,
+/// then `rss_bytes` and `elapsed_s` (program cells' samples). A missing field column reads as empty.
 ///
 /// Add columns, never rename or reorder (like ``RunsCSV``).
 public enum MemStatsCSV {
@@ -33,7 +39,10 @@ public enum MemStatsCSV {
         file: RunFiles.memStats,
         columns: identity + MemStatsField.allCases.map { field in
             .memStats(field, \.memStats)
-        },
+        } + [
+            .number("rss_bytes", .integer, { $0.residentBytes.map(Double.init) }, { $0.residentBytes = UInt64(exactly: $1) }),
+            .number("elapsed_s", .real, { $0.elapsedSeconds }, { $0.elapsedSeconds = $1 }),
+        ],
         required: identity.map(\.name),
         blank: {
             MemStatsRow(cell: CellKey(suite: "", workload: "", allocator: "", threads: 0, host: ""), runID: "", rep: 0,

@@ -9,6 +9,16 @@ public struct AllocatorAvailability: Sendable, Equatable {
     public let library: String?
     /// Why the allocator cannot run here; nil when it can.
     public let unavailableReason: String?
+    /// The library's package and version (``LibraryVersion``), named where no worker can ask the
+    /// allocator (a user's library, program cells); nil until ``RunConfiguration`` looks it up.
+    public var version: String?
+
+    public init(name: AllocatorName, library: String?, unavailableReason: String?, version: String? = nil) {
+        self.name = name
+        self.library = library
+        self.unavailableReason = unavailableReason
+        self.version = version
+    }
 
     public var isAvailable: Bool { unavailableReason == nil }
 }
@@ -34,8 +44,18 @@ public struct AllocatorCatalog: Sendable {
         self.allocators = allocators
     }
 
+    /// The built-in allocator `name`.
     public subscript(name: AllocatorName) -> AllocatorAvailability {
         allocators.first { $0.name == name }!
+    }
+
+    /// A user's library as an allocator: available when the file is there.
+    public static func library(_ name: AllocatorName, at path: String) -> AllocatorAvailability {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard FileManager.default.isReadableFile(atPath: absolute) else {
+            return AllocatorAvailability(name: name, library: nil, unavailableReason: "\(absolute) does not exist or cannot be read")
+        }
+        return AllocatorAvailability(name: name, library: absolute, unavailableReason: nil)
     }
 
     public var available: [AllocatorAvailability] { allocators.filter(\.isAvailable) }

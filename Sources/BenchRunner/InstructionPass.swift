@@ -59,6 +59,16 @@ public final class InstructionPass: @unchecked Sendable {
                              preload: try preload.map { try ownLibrary($0) ? strippedCopy(of: $0) : $0 }, logPath: logPath)
     }
 
+    /// What a program cell's instruction run puts in front of the program's command line
+    /// (valgrind's, following the program's children, a profile per process named
+    /// `<profilePrefix>.<pid>`), and the libraries to preload (this package's as stripped copies).
+    /// The whole run is counted: a program has no timer to start and stop the instrumentation.
+    func programWrapper(preload: [String], profilePrefix: String) throws -> (command: [String], preload: [String]) {
+        let command = [valgrind, "--tool=callgrind", "--cache-sim=yes", "--trace-children=yes",
+                       "--callgrind-out-file=\(profilePrefix).%p"]
+        return (command, try preload.map { try ownLibrary($0) ? strippedCopy(of: $0) : $0 })
+    }
+
     /// Valgrind 3.19 cannot read the DWARF that Swift 6 writes; counting needs only the symbol
     /// table, so it gets a copy without debug information (made once per run).
     private func strippedCopy(of path: String) throws -> String {

@@ -24,7 +24,7 @@ public enum Plan {
             for workload in workloads {
                 let threadCounts = workload.info.threading == .parallel ? threads : [1]
                 for threadCount in threadCounts {
-                    for allocator in rotated {
+                    for allocator in rotated where workload.runs(on: allocator.name) {
                         cells.append(Cell(workload: workload, allocator: allocator, threads: threadCount, rep: rep))
                     }
                 }

@@ -28,6 +28,10 @@ public struct RunConfiguration: Sendable {
     public var allocationSites: AllocationSiteProfiler?
     /// The runtime's trace from the timed pass of go and go-gc cells, with `--trace`.
     public var tracesRuntime = false
+    /// The build products folder (`{products}` in a program's command).
+    public var products = ""
+    /// `bench-launch`, which starts each run of a program cell; nil when the plan has no program.
+    public var programLauncher: String?
 
     /// Checks `options` against what this machine has, and plans the run.
     ///
@@ -37,16 +41,23 @@ public struct RunConfiguration: Sendable {
     ///     given (plugin workloads always run).
     ///   - allocatorCatalog: the allocators and whether each is installed.
     ///   - countingLibrary: where libBenchCount.so should be.
+    ///   - products: the build products folder, where `bench-launch` is built for program cells.
     ///   - now: the run's start, for the default output folder.
     public static func validate(
         _ options: RunOptions, catalog: WorkloadCatalog, defaultWorkloads: Set<String>,
-        allocatorCatalog: AllocatorCatalog, countingLibrary: String, now: Date = Date()
+        allocatorCatalog: AllocatorCatalog, countingLibrary: String, products: String = "", now: Date = Date()
     ) throws(InputError) -> RunConfiguration {
         var warnings: [String] = []
-        let selected = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads)
+        let selected = try selectWorkloads(options.filter, from: catalog, defaultWorkloads: defaultWorkloads, warnings: &warnings)
         let workloads = try options.shard?.slice(selected) ?? selected
-        let allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
-        _ = try plannedCells(workloads: workloads, allocators: allocators.count,
+        var allocators = try selectAllocators(options.allocators, from: allocatorCatalog, warnings: &warnings)
+        // Named from outside the process where no worker can ask the allocator: a user's library
+        // always, and every allocator of a plan with program cells.
+        let hasPrograms = workloads.contains { $0.program != nil }
+        for index in allocators.indices where hasPrograms || !allocators[index].name.isBuiltIn {
+            allocators[index].version = LibraryVersion.of(allocators[index])
+        }
+        _ = try plannedCells(workloads: workloads, allocators: allocators,
                              threads: options.threads.counts.count, count: options.count)
         let instructionPass = options.instructions ? InstructionPass() : nil
         if options.instructions, instructionPass == nil {
@@ -59,6 +70,7 @@ public struct RunConfiguration: Sendable {
         guard FileManager.default.isReadableFile(atPath: countingLibrary) else {
             throw InputError("the allocation counter \(countingLibrary) is not built; run `make build` (or `swift build -c release`) first")
         }
+        let launcher = hasPrograms ? try CProgram.build(CProgram.launcherSource, named: "bench-launch", products: products) : nil
         let output = options.out ?? "results/\(defaultRunName(now))"
         try prepareOutputDirectory(output)
         if options.trace, !allocators.contains(where: { $0.name == .go || $0.name == .goGC }) {
@@ -69,7 +81,8 @@ public struct RunConfiguration: Sendable {
             benchTime: options.benchtime, timeout: options.timeout, shard: options.shard, filter: options.filter,
             plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
             cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count),
-            instructionPass: instructionPass, allocationSites: allocationSites, tracesRuntime: options.trace)
+            instructionPass: instructionPass, allocationSites: allocationSites, tracesRuntime: options.trace,
+            products: products, programLauncher: launcher)
     }
 
     /// The largest plan a run accepts: a million cells (two processes each) is weeks of work.
@@ -77,8 +90,10 @@ public struct RunConfiguration: Sendable {
 
     /// The plan's size, computed before the plan is: a --count of 9223372036854775807 is refused
     /// here, not after the runner has filled memory with cells.
-    static func plannedCells(workloads: [PlannedWorkload], allocators: Int, threads: Int, count: Int) throws(InputError) -> Int {
-        let perRepetition = workloads.reduce(0) { $0 + ($1.info.threading == .parallel ? threads : 1) } * allocators
+    static func plannedCells(workloads: [PlannedWorkload], allocators: [AllocatorAvailability], threads: Int, count: Int) throws(InputError) -> Int {
+        let perRepetition = workloads.reduce(0) { total, workload in
+            total + (workload.info.threading == .parallel ? threads : 1) * allocators.filter { workload.runs(on: $0.name) }.count
+        }
         let (cells, overflow) = perRepetition.multipliedReportingOverflow(by: count)
         guard !overflow, cells <= maximumCells else {
             throw InputError("--count \(count): the plan would have \(overflow ? "more than \(Int.max)" : String(cells)) cells "
@@ -87,10 +102,27 @@ public struct RunConfiguration: Sendable {
         return cells
     }
 
-    static func selectWorkloads(_ filter: String?, from catalog: WorkloadCatalog,
-                                defaultWorkloads: Set<String>) throws(InputError) -> [PlannedWorkload] {
+    /// The workloads `filter` matches (without one: the plugins' and `--program`s', and the default
+    /// suite unless a `--program` was given), less the programs that cannot run here, each with a warning.
+    static func selectWorkloads(_ filter: String?, from catalog: WorkloadCatalog, defaultWorkloads: Set<String>,
+                                warnings: inout [String]) throws(InputError) -> [PlannedWorkload] {
+        let matched = try matchWorkloads(filter, from: catalog, defaultWorkloads: defaultWorkloads)
+        for skipped in matched where skipped.unavailableReason != nil {
+            warnings.append("skipping program \(skipped.info.fullName): \(skipped.unavailableReason!)")
+        }
+        let runnable = matched.filter { $0.unavailableReason == nil }
+        guard !runnable.isEmpty else {
+            throw InputError("none of the workloads --filter '\(filter ?? "")' matches can run here; see the warnings above, or bench list")
+        }
+        return runnable
+    }
+
+    static func matchWorkloads(_ filter: String?, from catalog: WorkloadCatalog,
+                               defaultWorkloads: Set<String>) throws(InputError) -> [PlannedWorkload] {
         let all = catalog.workloads
         guard let filter else {
+            let adHocPrograms = all.filter { $0.isPlugin && $0.program != nil }
+            if !adHocPrograms.isEmpty { return all.filter(\.isPlugin) }
             return all.filter { $0.isPlugin || defaultWorkloads.contains($0.info.fullName) }
         }
         let regex: Regex<AnyRegexOutput>
@@ -109,7 +141,9 @@ public struct RunConfiguration: Sendable {
 
     static func selectAllocators(_ selection: AllocatorSelection?, from catalog: AllocatorCatalog,
                                  warnings: inout [String]) throws(InputError) -> [AllocatorAvailability] {
-        let requested = selection.map { $0.names.map { catalog[$0] } } ?? catalog.allocators
+        let requested = selection.map { selection in
+            selection.names.map { name in selection.libraries[name].map { AllocatorCatalog.library(name, at: $0) } ?? catalog[name] }
+        } ?? catalog.allocators
         for skipped in requested where !skipped.isAvailable {
             warnings.append("skipping allocator \(skipped.name): \(skipped.unavailableReason!)")
         }

@@ -11,7 +11,7 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Regular expression on Suite/Workload names (default: the workloads bench list marks with *).")
     public var filter: String?
 
-    @Option(help: ArgumentHelp("Comma-separated allocators: \(AllocatorSelection.validNames) (default: all installed)."),
+    @Option(help: ArgumentHelp("Comma-separated allocators: \(AllocatorSelection.validNames), or name=/path/to/lib.so for any malloc library (default: all installed built-in ones)."),
             transform: AllocatorSelection.init(parsing:))
     public var allocators: AllocatorSelection?
 
@@ -46,6 +46,11 @@ public struct RunOptions: ParsableArguments {
     @Option(name: .customLong("plugin"), help: "A plugin executable built against BenchKit (repeatable).")
     public var plugins: [String] = []
 
+    @Option(name: .customLong("program"), help: ArgumentHelp(
+        "A program to run as a cell, as 'name=command line' (repeatable): Programs/<name>, its output compared across allocators (docs/programs.md).",
+        valueName: "name=command"))
+    public var programs: [String] = []
+
     @Option(help: "K/N: run only the K-th of N slices of the plan (whole workloads, dealt round robin), for job arrays; merge the folders with bench report.",
             transform: Shard.init(parsing:))
     public var shard: Shard?
@@ -58,12 +63,16 @@ public struct RunOptions: ParsableArguments {
     }
 }
 
-/// `--allocators system,go`: allocator names, each once, in the order given.
+/// `--allocators system,go,tbb=/usr/lib/libtbbmalloc_proxy.so.2`: built-in allocator names, and
+/// libraries of the user's given as `name=path`, each once, in the order given.
 public struct AllocatorSelection: Equatable, Sendable, CustomStringConvertible {
+    /// The allocators in order; `libraries` holds the path of each one given as `name=path`.
     public var names: [AllocatorName]
+    public var libraries: [AllocatorName: String]
 
-    public init(_ names: [AllocatorName]) {
+    public init(_ names: [AllocatorName], libraries: [AllocatorName: String] = [:]) {
         self.names = names
+        self.libraries = libraries
     }
 
     /// Every allocator's name, for help texts and errors.
@@ -71,17 +80,35 @@ public struct AllocatorSelection: Equatable, Sendable, CustomStringConvertible {
 
     public init(parsing text: String) throws(InputError) {
         var names: [AllocatorName] = []
+        var libraries: [AllocatorName: String] = [:]
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let name = item.trimmingCharacters(in: .whitespaces)
-            guard let allocator = AllocatorName(rawValue: name) else {
-                throw InputError("unknown allocator '\(name)'; valid names are \(Self.validNames)")
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = parts[0].trimmingCharacters(in: .whitespaces)
+            if parts.count == 2 {
+                let path = parts[1].trimmingCharacters(in: .whitespaces)
+                guard let allocator = AllocatorName(rawValue: name), !allocator.isBuiltIn, !path.isEmpty else {
+                    throw InputError("'\(item)': name a library as name=/path/to/lib.so, with a name of letters, digits, "
+                        + "'.', '_' and '-' that is not one of the built-in names (\(Self.validNames))")
+                }
+                if libraries[allocator] != nil, libraries[allocator] != path {
+                    throw InputError("allocator '\(name)' is given two libraries (\(libraries[allocator]!) and \(path)); name each once")
+                }
+                libraries[allocator] = path
+                if !names.contains(allocator) { names.append(allocator) }
+                continue
+            }
+            guard let allocator = AllocatorName(rawValue: name), allocator.isBuiltIn else {
+                throw InputError("unknown allocator '\(name)'; valid names are \(Self.validNames), or name=/path/to/lib.so for a library of your own")
             }
             if !names.contains(allocator) { names.append(allocator) }
         }
         self.names = names
+        self.libraries = libraries
     }
 
-    public var description: String { names.map(\.rawValue).joined(separator: ",") }
+    public var description: String {
+        names.map { name in libraries[name].map { "\(name)=\($0)" } ?? name.rawValue }.joined(separator: ",")
+    }
 }
 
 /// `--threads 1,2,4`: thread counts from 1 to 1024, each once, in the order given.

@@ -5,7 +5,8 @@ import Foundation
 /// Runs a validated configuration: one worker process per pass of every cell, rows to disk as
 /// they finish.
 ///
-/// Each cell takes two processes, three with the instruction pass. The timed pass runs the
+/// Each cell takes two processes, three with the instruction pass (a program cell's passes are
+/// runs of the program: ``measureProgram(_:_:index:runID:folder:outputs:)``). The timed pass runs the
 /// workload on the allocator alone and grows b.N like Go; it reports time, MemStats, process
 /// figures and, where the kernel has them, hardware counters. The counting pass preloads
 /// libBenchCount.so in front of the same allocator and replays the timed pass's iteration counts;
@@ -46,7 +47,7 @@ public struct Runner {
             benchtime: config.benchTime.description, count: config.count, threads: config.threads,
             timeout: config.timeout.description, filter: config.filter, plugins: config.plugins,
             workloads: config.workloads.map(\.info.fullName),
-            allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: nil) },
+            allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: $0.version) },
             cells: config.cells.count, shard: config.shard?.description)
         parameters.instructions = config.instructionPass != nil
         try folder.replace(RunFiles.parameters, with: parameters.json())
@@ -55,16 +56,25 @@ public struct Runner {
         var sampledRows: [RunRow] = []
         var versions: [String: String] = [:]
         let clock = Date()
+        var outputs = ProgramOutputs()
         for (index, cell) in config.cells.enumerated() {
-            let (row, series, hardware) = measure(cell, index: index, runID: runID, folder: folder)
+            let (row, samples, hardware): (RunRow, [MemStatsRow], String?)
+            if let program = cell.workload.program {
+                (row, samples) = measureProgram(cell, program, index: index, runID: runID, folder: folder, outputs: &outputs)
+                hardware = nil
+            } else {
+                let (measured, series, counters) = measure(cell, index: index, runID: runID, folder: folder)
+                (row, hardware) = (measured, counters)
+                samples = series.enumerated().map { tick, memStats in
+                    MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
+                }
+                if series.count >= 2 { sampledRows.append(row) }
+            }
             rows.append(row)
             if row.status == .ok { versions[row.allocator] = row.allocatorVersion }
             if parameters.hardwareCounters == nil, let hardware { parameters.hardwareCounters = hardware }
             if row.status == .ok { parameters.build = parameters.build == "debug" || row.debugBuild ? "debug" : "release" }
-            try folder.append(memStats: series.enumerated().map { tick, memStats in 
-                MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
-            })
-            if series.count >= 2 { sampledRows.append(row) }
+            try folder.append(memStats: samples)
             try folder.append(row: row)
             try folder.replace(RunFiles.benchFormat, with: BenchFormat.render(
                 rows: rows, machine: machine, benchTime: config.benchTime.description, allocatorVersions: versions,
@@ -73,7 +83,7 @@ public struct Runner {
         }
         parameters.finishedAt = Self.timestamp(Date())
         parameters.failedCells = rows.filter(\.status.isFailure).count
-        parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name]) }
+        parameters.allocators = parameters.allocators.map { .init(name: $0.name, library: $0.library, version: versions[$0.name] ?? $0.version) }
         try folder.replace(RunFiles.parameters, with: parameters.json())
         return Outcome(rows: rows, sampledRows: sampledRows)
     }
@@ -168,7 +178,8 @@ public struct Runner {
         }
 
         writeDiagnostics(timed: timed, counted: counted, row: &row, folder: folder)
-        row.allocatorVersion = timed.allocatorVersion
+        // A user's library has no statistics interface bench knows; its package names it.
+        row.allocatorVersion = timed.allocatorVersion.isEmpty ? cell.allocator.version ?? "" : timed.allocatorVersion
         row.debugBuild = timed.debugBuild ?? false
         row.n = timed.n
         row.nsPerOp = timed.nsPerOp

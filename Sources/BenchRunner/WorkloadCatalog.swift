@@ -2,13 +2,24 @@ import BenchKit
 import BenchResults
 import Foundation
 
-/// A workload and the executable whose worker runs it.
+/// A workload and the executable whose worker runs it, or a program.
 public struct PlannedWorkload: Equatable, Sendable {
     public let info: WorkloadInfo
-    /// `bench` itself for built-in workloads, or a plugin executable.
+    /// `bench` itself for built-in workloads, a plugin executable, or a program's command.
     public let executable: String
-    /// Whether it comes from a `--plugin`.
+    /// Whether it comes from a `--plugin` or a `--program`: it runs without a `--filter`.
     public let isPlugin: Bool
+    /// The program a program cell runs; nil for a Swift workload, which a worker runs.
+    public var program: Program? = nil
+    /// Why a built-in program cannot run here (its package is not installed); nil when it can.
+    public var unavailableReason: String? = nil
+
+    /// Whether cells of this workload run on `allocator`. A program's malloc is the same under
+    /// `go` and `go-gc` (which differ only in bench's explicit allocation interface), so programs
+    /// run on `go` alone.
+    public func runs(on allocator: AllocatorName) -> Bool {
+        program == nil || !allocator.isExplicitInterfaceMode
+    }
 }
 
 /// Every workload `bench` can run: the built-in suites plus those of `--plugin` executables.
@@ -17,8 +28,13 @@ public struct WorkloadCatalog: Sendable {
 
     /// Collects the workloads; a plugin is asked for its list through the worker protocol.
     public static func load(builtins: [WorkloadInfo], benchExecutable: String, plugins: [String],
+                            programs: ProgramCatalog = ProgramCatalog(programs: []),
                             scratchDirectory: String) throws(InputError) -> WorkloadCatalog {
         var workloads = builtins.map { PlannedWorkload(info: $0, executable: benchExecutable, isPlugin: false) }
+        for (program, reason) in programs.programs {
+            workloads.append(PlannedWorkload(info: program.info, executable: program.command[0],
+                                             isPlugin: program.declaredIn == nil, program: program, unavailableReason: reason))
+        }
         for plugin in plugins {
             let path = URL(fileURLWithPath: plugin).standardizedFileURL.path
             guard FileManager.default.isExecutableFile(atPath: path) else {

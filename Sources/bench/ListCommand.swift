@@ -15,9 +15,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
         WorkerGroups.forwardTermination()
-        let catalog = try WorkloadCatalog.load(
-            builtins: BuiltinWorkloads.all.map(\.info), benchExecutable: benchExecutablePath(), plugins: plugins,
-            scratchDirectory: FileManager.default.temporaryDirectory.path)
+        let catalog = try BuiltinWorkloads.catalog(plugins: plugins, programs: [])
         print("Workloads (* = in the default suite):")
         let width = catalog.workloads.map(\.info.fullName.count).max() ?? 0
         for workload in catalog.workloads {
@@ -26,7 +24,8 @@ struct ListCommand: ParsableCommand {
             let name = info.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
             let threading = info.threading == .parallel ? "[threads] " : ""
             let fixed = info.fixedIterations.map { "[b.N=\($0), any --benchtime] " } ?? ""
-            print("  \(mark) \(name)  \(threading)\(fixed)\(info.summary)")
+            let missing = workload.unavailableReason.map { "[unavailable: \($0)] " } ?? ""
+            print("  \(mark) \(name)  \(threading)\(fixed)\(missing)\(info.summary)")
         }
         print("\nAllocators:")
         for allocator in AllocatorCatalog.discover(products: productsFolder()).allocators {

@@ -15,12 +15,11 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         signal(SIGPIPE, SIG_IGN) // a worker that dies must be an error on its socket, not the runner's death
         WorkerGroups.forwardTermination()
-        let catalog = try WorkloadCatalog.load(
-            builtins: BuiltinWorkloads.all.map(\.info), benchExecutable: benchExecutablePath(), plugins: options.plugins,
-            scratchDirectory: FileManager.default.temporaryDirectory.path)
+        let catalog = try BuiltinWorkloads.catalog(plugins: options.plugins, programs: options.programs)
         let configuration = try RunConfiguration.validate(
             options, catalog: catalog, defaultWorkloads: BuiltinWorkloads.defaultWorkloads,
-            allocatorCatalog: AllocatorCatalog.discover(products: productsFolder()), countingLibrary: CountingLibrary.locate())
+            allocatorCatalog: AllocatorCatalog.discover(products: productsFolder()), countingLibrary: CountingLibrary.locate(),
+            products: productsFolder())
         for warning in configuration.warnings { printToStandardError("warning: \(warning)") }
 
         let folder = configuration.outputDirectory

@@ -23,7 +23,7 @@ import BenchResults
     }
 
     @Test(arguments: [("ns_per_op", "inf"), ("ns_per_op", "nan"), ("ns_per_op", "1e400"), ("allocs_per_op", "many"),
-                      ("threads", "0"), ("threads", "-2"), ("allocator", "glibcc")])
+                      ("threads", "0"), ("threads", "-2"), ("allocator", "glibc cc")])
     func aBadValueInRunsCSVIsNamedNotDrawn(column: String, value: String) throws {
         let out = try runWith(column, value)
         let report = try bench(["report", out])

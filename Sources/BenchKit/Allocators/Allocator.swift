@@ -40,10 +40,10 @@ public struct Allocator: @unchecked Sendable {
             }
             backend = .jemalloc(mallocx: unsafeBitCast(mallocx, to: Jemalloc.Mallocx.self),
                                 sdallocx: unsafeBitCast(sdallocx, to: Jemalloc.Sdallocx.self))
-        case .system, .tcmalloc, .mimalloc, .go:
-            backend = .libc
         case .goGC:
             backend = .managed(ManagedHeap())
+        default:
+            backend = .libc
         }
     }
 

@@ -1,31 +1,74 @@
-/// The allocators `bench` can select for a worker process.
-public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomStringConvertible {
+/// The name of an allocator `bench` can select for a worker process: one of the six built in
+/// (``allCases``), or a name the user gave a library of their own (`--allocators tbb=/path/lib.so`).
+///
+/// A struct rather than an enum so that a user's library is an allocator like the others in
+/// every file and report; the built-in names are its static members, so `name == .jemalloc`
+/// and `case .goGC:` read as they would on an enum.
+public struct AllocatorName: RawRepresentable, Hashable, CaseIterable, Codable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Any well-formed name: letters, digits, `.`, `_` and `-`, starting with a letter or digit
+    /// (the name goes into file names and CSV cells). Whether it is built in is ``isBuiltIn``.
+    public init?(rawValue: String) {
+        guard let first = rawValue.unicodeScalars.first, Self.isNameCharacter(first), first != ".", first != "-",
+              rawValue.count <= 64, rawValue.unicodeScalars.allSatisfy(Self.isNameCharacter) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(builtIn name: String) {
+        rawValue = name
+    }
+
+    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+    }
+
     /// glibc's malloc: the process as the system builds it, nothing preloaded.
-    case system
+    public static let system = AllocatorName(builtIn: "system")
     /// jemalloc, preloaded from `libjemalloc.so.2` (Debian: libjemalloc-dev).
-    case jemalloc
+    public static let jemalloc = AllocatorName(builtIn: "jemalloc")
     /// gperftools' tcmalloc, preloaded from `libtcmalloc_minimal.so.4` (Debian: libgoogle-perftools-dev).
-    case tcmalloc
+    public static let tcmalloc = AllocatorName(builtIn: "tcmalloc")
     /// Microsoft's mimalloc, preloaded from `libmimalloc.so.2` (Debian: libmimalloc-dev).
-    case mimalloc
+    public static let mimalloc = AllocatorName(builtIn: "mimalloc")
     /// GoAlloc, Go's allocator design in Swift, preloaded from `libgoalloc.so`, which this package
     /// builds next to `bench`.
-    case go
+    public static let go = AllocatorName(builtIn: "go")
     /// GoAlloc with its collector on: the same `libgoalloc.so` as `go` (malloc stays explicit),
     /// but the explicit ``Allocator`` interface allocates in GoAlloc's garbage-collected heap and
     /// leaves frees to the collector, as Go does.
-    case goGC = "go-gc"
+    public static let goGC = AllocatorName(builtIn: "go-gc")
+
+    /// The built-in allocators, in the order reports list them (system first, the usual baseline).
+    public static let allCases: [AllocatorName] = [.system, .jemalloc, .tcmalloc, .mimalloc, .go, .goGC]
+
+    /// Whether `bench` knows this allocator by name (else the user named a library for it).
+    public var isBuiltIn: Bool { Self.allCases.contains(self) }
 
     public var description: String { rawValue }
 
-    /// The shared library that LD_PRELOAD names for this allocator, or nil for `system`.
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let name = AllocatorName(rawValue: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an allocator name: \(text)"))
+        }
+        self = name
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    /// The shared library that LD_PRELOAD names for a built-in allocator; nil for `system` and
+    /// for a user's library (which comes with its path).
     public var preloadSoname: String? {
         switch self {
-        case .system: nil
         case .go, .goGC: "libgoalloc.so"
         case .jemalloc: "libjemalloc.so.2"
         case .tcmalloc: "libtcmalloc_minimal.so.4"
         case .mimalloc: "libmimalloc.so.2"
+        default: nil
         }
     }
 
@@ -34,17 +77,22 @@ public enum AllocatorName: String, CaseIterable, Codable, Sendable, CustomString
     /// preloads the same library in another mode.
     public var isGoAlloc: Bool { self == .go || self == .goGC }
 
+    /// Whether the allocator differs from another one only in what the explicit ``Allocator``
+    /// interface does, not in the process's malloc: `go-gc` (the collected heap is reached only
+    /// through that interface; a program's malloc is `go`'s).
+    public var isExplicitInterfaceMode: Bool { self == .goGC }
+
     /// The SwiftPM product that builds the library, when it is one of this package's own (found
     /// next to `bench` rather than installed on the system).
     package var packageProduct: String? { isGoAlloc ? "goalloc" : nil }
 
-    /// The Debian package that provides the library, for the message when it is missing.
+    /// The Debian package that provides a built-in allocator's library, for the message when it is missing.
     package var debianPackage: String? {
         switch self {
-        case .system, .go, .goGC: nil
         case .jemalloc: "libjemalloc-dev"
         case .tcmalloc: "libgoogle-perftools-dev"
         case .mimalloc: "libmimalloc-dev"
+        default: nil
         }
     }
 }

@@ -49,6 +49,11 @@ final class NativeStatsReader {
             let readMemStats = NativeStatsReader.symbol("goalloc_read_memstats", as: GoAllocStats.ReadMemStats.self)
             version = readMemStats == nil ? "GoAlloc (libgoalloc.so not loaded)" : "GoAlloc (Go 1.19 design)"
             source = readMemStats.map { .go($0) } ?? .none
+        default:
+            // A user's library (--allocators name=path): bench knows no statistics interface of it;
+            // the runner names its version from the library file.
+            version = ""
+            source = .none
         }
     }
 
@@ -178,6 +183,10 @@ enum GoAllocStats {
     static func read(_ readMemStats: ReadMemStats, into stats: inout MemStatsSnapshot) {
         var go = goalloc_memstats()
         readMemStats(&go)
+        read(go, into: &stats)
+    }
+
+    static func read(_ go: goalloc_memstats, into stats: inout MemStatsSnapshot) {
         stats[exactly: .alloc] = UInt64(go.alloc)
         stats[exactly: .totalAlloc] = UInt64(go.total_alloc)
         stats[exactly: .sys] = UInt64(go.sys)
@@ -204,5 +213,18 @@ enum GoAllocStats {
         stats[exactly: .numGC] = UInt64(go.num_gc)
         stats[exactly: .numForcedGC] = UInt64(go.num_forced_gc)
         stats[.gcCPUFraction] = go.gc_cpu_fraction
+    }
+}
+
+extension MemStatsSnapshot {
+    /// The MemStats in a file that libgoalloc.so wrote as its process exited (a program cell run
+    /// with `GOALLOC_MEMSTATS_OUT`): `struct goalloc_memstats` as it lies in memory. Nil when the
+    /// bytes are not one such struct (a file cut short, or from another build).
+    public init?(goAllocExitDump bytes: [UInt8]) {
+        guard bytes.count == MemoryLayout<goalloc_memstats>.size else { return nil }
+        var go = goalloc_memstats()
+        withUnsafeMutableBytes(of: &go) { $0.copyBytes(from: bytes) }
+        self.init()
+        GoAllocStats.read(go, into: &self)
     }
 }

@@ -77,6 +77,16 @@ public struct WorkloadInfo: Codable, Equatable, Sendable {
     /// See ``Workload/source``; nil from a plugin built before workloads carried it.
     public var source: SourceLocation? = nil
 
+    public init(suite: String, name: String, summary: String, threading: Workload.Threading,
+                fixedIterations: Int? = nil, source: SourceLocation? = nil) {
+        self.suite = suite
+        self.name = name
+        self.summary = summary
+        self.threading = threading
+        self.fixedIterations = fixedIterations
+        self.source = source
+    }
+
     /// `Suite/Name`, the name `--filter` matches and reports show.
     public var fullName: String { Self.fullName(suite: suite, name: name) }
 

@@ -1,0 +1,41 @@
+import BenchResults
+import Foundation
+
+/// A C program that `bench` compiles itself with clang (the Swift toolchain's, else the system's
+/// `cc`): the program-cell launcher and the C stress programs of the built-in suite.
+///
+/// Not a SwiftPM target, because SwiftPM links every executable through swiftc, which links the
+/// Swift runtime and libstdc++ into it; their start-up allocates (libstdc++'s 72 KiB exception
+/// pool among them) and takes resident memory, all of it inside a program cell's counts and peak
+/// RSS: a C program that mallocs 1000 blocks, linked by SwiftPM, counted 1012. Compiled here it
+/// links libc alone. The binary goes to `<products>/programs/` and is compiled again whenever its
+/// source is newer.
+enum CProgram {
+    /// `bench-launch.c`, beside this file in the checkout `bench` was built from.
+    static let launcherSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("bench-launch.c").path
+
+    /// The binary of `source`, named `name`, compiled first if it is missing or older than its source.
+    static func build(_ source: String, named name: String, products: String) throws(InputError) -> String {
+        let folder = RunFiles.path(products, "programs")
+        let binary = RunFiles.path(folder, name)
+        let manager = FileManager.default
+        guard let sourceDate = (try? manager.attributesOfItem(atPath: source))?[.modificationDate] as? Date else {
+            throw InputError("\(source) is missing: the C program \(name) cannot be built; is this a complete checkout?")
+        }
+        if let builtDate = (try? manager.attributesOfItem(atPath: binary))?[.modificationDate] as? Date, builtDate >= sourceDate {
+            return binary
+        }
+        guard let compiler = Toolchain.tool("clang") ?? Toolchain.tool("cc") else {
+            throw InputError("no C compiler to build \(name) with: the Swift toolchain's clang is not beside swift on PATH, and cc is not installed")
+        }
+        do {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            _ = try runCapturingOutput([compiler, "-std=gnu11", "-O2", "-g", "-Wall", "-pthread", "-o", binary, source])
+        } catch {
+            throw InputError("compiling \(source) with \(compiler) failed (\(error.localizedDescription)); run the same command to see why: "
+                + "\(compiler) -std=gnu11 -O2 -pthread -o \(binary) \(source)")
+        }
+        return binary
+    }
+}

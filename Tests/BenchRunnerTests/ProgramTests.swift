@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import BenchKit
+@testable import BenchResults
+@testable import BenchRunner
+
+/// Program declarations: the file format, `--program`, the checks made before any work, and the
+/// built-in suite's files.
+@Suite struct ProgramTests {
+    /// A folder holding one program file with `json` as its text.
+    func folder(with json: String, file: String = "p.json") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-programs-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try json.write(toFile: "\(folder)/\(file)", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    func loadError(_ json: String) throws -> String {
+        let folder = try folder(with: json)
+        do {
+            _ = try ProgramCatalog.load(folder: folder, adHoc: [], products: "/nowhere")
+        } catch {
+            return error.message
+        }
+        return "no error"
+    }
+
+    @Test func aDeclarationIsReadWithItsPlaceholdersAndInputs() throws {
+        let folder = try folder(with: "", file: "input.txt")
+        try """
+            {"name": "Echo", "summary": "s", "command": ["cat", "{dir}/input.txt", "{threads}"], "stdin": "input.txt",
+             "ops": 10, "timeout": "5s", "compareLines": "^x", "environment": {"K": "{scratch}"}}
+            """.write(toFile: "\(folder)/echo.json", atomically: true, encoding: .utf8)
+        let catalog = try ProgramCatalog.load(folder: folder, adHoc: [], products: "/p")
+        let (program, reason) = try #require(catalog.programs.first)
+        #expect(reason == nil)
+        #expect(program.command[0].hasSuffix("/cat") && program.command[0].hasPrefix("/"))
+        #expect(program.standardInput == "\(folder)/input.txt")
+        #expect(program.ops == 10 && program.timeout == Timeout(nanoseconds: 5_000_000_000))
+        #expect(program.isParallel && program.info.fullName == "Programs/Echo" && program.info.threading == .parallel)
+        #expect(program.expand("{dir}/{threads}/{scratch}/{products}", products: "p", threads: 4, scratch: "s") == "\(folder)/4/s/p")
+        #expect(program.checkedOutput("x1\ny\nx2") == "x1\nx2")
+    }
+
+    @Test func aMisspeltKeyIsRefusedNotIgnored() throws {
+        #expect(try loadError(#"{"name": "A", "command": ["true"], "comapre": "none"}"#).contains(#"unknown key "comapre""#))
+    }
+
+    @Test(arguments: [
+        (#"{"name": "A", "command": []}"#, "command is empty"),
+        (#"{"name": "A b", "command": ["true"]}"#, "must be letters, digits"),
+        (#"{"name": "A", "command": ["true"], "ops": 0}"#, "ops must be a positive count"),
+        (#"{"name": "A", "command": ["true"], "timeout": "soon"}"#, "timeout 'soon'"),
+        (#"{"name": "A", "command": ["true"], "compare": "stderr"}"#, "compare 'stderr'"),
+        (#"{"name": "A", "command": ["true"], "compareLines": "("}"#, "not a valid regular expression"),
+        (#"{"name": "A", "command": ["true"], "stdin": "missing.sql"}"#, "missing.sql is missing"),
+        (#"{"name": "A"}"#, #"the key "command" is missing"#),
+        (#"{"name": "A", "command": ["/no/such/tool"]}"#, "/no/such/tool not found (no executable file there)"),
+    ])
+    func aBadDeclarationIsOneLineThatSaysWhat(json: String, expected: String) throws {
+        let message = try loadError(json)
+        #expect(message.contains(expected), "\(message)")
+        #expect(!message.contains("\n"))
+    }
+
+    /// A program from a Debian package that is not installed is kept with the reason, to be skipped with a warning.
+    @Test func aMissingPackagedProgramIsSkippedNotFatal() throws {
+        let folder = try folder(with: #"{"name": "A", "command": ["no-such-tool-here"], "package": "no-such-package"}"#)
+        let catalog = try ProgramCatalog.load(folder: folder, adHoc: [], products: "/p")
+        #expect(catalog.programs.first?.unavailableReason?.contains("apt-get install no-such-package") == true)
+    }
+
+    @Test func adHocProgramsSplitTheirCommandAsAShellWould() throws {
+        let program = try Program.adHoc(#"mine=/bin/sh -c 'echo "a b"' x\ y"#, products: "/p")
+        #expect(program.name == "mine" && program.command == ["/bin/sh", "-c", #"echo "a b""#, "x y"])
+        #expect(program.check == .stdout && program.declaredIn == nil)
+        #expect(throws: InputError.self) { try Program.adHoc("noequals", products: "/p") }
+        #expect(throws: InputError.self) { try Program.adHoc("x=sh -c 'open", products: "/p") }
+    }
+
+    @Test func programsSkipGoGCWhoseMallocIsGos() throws {
+        let program = try Program.adHoc("t=/bin/true", products: "/p")
+        let workload = PlannedWorkload(info: program.info, executable: "/bin/true", isPlugin: true, program: program)
+        let go = AllocatorAvailability(name: .go, library: "/l/libgoalloc.so", unavailableReason: nil)
+        let goGC = AllocatorAvailability(name: .goGC, library: "/l/libgoalloc.so", unavailableReason: nil)
+        let cells = Plan.cells(workloads: [workload], allocators: [go, goGC], threads: [1], count: 2)
+        #expect(cells.map(\.allocator.name) == [.go, .go])
+        #expect(try RunConfiguration.plannedCells(workloads: [workload], allocators: [go, goGC], threads: 1, count: 2) == 2)
+    }
+
+    @Test func theOutputCheckNamesTheFirstDifferentLine() {
+        var outputs = ProgramOutputs()
+        let cell = { (allocator: String) in CellKey(suite: "Programs", workload: "W", allocator: allocator, threads: 1, host: "h") }
+        #expect(outputs.check("a\nb\nc", of: cell("system")) == nil)
+        #expect(outputs.check("a\nb\nc", of: cell("jemalloc")) == nil)
+        #expect(outputs.check("a\nB\nc", of: cell("go")) == "output differs from system's at line 2: 'B' instead of 'b'")
+        #expect(outputs.check("a\nb", of: cell("mimalloc")) == "output differs from system's at line 3: nothing instead of 'c'")
+    }
+
+    /// Every file of the built-in suite is a valid declaration, and its C programs compile.
+    @Test func theBuiltInSuiteIsValid() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Benchmarks/Programs")
+            .standardizedFileURL.path
+        let products = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-built-\(UUID())").path
+        let catalog = try ProgramCatalog.load(folder: folder, adHoc: [], products: products)
+        #expect(catalog.programs.count >= 10, "the real programs and the C stress programs")
+        for (program, reason) in catalog.programs {
+            #expect(program.summary.count > 20, "\(program.name) says what it stresses")
+            if program.declaredIn.map({ FileManager.default.fileExists(atPath: $0) }) == true, program.command[0].hasPrefix(products) {
+                #expect(reason == nil && FileManager.default.isExecutableFile(atPath: program.command[0]), "\(program.name) compiled")
+            }
+        }
+    }
+}
+
+@Suite struct AllocatorSelectionTests {
+    @Test func aLibraryOfOnesOwnIsNamedWithItsPath() throws {
+        let selection = try AllocatorSelection(parsing: "system,tbb=/usr/lib/libtbbmalloc_proxy.so.2,go")
+        #expect(selection.names.map(\.rawValue) == ["system", "tbb", "go"])
+        #expect(selection.libraries[AllocatorName(rawValue: "tbb")!] == "/usr/lib/libtbbmalloc_proxy.so.2")
+        #expect(selection.description == "system,tbb=/usr/lib/libtbbmalloc_proxy.so.2,go")
+    }
+
+    @Test(arguments: ["jemalloc=/x.so", "tb b=/x.so", "tbb=", "glibcc", "-x=/x.so"])
+    func aBadAllocatorIsRefused(text: String) {
+        #expect(throws: InputError.self) { try AllocatorSelection(parsing: text) }
+    }
+
+    @Test func aLibraryThatIsNotThereIsUnavailable() {
+        let allocator = AllocatorCatalog.library(AllocatorName(rawValue: "x")!, at: "/no/such/lib.so")
+        #expect(!allocator.isAvailable && allocator.unavailableReason!.contains("/no/such/lib.so"))
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import BenchKit
+import BenchResults
+@testable import BenchRunner
+
+/// Program cells end to end: a tiny C program (Tests/Fixtures/ProgramFixture) that allocates an
+/// exact number of blocks, or misbehaves on request, run by the real `bench` under real allocators.
+@Suite(.serialized) struct ProgramCellTests {
+    /// The fixture, compiled as bench compiles the suite's C programs (libc only, no Swift runtime).
+    static let fixture: String = {
+        let source = BenchCommand.packageRoot.appendingPathComponent("Tests/Fixtures/ProgramFixture/main.c").path
+        return try! CProgram.build(source, named: "program-fixture", products: BenchCommand.products.path)
+    }()
+
+    /// `bench run` of `programs` (each `name=arguments of the fixture`) under `allocators`, within 60 s.
+    func run(_ programs: [String], allocators: String, extra: [String] = []) throws -> (BenchCommand.Execution, String) {
+        let out = BenchCommand.scratch("programs")
+        let arguments = programs.flatMap { ["--program", $0] }
+        let execution = try BenchCommand.run("/usr/bin/timeout", ["60", BenchCommand.bench, "run", "--allocators", allocators,
+                                                                  "--count", "1", "--out", out] + arguments + extra)
+        return (execution, out)
+    }
+
+    var installed: [String] { BenchCommand.installedAllocators.filter { $0 != "go-gc" } }
+
+    /// A program that mallocs exactly N blocks is counted N allocations and their bytes on every
+    /// allocator; its RSS is sampled, and under go its MemStats come from libgoalloc.so at exit.
+    @Test func aProgramsAllocationsAreCountedExactly() throws {
+        let (execution, out) = try run(["exact=\(Self.fixture) mallocs 3000"], allocators: installed.joined(separator: ","))
+        #expect(execution.status == 0, "\(execution.stderr)")
+        let rows = try BenchCommand.rows(in: out)
+        #expect(rows.count == installed.count)
+        // Sizes 16 + i % 200 for i in 0..<3000: 3000 x 16 + 15 x (0 + ... + 199).
+        let bytes = 3000 * 16 + 15 * (199 * 200 / 2)
+        for row in rows {
+            #expect(row.status == .ok, "\(row.allocator): \(row.error)")
+            #expect(row.suite == "Programs" && row.workload == "exact" && row.n == 1)
+            #expect(row.allocsPerOp == 3000, "\(row.allocator)")
+            #expect(row.bytesPerOp == Double(bytes), "\(row.allocator)")
+            #expect((row.process?.peakRSSBytes ?? 0) > 0, "\(row.allocator)")
+            #expect(!row.allocatorVersion.isEmpty, "\(row.allocator)")
+            if row.allocator == "go" { #expect((row.memStats[.mallocs] ?? 0) >= 3000, "GoAlloc's own count at exit") }
+        }
+        #expect(!rows.contains { $0.allocator == "go-gc" }, "a program's malloc is the same under go and go-gc")
+        let samples = try BenchCommand.memStats(in: out)
+        #expect(Set(samples.map { $0["allocator"]! }) == Set(installed), "an RSS series for every allocator")
+        #expect(samples.allSatisfy { !($0["rss_bytes"] ?? "").isEmpty })
+    }
+
+    @Test func aNonZeroExitFailsTheCellWithItsStatus() throws {
+        let (execution, out) = try run(["bad=\(Self.fixture) exit 3"], allocators: "system")
+        #expect(execution.status == 1)
+        let row = try #require(try BenchCommand.rows(in: out).first)
+        #expect(row.status == .failed)
+        #expect(row.error.contains("exited with status 3"), "\(row.error)")
+    }
+
+    @Test func aCrashFailsTheCellWithItsSignal() throws {
+        let (execution, out) = try run(["crash=\(Self.fixture) signal"], allocators: "system,jemalloc")
+        #expect(execution.status == 1)
+        for row in try BenchCommand.rows(in: out) {
+            #expect(row.status == .crashed, "\(row.allocator)")
+            #expect(row.error.contains("SIGSEGV"), "\(row.error)")
+        }
+    }
+
+    @Test func aProgramPastItsTimeoutIsKilled() throws {
+        let started = Date()
+        let (execution, out) = try run(["slow=\(Self.fixture) sleep 30"], allocators: "system", extra: ["--timeout", "1s"])
+        #expect(execution.status == 1)
+        #expect(Date().timeIntervalSince(started) < 20)
+        let row = try #require(try BenchCommand.rows(in: out).first)
+        #expect(row.status == .timeout)
+        #expect(row.error.contains("still running after 1s"), "\(row.error)")
+    }
+
+    /// The fixture prints another result when the LD_PRELOAD it runs with names jemalloc: that
+    /// allocator's cell fails, and says how the output differs; glibc's cell stands.
+    @Test func anAllocatorThatChangesTheOutputFailsItsCell() throws {
+        let (execution, out) = try run(["answer=/usr/bin/env FIXTURE_MISBEHAVE_UNDER=jemalloc \(Self.fixture) misbehave"],
+                                       allocators: "system,jemalloc")
+        #expect(execution.status == 1)
+        let rows = try BenchCommand.rows(in: out)
+        #expect(rows.first { $0.allocator == "system" }?.status == .ok)
+        let jemalloc = try #require(rows.first { $0.allocator == "jemalloc" })
+        #expect(jemalloc.status == .failed)
+        #expect(jemalloc.error.contains("output differs from system's at line 1: 'result 41' instead of 'result 42'"), "\(jemalloc.error)")
+    }
+
+    @Test func aMissingProgramIsOneLineAndExitTwoBeforeAnyWork() throws {
+        let (execution, out) = try run(["ghost=/nonexistent/program --flag"], allocators: "system")
+        #expect(execution.status == 2)
+        #expect(execution.stderr.contains("--program ghost: /nonexistent/program not found"), "\(execution.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// `name=path` runs any malloc library as an allocator, named in the rows and in params.json
+    /// with the package that installed it.
+    @Test func anyLibraryCanBeAnAllocator() throws {
+        let jemalloc = try #require(AllocatorCatalog.discover(products: nil)[.jemalloc].library, "jemalloc is required")
+        let (execution, out) = try run(["exact=\(Self.fixture) mallocs 100"], allocators: "system,je-copy=\(jemalloc)")
+        #expect(execution.status == 0, "\(execution.stderr)")
+        let row = try #require(try BenchCommand.rows(in: out).first { $0.allocator == "je-copy" })
+        #expect(row.status == .ok && row.allocsPerOp == 100)
+        #expect(row.allocatorVersion.contains("jemalloc"), "\(row.allocatorVersion)")
+        let parameters = try String(contentsOfFile: out + "/params.json", encoding: .utf8)
+        #expect(parameters.contains("\"je-copy\"") && parameters.contains(jemalloc), "\(parameters)")
+    }
+}
