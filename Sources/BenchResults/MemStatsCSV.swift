@@ -40,7 +40,7 @@ public enum MemStatsCSV {
         columns: identity + MemStatsField.allCases.map { field in
             .memStats(field, \.memStats)
         } + [
-            .number("rss_bytes", .integer, { $0.residentBytes.map(Double.init) }, { $0.residentBytes = UInt64(exactly: $1) }),
+            .number("rss_bytes", .integer, { $0.residentBytes.map { Double($0) } }, { $0.residentBytes = UInt64(exactly: $1) }),
             .number("elapsed_s", .real, { $0.elapsedSeconds }, { $0.elapsedSeconds = $1 }),
         ],
         required: identity.map(\.name),

@@ -81,12 +81,13 @@ struct Subprocess {
     }
 
     /// Waits for the child to exit, polling until `deadline` (nil: no limit) and calling `sample`
-    /// about every `sampleEveryNs` meanwhile. At the deadline the child's group is killed and nil
+    /// about every `sampleEveryNs` meanwhile, from one interval after the start. At the deadline the child's group is killed and nil
     /// returned. Whatever the child left in its group is killed once it has exited, before it is
     /// reaped: until then its group's id cannot belong to anyone else.
     func wait(deadline: UInt64?, sampleEveryNs: UInt64 = 0, sample: (() -> Void)? = nil) -> ExitStatus? {
         defer { WorkerGroups.ended(pid) }
-        var nextSample = monotonicNanoseconds()
+        // The first sample one interval in: at once, the child has not started its program yet.
+        var nextSample = monotonicNanoseconds() + sampleEveryNs
         while benchrunner_exited(pid, deadline == nil && sample == nil ? -1 : 0) == 0 {
             let now = monotonicNanoseconds()
             if let deadline, now >= deadline {

@@ -143,6 +143,27 @@ final class SVGContent: NSObject, XMLParserDelegate {
         #expect(svg.texts.contains("tick"))
     }
 
+    /// A program's RSS samples: one line per allocator over seconds, and no heap chart (their
+    /// MemStats fields are empty).
+    @Test func residentCurvesHaveALinePerAllocatorOverSeconds() throws {
+        let samples: [MemStatsRow] = ["system", "tbb"].flatMap { allocator in
+            (0..<10).map { tick in
+                var row = MemStatsRow(cell: CellKey(suite: "Programs", workload: "Lua", allocator: allocator, threads: 1, host: "h"),
+                                      runID: "r", rep: 1, tick: tick, memStats: MemStatsSnapshot())
+                row.residentBytes = UInt64(tick + 1) * 1024 * 1024 * (allocator == "tbb" ? 2 : 1)
+                row.elapsedSeconds = Double(tick + 1) / 10
+                return row
+            }
+        }
+        let data = try RunData.load([SampleRuns.folder(Self.runs, memStats: samples, name: "rss")])
+        let charts = Chart.all(data: data, summary: Summary.rows(data.runs), baseline: "system")
+        #expect(!charts.contains { $0.fileName.hasSuffix("-memstats.svg") })
+        let svg = try content(charts, "programs-lua-rss.svg")
+        #expect(svg.series == ["system", "tbb"])
+        #expect(svg.texts.contains("seconds") && svg.texts.contains("MiB"))
+        #expect(svg.texts.contains("20")) // tbb's last sample, 20 MiB, sets the axis
+    }
+
     @Test func identicalInputsGiveByteIdenticalCharts() throws {
         #expect(try Self.charts() == Self.charts())
     }

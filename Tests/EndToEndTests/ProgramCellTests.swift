@@ -43,9 +43,19 @@ import BenchResults
             if row.allocator == "go" { #expect((row.memStats[.mallocs] ?? 0) >= 3000, "GoAlloc's own count at exit") }
         }
         #expect(!rows.contains { $0.allocator == "go-gc" }, "a program's malloc is the same under go and go-gc")
+    }
+
+    /// The resident memory of a program's process tree is sampled every 100 ms, on every allocator.
+    @Test func aProgramsResidentMemoryIsSampledOverTime() throws {
+        let (execution, out) = try run(["nap=\(Self.fixture) sleep 1"], allocators: installed.joined(separator: ","))
+        #expect(execution.status == 0, "\(execution.stderr)")
         let samples = try BenchCommand.memStats(in: out)
-        #expect(Set(samples.map { $0["allocator"]! }) == Set(installed), "an RSS series for every allocator")
-        #expect(samples.allSatisfy { !($0["rss_bytes"] ?? "").isEmpty })
+        for allocator in installed {
+            let series = samples.filter { $0["allocator"] == allocator }
+            #expect(series.count >= 5, "\(allocator): \(series.count) samples in a second")
+            #expect(series.allSatisfy { (UInt64($0["rss_bytes"] ?? "") ?? 0) > 100_000 }, "\(allocator)")
+            #expect(series.first?["elapsed_s"] == "0.1", "\(allocator)")
+        }
     }
 
     @Test func aNonZeroExitFailsTheCellWithItsStatus() throws {

@@ -18,7 +18,8 @@ import BenchResults
         + "unstable,modes,host,run_id,commit"
     static let memStatsHeader = "run_id,host,suite,workload,allocator,threads,rep,tick,Alloc,TotalAlloc,Sys,Mallocs,"
         + "Frees,HeapAlloc,HeapSys,HeapIdle,HeapInuse,HeapReleased,HeapObjects,StackInuse,StackSys,MSpanInuse,MSpanSys,"
-        + "MCacheInuse,MCacheSys,BuckHashSys,GCSys,OtherSys,NextGC,LastGC,PauseTotalNs,NumGC,NumForcedGC,GCCPUFraction"
+        + "MCacheInuse,MCacheSys,BuckHashSys,GCSys,OtherSys,NextGC,LastGC,PauseTotalNs,NumGC,NumForcedGC,GCCPUFraction,"
+        + "rss_bytes,elapsed_s"
 
     @Test func aRunWritesTheFilesAndColumnsItAlwaysHas() throws {
         let out = BenchCommand.scratch("contract")

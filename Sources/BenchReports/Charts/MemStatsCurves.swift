@@ -20,7 +20,8 @@ enum MemStatsCurves {
         struct Key: Hashable { let suite, workload: String; let threads: Int; let host: String }
         var order: [Key] = []
         var rows: [Key: [MemStatsRow]] = [:]
-        for row in context.data.memStats {
+        // A program cell's samples hold its RSS alone (ResidentCurves draws them).
+        for row in context.data.memStats where row.elapsedSeconds == nil {
             let key = Key(suite: row.suite, workload: row.workload, threads: row.threads, host: row.host)
             if rows[key] == nil { order.append(key) }
             rows[key, default: []].append(row)

@@ -101,7 +101,7 @@ extension Runner {
         let samples = timed.residentSamples.enumerated().map { tick, bytes in
             var sample = MemStatsRow(cell: row.cell, runID: runID, rep: cell.rep, tick: tick, memStats: MemStatsSnapshot())
             sample.residentBytes = bytes
-            sample.elapsedSeconds = Double(tick) * Double(ProgramRun.sampleEveryNs) / 1e9
+            sample.elapsedSeconds = Double(tick + 1) * Double(ProgramRun.sampleEveryNs) / 1e9
             return sample
         }
         return (row, samples)
