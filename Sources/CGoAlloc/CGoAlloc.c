@@ -8,6 +8,7 @@
 const char goalloc_empty_cache[GOALLOC_MCACHE_BYTES] __attribute__((aligned(64))) = {0};
 __thread void *goalloc_tls_cache __attribute__((tls_model("initial-exec"))) = (void *)goalloc_empty_cache;
 __thread _Bool goalloc_tls_exited __attribute__((tls_model("initial-exec"))) = 0;
+__thread uint16_t goalloc_tls_held_ranks[GOALLOC_LOCK_RANKS] __attribute__((tls_model("initial-exec")));
 void *goalloc_root = NULL;
 void *goalloc_arena_index[GOALLOC_ARENA_INDEX_ENTRIES];
 pthread_mutex_t goalloc_init_lock = PTHREAD_MUTEX_INITIALIZER;

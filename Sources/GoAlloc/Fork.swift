@@ -37,7 +37,7 @@ extension UnsafeMutablePointer where Pointee == Globals {
     /// held while taking the heap lock, so centrals first, then the heap; the collector's cycle
     /// lock before all, its centrals after the heap).
     private func lockAllForFork() {
-        goalloc_lock_init()
+        InitLock.lock()
         gc.pointee.cycleLock.lock()
         var sizeClass = 0
         while sizeClass < SizeClasses.count {
@@ -64,6 +64,6 @@ extension UnsafeMutablePointer where Pointee == Globals {
             central(sizeClass).pointee.lock.unlock()
         }
         gc.pointee.cycleLock.unlock()
-        goalloc_unlock_init()
+        InitLock.unlock()
     }
 }

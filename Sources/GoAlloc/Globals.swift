@@ -49,14 +49,14 @@ struct Globals {
 
     @inline(never)
     private static func initialize() -> UnsafeMutablePointer<Globals> {
-        goalloc_lock_init()
+        InitLock.lock()
         if let root = goalloc_load_root() {
-            goalloc_unlock_init()
+            InitLock.unlock()
             return root.assumingMemoryBound(to: Globals.self)
         }
         let globals = create()
         goalloc_publish_root(UnsafeMutableRawPointer(globals))
-        goalloc_unlock_init()
+        InitLock.unlock()
         globals.registerForkHandlers()
         return globals
     }
@@ -82,7 +82,7 @@ struct Globals {
         var sizeClass = 0
         while sizeClass < SizeClasses.count {
             (centrals + sizeClass).initialize(to: MCentral())
-            centrals[sizeClass].lock.initialize()
+            centrals[sizeClass].lock.initialize(rank: .explicitCentral)
             centrals[sizeClass].spanclass = SpanClass(sizeClass: sizeClass, noscan: false)
             sizeClass += 1
         }

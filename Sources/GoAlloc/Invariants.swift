@@ -17,12 +17,12 @@ extension GoAlloc {
             globals.heap.pointee.lock.unlock()
             for sizeClass in 0..<SizeClasses.count { globals.central(sizeClass).pointee.lock.unlock() }
         }
-        globals.heap.checkPages()
-        globals.checkStacks()
-        for sizeClass in 1..<SizeClasses.count { globals.central(sizeClass).checkLists() }
-        globals.gc.checkManaged(includingCaches: includingCaches)
+        globals.heap.checkPagesLocked()
+        globals.checkStacksLocked()
+        for sizeClass in 1..<SizeClasses.count { globals.central(sizeClass).checkListsLocked() }
+        globals.gc.checkManagedLocked(includingCaches: includingCaches)
         if includingCaches {
-            globals.forEachCache { cache in
+            globals.forEachCacheLocked { cache in
                 for sizeClass in 1..<SizeClasses.count { cache.checkClass(sizeClass, heap: globals.heap) }
             }
         }
@@ -31,7 +31,8 @@ extension GoAlloc {
 
 extension UnsafeMutablePointer where Pointee == MHeap {
     /// Page bitmaps, chunk summaries, span tables and page counts agree. Heap lock held.
-    func checkPages() {
+    func checkPagesLocked() {
+        pointee.lock.assertHeld()
         var allocated = 0, released = 0, mapped = 0, spanPages = 0, stackPages = 0
         var previousBase: UInt = 0
         var arena = pointee.arenas
@@ -92,7 +93,8 @@ extension UnsafeMutablePointer where Pointee == MHeap {
 extension UnsafeMutablePointer where Pointee == MCentral {
     /// Every span on the partial list has free objects and some in use, every span on the full
     /// list none free, and allocCount matches allocBits. Central lock held.
-    func checkLists() {
+    func checkListsLocked() {
+        pointee.lock.assertHeld()
         // No array of the two lists: these checks hold locks the process's malloc may need.
         checkList(pointee.partial, full: false)
         checkList(pointee.full, full: true)
@@ -138,7 +140,8 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// The managed central lists hold managed spans of their class with consistent counts and no
     /// mark left over from a cycle; large objects are alone in their spans; a thread's cached
     /// span is its class's and on no list. Heap lock held; takes the managed central locks.
-    func checkManaged(includingCaches: Bool) {
+    func checkManagedLocked(includingCaches: Bool) {
+        assertHeapLockHeld()
         lockCentrals()
         defer { unlockCentrals() }
         for raw in 0..<GC.spanClassCount {
@@ -156,7 +159,7 @@ extension UnsafeMutablePointer where Pointee == GC {
                 }
                 continue
             }
-            central.checkLists()
+            central.checkListsLocked()
             central.checkList(central.pointee.unsweptPartial, full: false)
             central.checkList(central.pointee.unsweptFull, full: true)
             // (No array of the lists, as in checkLists.) Swept spans carry no mark; unswept ones
@@ -193,7 +196,8 @@ extension UnsafeMutablePointer where Pointee == GC {
 extension UnsafeMutablePointer where Pointee == Globals {
     /// The stack pool's lists hold stack spans of their order with a free stack each, free lists
     /// as long as the free stacks, and the cache's byte count matches its spans. Heap lock held.
-    func checkStacks() {
+    func checkStacksLocked() {
+        assertHeapLockHeld()
         var cached = 0
         var index = 0
         while index <= StackPool.orders {

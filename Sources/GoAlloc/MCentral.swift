@@ -9,8 +9,9 @@
 /// (`unsweptPartial`, `unsweptFull`: Go's mcentral keeps swept and unswept sets of both); see
 /// GC/Sweep.swift. The explicit heap's are always empty.
 ///
-/// The lock guards the lists and the allocBits and allocCount of every span of this class.
-/// It is never held while taking the heap lock (spans are freed to the heap after unlocking).
+/// The lock guards the lists and the allocBits and allocCount of every span of this class. Its
+/// rank (LockRank.swift) is below the heap lock's for the explicit heap's centrals (spans are
+/// freed to the heap after unlocking) and above it for the collected heap's.
 struct MCentral {
     var lock = Mutex()
     var spanclass = SpanClass.large
@@ -69,7 +70,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         var next = list
         while let object = next {
             next = object.load(as: UnsafeMutableRawPointer?.self)
-            returnObject(UInt(bitPattern: object), heap: heap, emptied: &emptied)
+            returnObjectLocked(UInt(bitPattern: object), heap: heap, emptied: &emptied)
         }
         pointee.lock.unlock()
         releaseEmptied(emptied, heap: heap)
@@ -81,7 +82,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         pointee.lock.lock()
         var address = start
         while address < end {
-            returnObject(address, heap: heap, emptied: &emptied)
+            returnObjectLocked(address, heap: heap, emptied: &emptied)
             address += UInt(elemsize)
         }
         pointee.lock.unlock()
@@ -90,7 +91,8 @@ extension UnsafeMutablePointer where Pointee == MCentral {
 
     /// One object back to its span. Central lock held. Emptied spans are collected (linked
     /// through `next`) to be freed to the heap after the lock is dropped.
-    private func returnObject(_ address: UInt, heap: UnsafeMutablePointer<MHeap>, emptied: inout UnsafeMutablePointer<MSpan>?) {
+    private func returnObjectLocked(_ address: UInt, heap: UnsafeMutablePointer<MHeap>, emptied: inout UnsafeMutablePointer<MSpan>?) {
+        pointee.lock.assertHeld()
         guard let span = MHeap.spanOf(address), span.pointee.state == .inUse else {
             fatal("free of a pointer GoAlloc does not own")
         }

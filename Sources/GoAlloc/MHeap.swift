@@ -66,7 +66,7 @@ struct MHeap {
     var markBytesAlloc = MarkBytesAlloc()
 
     mutating func initialize() {
-        lock.initialize()
+        lock.initialize(rank: .heap)
     }
 
     /// The arena that contains `address`, or nil. No lock.

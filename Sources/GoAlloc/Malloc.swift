@@ -69,11 +69,13 @@ import Glibc
 // them up under the heap lock, with the heap's page counts and the FixAllocs' figures, to give
 // every field of Go's runtime.MemStats with Go's meaning and invariants.
 //
-// Locks. Three kinds, taken in this order: the heap lock (MHeap: pages, spans tables, arenas,
-// FixAllocs, stacks, the collector's registry and pacer), each MCentral's lock (its span lists),
-// and the init lock (once). A function that expects a lock held ends in `Locked` and asserts it
-// on entry (Mutex.assertHeld, Go's assertLockHeld): debug and test builds record each lock's
-// holder and stop the process on a violation; release builds record and check nothing.
+// Locks. The init lock (once), the collector's cycle lock, each MCentral's lock (its span lists)
+// and the heap lock (MHeap: pages, spans tables, arenas, FixAllocs, stacks, the collector's
+// registry and pacer). Each has a rank, and a thread takes locks in increasing rank: the order,
+// and why it is that order, is written once, in LockRank.swift (Go's lockrank.go). A function
+// that expects a lock held ends in `Locked` and asserts it on entry (Mutex.assertHeld, Go's
+// assertLockHeld). Debug and test builds record each lock's holder and the ranks each thread
+// holds and stop the process on a violation; release builds record and check nothing.
 //
 // Nothing on the allocate and free paths allocates: no classes, no existentials, no Swift arrays
 // or strings, no unspecialised generics, no Swift globals (the root lives behind a C pointer, the

@@ -134,14 +134,14 @@ extension UnsafeMutablePointer where Pointee == Globals {
             mallocs[sizeClass] = pointee.deadCounts![sizeClass]
             sizeClass += 1
         }
-        forEachCache { cache in
+        forEachCacheLocked { cache in
             var sizeClass = 1
             while sizeClass < classes {
                 frees[sizeClass] &+= goalloc_load_acquire(cache.entry(sizeClass).nfree)
                 sizeClass += 1
             }
         }
-        forEachCache { cache in
+        forEachCacheLocked { cache in
             var sizeClass = 1
             while sizeClass < classes {
                 mallocs[sizeClass] &+= goalloc_load_acquire(cache.entry(sizeClass).nmalloc)
@@ -208,7 +208,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
     }
 
     /// Calls `body` for each live thread cache. Heap lock held.
-    func forEachCache(_ body: (UnsafeMutablePointer<MCache>) -> Void) {
+    func forEachCacheLocked(_ body: (UnsafeMutablePointer<MCache>) -> Void) {
+        assertHeapLockHeld()
         var cache = pointee.caches
         while let current = cache {
             body(current)

@@ -59,7 +59,18 @@ import Testing
     /// On this machine: either the hardware counters open, or the reading says why not.
     @Test func theHardwareCountersOpenOrSayWhy() {
         switch HardwareCounters.open() {
-        case .success(let counters): counters.close()
+        case .success(var counters):
+            defer { counters.close() }
+            counters.start()
+            var x: UInt64 = 1
+            for i in 0..<1_000_000 { x = x &* 6_364_136_223_846_793_005 &+ UInt64(i) }
+            counters.stop()
+            #expect(x != 0)
+            guard case .counts(let totals) = counters.reading else {
+                Issue.record("the hardware counters opened but read nothing")
+                return
+            }
+            #expect(totals.count == 4 && totals[0] > 1_000_000, "a million multiply-adds: \(totals) instructions, cycles, ...")
         case .failure(let failure): #expect(failure.reason.hasPrefix("perf_event_open(instructions): "))
         }
     }

@@ -69,6 +69,13 @@ extern GOALLOC_HIDDEN __thread _Bool goalloc_tls_exited __attribute__((tls_model
 static inline _Bool goalloc_thread_exited(void) { return goalloc_tls_exited; }
 static inline void goalloc_set_thread_exited(void) { goalloc_tls_exited = 1; }
 
+/// The locks the thread holds, counted by rank (LockRank.swift): debug and test builds check the
+/// lock order against them; release builds never touch them. Initial-exec like the cache slot,
+/// so that checking a lock on malloc's path allocates nothing.
+enum { GOALLOC_LOCK_RANKS = 8 };
+extern GOALLOC_HIDDEN __thread uint16_t goalloc_tls_held_ranks[GOALLOC_LOCK_RANKS] __attribute__((tls_model("initial-exec")));
+static inline uint16_t *goalloc_held_ranks(void) { return goalloc_tls_held_ranks; }
+
 // MARK: - The root
 
 /// The heap's root structure, published once with release semantics.

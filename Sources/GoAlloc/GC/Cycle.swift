@@ -46,12 +46,12 @@ extension UnsafeMutablePointer where Pointee == GC {
         me.pointee.stop.sp = sp
 
         trace.flush = monotonicNanoseconds()
-        forEachThreadLocked { $0.flush(gc: self, centralsLocked: true) }
+        forEachThreadLocked { $0.flushLocked(gc: self, centralsLocked: true) }
         trace.leftUnswept = UInt64(finishSweepLocked(heap: heap))
         let marked = markRootsLocked(trace: &trace)
         trace.sweep = monotonicNanoseconds()
         sweepLocked(heap: heap, eager: forced)
-        pointee.pacer.endCycle(marked: marked)
+        pointee.pacer.endCycleLocked(marked: marked)
         trace.goal = pointee.pacer.heapGoal
         trace.start = monotonicNanoseconds()
 

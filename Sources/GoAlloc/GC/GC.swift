@@ -70,12 +70,12 @@ struct GC {
                                       charging: &otherSys)
         let gc = block.bindMemory(to: GC.self, capacity: 1)
         gc.initialize(to: GC())
-        gc.pointee.cycleLock.initialize()
+        gc.pointee.cycleLock.initialize(rank: .gcCycle)
         let centrals = (block + centralsOffset).bindMemory(to: MCentral.self, capacity: spanClassCount)
         var raw = 0
         while raw < spanClassCount {
             (centrals + raw).initialize(to: MCentral())
-            centrals[raw].lock.initialize()
+            centrals[raw].lock.initialize(rank: .managedCentral)
             centrals[raw].spanclass = SpanClass(sizeClass: raw >> 1, noscan: raw & 1 != 0)
             raw += 1
         }

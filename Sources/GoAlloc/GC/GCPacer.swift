@@ -38,7 +38,8 @@ struct GCPacer {
     }
 
     /// Sets GOGC and returns the old value (debug.SetGCPercent). Heap lock held.
-    mutating func setGCPercent(_ percent: Int) -> Int {
+    mutating func setGCPercentLocked(_ percent: Int) -> Int {
+        assertHeapLockHeld()
         let old = gcPercent
         gcPercent = percent < 0 ? -1 : percent
         commit()
@@ -46,7 +47,8 @@ struct GCPacer {
     }
 
     /// A cycle marked `marked` bytes: the heap live now. Heap lock held.
-    mutating func endCycle(marked: UInt64) {
+    mutating func endCycleLocked(marked: UInt64) {
+        assertHeapLockHeld()
         heapMarked = marked
         goalloc_store_relaxed(&heapLive, marked)
         commit()

@@ -60,7 +60,8 @@ extension UnsafeMutablePointer where Pointee == GCThread {
 
     /// Gives every cached span back to its central list and drops the tiny block (the world is
     /// stopped, or the thread is exiting). Heap lock held; takes each central's lock.
-    func flush(gc: UnsafeMutablePointer<GC>, centralsLocked: Bool) {
+    func flushLocked(gc: UnsafeMutablePointer<GC>, centralsLocked: Bool) {
+        assertHeapLockHeld()
         var raw = 2
         while raw < GC.spanClassCount {
             defer { raw += 1 }
@@ -116,7 +117,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         let heap = Globals.shared.heap
         pointee.cycleLock.lock()
         heap.pointee.lock.lock()
-        thread.flush(gc: self, centralsLocked: false)
+        thread.flushLocked(gc: self, centralsLocked: false)
         retireLocked(thread)
         heap.pointee.lock.unlock()
         pointee.cycleLock.unlock()
@@ -130,7 +131,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         let me = UnsafeMutablePointer<GCThread>.current
         forEachThreadLocked { thread in
             guard thread != me else { return }
-            thread.flush(gc: self, centralsLocked: true)
+            thread.flushLocked(gc: self, centralsLocked: true)
             retireLocked(thread)
         }
     }

@@ -281,7 +281,7 @@ extension UnsafeMutablePointer where Pointee == GCThread {
             return true
         }
         while let span = central.pointee.unsweptPartial.first ?? central.pointee.unsweptFull.first {
-            central.takeUnswept(span)
+            central.takeUnsweptLocked(span)
             if gc.sweepBits(span) < span.pointee.nelems {
                 install(span, in: entry, needzero: true, gc: gc)
                 central.pointee.lock.unlock()

@@ -46,7 +46,7 @@ extension GoAlloc {
             let globals = Globals.shared
             globals.heap.pointee.lock.lock()
             defer { globals.heap.pointee.lock.unlock() }
-            return globals.gc.pointee.pacer.setGCPercent(percent)
+            return globals.gc.pointee.pacer.setGCPercentLocked(percent)
         }
 
         /// Makes `byteCount` bytes at `base` a root: every word there that points into a managed

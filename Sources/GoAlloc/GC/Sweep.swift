@@ -68,7 +68,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         while raw < GC.spanClassCount {
             let central = pointee.centrals.unsafelyUnwrapped + raw
             while let span = central.pointee.unsweptPartial.first ?? central.pointee.unsweptFull.first {
-                central.takeUnswept(span)
+                central.takeUnsweptLocked(span)
                 sweepSpanLocked(span, into: central, heap: heap)
                 swept += 1
             }
@@ -146,7 +146,8 @@ extension UnsafeMutablePointer where Pointee == GC {
 
 extension UnsafeMutablePointer where Pointee == MCentral {
     /// Takes `span` off the unswept list it is on. The central's lock held.
-    func takeUnswept(_ span: UnsafeMutablePointer<MSpan>) {
+    func takeUnsweptLocked(_ span: UnsafeMutablePointer<MSpan>) {
+        pointee.lock.assertHeld()
         if span.pointee.listTag == pointee.unsweptPartial.tag {
             pointee.unsweptPartial.remove(span)
         } else {
