@@ -27,7 +27,7 @@ public struct RunParameters: Codable, Sendable {
     public var hardwareCounters: String?
     /// `debug` when a worker ran unoptimised code (its numbers are not release numbers), else
     /// `release`; absent in runs made before it was recorded.
-    public var build: String?
+    public var build: BuildKind?
 
     /// An allocator of the run: the library preloaded for it, and the version its workers reported.
     public struct Allocator: Codable, Sendable {

@@ -85,8 +85,8 @@ public struct AllocatorCatalog: Sendable {
 
     /// soname -> path for the machine's architecture, from `ldconfig -p`.
     static func linkerCache() -> [String: String] {
-        guard let output = try? runCapturingOutput(["/sbin/ldconfig", "-p"]) else { return [:] }
-        return parseLinkerCache(output)
+        let output = Subprocess.run(["/sbin/ldconfig", "-p"])
+        return output.succeeded ? parseLinkerCache(output.text) : [:]
     }
 
     /// Parses lines like `\tlibjemalloc.so.2 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libjemalloc.so.2`,
@@ -105,22 +105,4 @@ public struct AllocatorCatalog: Sendable {
     /// Where to look when the linker cache does not list a library.
     static let libraryFolders = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
                                  "/usr/local/lib", "/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu"]
-}
-
-/// Runs a command and returns its standard output (for short, trusted commands like ldconfig and git).
-func runCapturingOutput(_ arguments: [String], in directory: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(arguments[0]) exited \(process.terminationStatus)"])
-    }
-    return String(decoding: data, as: UTF8.self)
 }

@@ -75,7 +75,8 @@ public final class InstructionPass: @unchecked Sendable {
         if let copy = stripped[path] { return copy }
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let copy = "\(scratch)/\(stripped.count)-\(URL(fileURLWithPath: path).lastPathComponent)"
-        _ = try runCapturingOutput(["/usr/bin/objcopy", "--strip-debug", path, copy])
+        let strip = Subprocess.run(["/usr/bin/objcopy", "--strip-debug", path, copy], standardError: .merge)
+        guard strip.succeeded else { throw InputError("objcopy --strip-debug \(path) failed: \(strip.text.prefix(300))") }
         stripped[path] = copy
         return copy
     }
@@ -105,6 +106,10 @@ public struct CallgrindTotals: Equatable, Sendable {
         guard !events.isEmpty, !values.isEmpty else { return nil }
         // Trailing zeros may be left out of a cost line.
         totals = Dictionary(uniqueKeysWithValues: events.enumerated().map { ($1, $0 < values.count ? values[$0] : 0) })
+    }
+
+    public init(totals: [String: UInt64]) {
+        self.totals = totals
     }
 
     public subscript(event: String) -> UInt64 { totals[event] ?? 0 }

@@ -28,11 +28,12 @@ enum LibraryVersion {
     static func of(library path: String) -> String {
         let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         for candidate in [path, resolved] + mergedUsrAlternatives(resolved) {
-            guard let owner = try? runCapturingOutput(["/usr/bin/dpkg-query", "-S", candidate]),
-                  let package = owner.split(separator: "\n").first?.split(separator: ":").first.map(String.init),
-                  let version = try? runCapturingOutput(["/usr/bin/dpkg-query", "-W", "-f", "${Version}", package]),
-                  !version.isEmpty else { continue }
-            return "\(package) \(version)"
+            let owner = Subprocess.run(["/usr/bin/dpkg-query", "-S", candidate])
+            guard owner.succeeded, let package = owner.text.split(separator: "\n").first?.split(separator: ":").first.map(String.init)
+            else { continue }
+            let version = Subprocess.run(["/usr/bin/dpkg-query", "-W", "-f", "${Version}", package])
+            guard version.succeeded, !version.text.isEmpty else { continue }
+            return "\(package) \(version.text)"
         }
         return URL(fileURLWithPath: resolved).lastPathComponent
     }

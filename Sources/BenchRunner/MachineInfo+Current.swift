@@ -32,11 +32,10 @@ extension MachineInfo {
     }
 
     static func gitCommit(directory: String) -> String {
-        guard let head = try? runCapturingOutput(["/usr/bin/git", "rev-parse", "HEAD"], in: directory)
-            .trimmingCharacters(in: .whitespacesAndNewlines), !head.isEmpty
-        else { return "unknown" }
-        let dirty = (try? runCapturingOutput(["/usr/bin/git", "status", "--porcelain", "--untracked-files=no"], in: directory))
-            .map { !$0.isEmpty } ?? false
-        return head + (dirty ? "-dirty" : "")
+        let head = Subprocess.run(["/usr/bin/git", "rev-parse", "HEAD"], in: directory)
+        let commit = head.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard head.succeeded, !commit.isEmpty else { return "unknown" }
+        let status = Subprocess.run(["/usr/bin/git", "status", "--porcelain", "--untracked-files=no"], in: directory)
+        return commit + (status.succeeded && !status.text.isEmpty ? "-dirty" : "")
     }
 }

@@ -66,7 +66,7 @@ public struct RemarkBuild: Sendable {
         try? FileManager.default.removeItem(atPath: "\(buildPath)/release/\(module).build")
         // Without manifest caching: a cached manifest misses files added to a path dependency
         // (a plugin's BenchKit) and fails with "missing inputs".
-        let build = Self.run(["swift", "build", "-c", "release", "--package-path", packageRoot, "--scratch-path", buildPath,
+        let build = Self.run(["swift", "build", "-c", BuildKind.release.rawValue, "--package-path", packageRoot, "--scratch-path", buildPath,
                               "--target", target, "--disable-build-manifest-caching"] + Self.remarkFlags)
         guard build.status == 0 else {
             throw InputError("the remark build of \(target) failed (\(buildPath)):\n\(build.output.suffix(2000))")
@@ -89,15 +89,7 @@ public struct RemarkBuild: Sendable {
 
     /// Runs a command, standard error into standard output, and waits.
     static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        guard (try? process.run()) != nil else { return (-1, "could not start \(arguments.joined(separator: " "))") }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let output = Subprocess.run(arguments, standardError: .merge)
+        return (output.status, output.status == -1 ? "could not start \(arguments.joined(separator: " "))" : output.text)
     }
 }

@@ -33,7 +33,8 @@ public struct RunConfiguration: Sendable {
     /// `bench-launch`, which starts each run of a program cell; nil when the plan has no program.
     public var programLauncher: String?
 
-    /// Checks `options` against what this machine has, and plans the run.
+    /// Checks `options` against what this machine has, and plans the run; changes nothing on
+    /// disk (``prepare()`` does, once the run is to start).
     ///
     /// - Parameters:
     ///   - catalog: every workload, built-in and from plugins.
@@ -70,9 +71,9 @@ public struct RunConfiguration: Sendable {
         guard FileManager.default.isReadableFile(atPath: countingLibrary) else {
             throw InputError("the allocation counter \(countingLibrary) is not built; run `make build` (or `swift build -c release`) first")
         }
-        let launcher = hasPrograms ? try CProgram.build(CProgram.launcherSource, named: "bench-launch", products: products) : nil
+        let launcher = hasPrograms ? CProgram.path(named: "bench-launch", products: products) : nil
         let output = options.out ?? "results/\(defaultRunName(now))"
-        try prepareOutputDirectory(output)
+        try checkOutputDirectory(output)
         if options.trace, !allocators.contains(where: { $0.name == .go || $0.name == .goGC }) {
             warnings.append("--trace traces GoAlloc's runtime, and neither go nor go-gc is among the allocators: no cell will have a timeline")
         }
@@ -154,23 +155,38 @@ public struct RunConfiguration: Sendable {
         return available
     }
 
-    /// Creates the folder and proves it writable; refuses a folder that already holds a run.
-    static func prepareOutputDirectory(_ path: String) throws(InputError) {
-        let manager = FileManager.default
-        // Any file a run appends to or replaces: a stray memstats.csv would be appended to.
+    /// Refuses a folder that already holds a run: any file a run appends to or replaces (a stray
+    /// memstats.csv would be appended to). Reads only.
+    static func checkOutputDirectory(_ path: String) throws(InputError) {
         let taken = [RunFiles.runs, RunFiles.memStats, RunFiles.benchFormat, RunFiles.parameters, RunFiles.profiles]
-            .filter { manager.fileExists(atPath: RunFiles.path(path, $0)) }
+            .filter { FileManager.default.fileExists(atPath: RunFiles.path(path, $0)) }
         if !taken.isEmpty {
             throw InputError("--out \(path) already holds a run (\(taken.joined(separator: ", "))); "
                 + "choose a new folder so nothing is overwritten")
         }
+    }
+
+    /// Readies the machine for the run, before any cell: creates the output folder and proves it
+    /// writable, and compiles the program launcher and the C programs of the plan's program cells. Refused like
+    /// bad input (exit 2, nothing measured) when it cannot.
+    public func prepare() throws(InputError) {
+        let manager = FileManager.default
         do {
-            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
-            let probe = "\(path)/.write-test-\(getpid())"
+            try manager.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+            let probe = "\(outputDirectory)/.write-test-\(getpid())"
             try Data().write(to: URL(fileURLWithPath: probe))
             try manager.removeItem(atPath: probe)
         } catch {
-            throw InputError("--out \(path) cannot be written (\(describe(error))); choose a folder you can write to")
+            throw InputError("--out \(outputDirectory) cannot be written (\(Self.describe(error))); choose a folder you can write to")
+        }
+        if let programLauncher {
+            _ = try CProgram.build(CProgram.launcherSource, named: URL(fileURLWithPath: programLauncher).lastPathComponent,
+                                   products: products)
+        }
+        for program in workloads.compactMap(\.program) {
+            if let source = program.source {
+                _ = try CProgram.build(source, named: URL(fileURLWithPath: program.command[0]).lastPathComponent, products: products)
+            }
         }
     }
 

@@ -80,6 +80,9 @@ struct RunFolder {
 
     func logPath(_ name: String) -> String { RunFiles.path(RunFiles.path(path, RunFiles.logs), "\(name).log") }
 
+    /// Where a program cell's run keeps its standard output, for the output check and for the reader.
+    func outputPath(_ name: String) -> String { RunFiles.path(RunFiles.path(path, RunFiles.logs), "\(name).stdout") }
+
     /// Where the instruction pass of the cell named `name` writes its callgrind profile (the
     /// folder is made with the first).
     func profilePath(_ name: String) -> String {

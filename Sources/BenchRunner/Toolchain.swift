@@ -18,24 +18,9 @@ enum Toolchain {
     }
 
     /// Runs `tool` with `arguments`, feeds it `input` and returns what it printed (standard
-    /// error discarded). The input is written from another thread, so a tool that answers line
-    /// by line cannot block on a full pipe.
+    /// error discarded), or nil when it failed.
     static func filter(_ tool: String, _ arguments: [String], input: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? output : nil
+        let output = Subprocess.run([tool] + arguments, input: input)
+        return output.succeeded ? output.text : nil
     }
 }

@@ -66,14 +66,9 @@ struct WorkerProcess {
     /// in the error when it runs out.
     func exchange(_ request: WorkerRequest, timeoutNs: Int64, limit: String = "--timeout") -> Result<WorkerReply, WorkerFailure> {
         let deadline = monotonicNanoseconds() + UInt64(max(timeoutNs, 0))
-        var sockets: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
+        guard let (runnerEnd, childEnd) = Self.socketPair() else {
             return .failure(.spawnFailed("socketpair: \(String(cString: strerror(errno)))"))
         }
-        let runnerEnd = sockets[0]
-        // Keep the child's end away from fd 3, so that dup2 onto 3 always clears close-on-exec.
-        let childEnd = fcntl(sockets[1], F_DUPFD_CLOEXEC, 10)
-        close(sockets[1])
         defer { close(runnerEnd) }
 
         let child: Subprocess
@@ -107,5 +102,15 @@ struct WorkerProcess {
         guard let reply else { return .failure(.refused("the worker exited without replying")) }
         if case .failure(let reason) = reply { return .failure(.refused(reason)) }
         return .success(reply)
+    }
+
+    /// The protocol's socket: the runner's end, and the child's, kept away from fd 3 so that dup2
+    /// onto 3 always clears close-on-exec.
+    private static func socketPair() -> (runner: Int32, child: Int32)? {
+        var sockets: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else { return nil }
+        let childEnd = fcntl(sockets[1], F_DUPFD_CLOEXEC, 10)
+        close(sockets[1])
+        return (sockets[0], childEnd)
     }
 }

@@ -20,22 +20,12 @@ enum CountingLibrary {
         let path = expectedPath
         guard !FileManager.default.isReadableFile(atPath: path), let build = buildCommand() else { return path }
         printToStandardError("bench: building the allocation counter: \(build.joined(separator: " "))")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = build
-        process.standardOutput = FileHandle.standardError
-        if (try? process.run()) != nil { process.waitUntilExit() }
+        _ = Subprocess.run(build, standardError: .inherit, captureOutput: false)
         return path // validation reports it if the build did not produce it
     }
 
     /// `swift build` for this build folder, when `bench` lives in `<package>/.build/<triple>/<configuration>/`.
     static func buildCommand() -> [String]? {
-        let folder = URL(fileURLWithPath: productsFolder())
-        let configuration = folder.lastPathComponent
-        let buildRoot = folder.deletingLastPathComponent().deletingLastPathComponent()
-        guard ["debug", "release"].contains(configuration), buildRoot.lastPathComponent == ".build" else { return nil }
-        let package = buildRoot.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: "\(package)/Package.swift") else { return nil }
-        return ["swift", "build", "-c", configuration, "--package-path", package, "--product", "BenchCount"]
+        BuildFolder(products: productsFolder()).map { $0.buildCommand($0.kind, product: "BenchCount") }
     }
 }

@@ -1,4 +1,6 @@
 import BenchKit
+import BenchResults
+import BenchRunner
 import Foundation
 
 /// `swift run bench` builds and runs a debug `bench`, and a debug build measures unoptimised
@@ -21,27 +23,20 @@ enum ReleaseBuild {
         guard BuildConfiguration.isDebug, ProcessInfo.processInfo.environment[measureDebugVariable] != "1" else { return }
         let first = arguments.first ?? "run"
         guard measuringCommands.contains(first) || !otherCommands.contains(first) else { return }
-        let debugFolder = URL(fileURLWithPath: productsFolder())
-        guard debugFolder.lastPathComponent == "debug", debugFolder.deletingLastPathComponent().deletingLastPathComponent()
-            .lastPathComponent == ".build" else {
+        guard let folder = BuildFolder(products: productsFolder()), folder.kind == .debug else {
             printToStandardError("bench: warning: this is a debug build, outside a SwiftPM build folder; measuring it anyway "
                 + "(params.json, bench.txt and the report say so)")
             return
         }
-        let package = debugFolder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let release = debugFolder.deletingLastPathComponent().appendingPathComponent("release/bench").path
+        let release = RunFiles.path(folder.products(of: .release), "bench")
         printToStandardError("bench: this is a debug build, which measures unoptimised code; building and running the "
             + "release build instead: \(release)")
-        let build = Process()
-        build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        build.arguments = ["swift", "build", "-c", "release", "--package-path", package]
-        build.standardOutput = FileHandle.standardError
-        guard (try? build.run()) != nil else {
+        let build = Subprocess.run(folder.buildCommand(.release), standardError: .inherit, captureOutput: false)
+        guard build.status != -1 else {
             printToStandardError("bench: warning: could not start swift build; measuring the debug build")
             return
         }
-        build.waitUntilExit()
-        guard build.terminationStatus == 0, FileManager.default.isExecutableFile(atPath: release) else {
+        guard build.succeeded, FileManager.default.isExecutableFile(atPath: release) else {
             printToStandardError("bench: warning: the release build failed; measuring the debug build (params.json, "
                 + "bench.txt and the report say so)")
             return

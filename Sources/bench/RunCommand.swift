@@ -21,6 +21,7 @@ struct RunCommand: ParsableCommand {
             allocatorCatalog: AllocatorCatalog.discover(products: productsFolder()), countingLibrary: CountingLibrary.locate(),
             products: productsFolder())
         for warning in configuration.warnings { printToStandardError("warning: \(warning)") }
+        try configuration.prepare()
 
         let folder = configuration.outputDirectory
         printToStandardError("bench: \(configuration.cells.count) cells: \(configuration.workloads.count) workloads x "

@@ -20,7 +20,7 @@ import Testing
 
     @Test func filesAreSnakeCaseWithNullForWhatIsAbsent() throws {
         var parameters = try JSONDecoder().decode(RunParameters.self, from: Data(Self.older.utf8))
-        parameters.build = "release"
+        parameters.build = .release
         let text = parameters.json()
         #expect(text.contains("\"run_id\" : \"2026-11-23T08-23-52Z\"") && text.contains("\"failed_cells\" : 0"))
         #expect(text.contains("\"shard\" : null") && text.contains("\"library\" : null"))

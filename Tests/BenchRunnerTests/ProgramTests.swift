@@ -104,12 +104,14 @@ import Testing
         let products = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-built-\(UUID())").path
         let catalog = try ProgramCatalog.load(folder: folder, adHoc: [], products: products)
         #expect(catalog.programs.count >= 10, "the real programs and the C stress programs")
-        for (program, reason) in catalog.programs {
+        for (program, _) in catalog.programs {
             #expect(program.summary.count > 20, "\(program.name) says what it stresses")
-            if program.declaredIn.map({ FileManager.default.fileExists(atPath: $0) }) == true, program.command[0].hasPrefix(products) {
-                #expect(reason == nil && FileManager.default.isExecutableFile(atPath: program.command[0]), "\(program.name) compiled")
+            if let source = program.source {
+                let binary = try CProgram.build(source, named: URL(fileURLWithPath: program.command[0]).lastPathComponent, products: products)
+                #expect(binary == program.command[0] && FileManager.default.isExecutableFile(atPath: binary), "\(program.name) compiled")
             }
         }
+        #expect(catalog.programs.filter { $0.program.source != nil }.count == 4, "the four C stress programs")
     }
 }
 

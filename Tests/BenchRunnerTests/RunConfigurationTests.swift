@@ -30,7 +30,7 @@ import Testing
 
     func message(_ configure: (inout RunOptions) -> Void) -> String? {
         do {
-            _ = try validate(configure)
+            try validate(configure).prepare()
             return nil
         } catch {
             return error.message

@@ -78,6 +78,30 @@ struct ChartContext {
             + ".svg"
     }
 
+    /// The samples of `memstats.csv` that `include` keeps, grouped by workload, thread count and
+    /// host in the file's order, each group with the parts of its chart's title and file name
+    /// (the thread count when the run has several, the host when it varies), and only the groups
+    /// with at least `minimumTicks` distinct ticks.
+    /// A sample group's key.
+    private struct SampleKey: Hashable { let suite, workload: String; let threads: Int; let host: String }
+
+    func sampleGroups(minimumTicks: Int, where include: (MemStatsRow) -> Bool) -> [(name: [String], rows: [MemStatsRow])] {
+        var order: [SampleKey] = []
+        var rows: [SampleKey: [MemStatsRow]] = [:]
+        for row in data.memStats where include(row) {
+            let key = SampleKey(suite: row.suite, workload: row.workload, threads: row.threads, host: row.host)
+            if rows[key] == nil { order.append(key) }
+            rows[key, default: []].append(row)
+        }
+        let showThreads = Set(order.map(\.threads)).count > 1
+        return order.filter { Set(rows[$0]!.map(\.tick)).count >= minimumTicks }.map { key in
+            var name = [key.suite, key.workload]
+            if showThreads { name.append("\(key.threads)-threads") }
+            if showHost { name.append(key.host) }
+            return (name, rows[key]!)
+        }
+    }
+
     /// `vm: AMD EPYC, 2 cores, linux 6.18.44 · 2026-11-23 · commit d6d48b8`, from `params.json`
     /// when the run has one, else from the rows (host and start dates).
     static func footer(_ data: RunData) -> String {

@@ -15,24 +15,13 @@ enum MemStatsCurves {
     /// A series needs this many ticks to be a curve.
     static let minimumTicks = 3
 
-    /// A chart per workload (and thread count and host) that has MemStats samples.
+    /// A chart per workload (and thread count and host) that has MemStats samples (a program
+    /// cell's samples hold its RSS alone: ResidentCurves draws them).
     static func charts(context: ChartContext) -> [Chart] {
-        struct Key: Hashable { let suite, workload: String; let threads: Int; let host: String }
-        var order: [Key] = []
-        var rows: [Key: [MemStatsRow]] = [:]
-        // A program cell's samples hold its RSS alone (ResidentCurves draws them).
-        for row in context.data.memStats where row.elapsedSeconds == nil {
-            let key = Key(suite: row.suite, workload: row.workload, threads: row.threads, host: row.host)
-            if rows[key] == nil { order.append(key) }
-            rows[key, default: []].append(row)
-        }
-        let showThreads = Set(order.map(\.threads)).count > 1
-        return order.filter { Set(rows[$0]!.map(\.tick)).count >= minimumTicks }.map { key in
-            var name = [key.suite, key.workload]
-            if showThreads { name.append("\(key.threads)-threads") }
-            if context.showHost { name.append(key.host) }
-            return chart(title: name.joined(separator: "/") + ": heap over time", fileName: name + ["memstats"],
-                         rows: rows[key]!, context: context)
+        let groups = context.sampleGroups(minimumTicks: minimumTicks) { $0.elapsedSeconds == nil }
+        return groups.map { group -> Chart in
+            let title = group.name.joined(separator: "/") + ": heap over time"
+            return chart(title: title, fileName: group.name + ["memstats"], rows: group.rows, context: context)
         }
     }
 

@@ -10,21 +10,10 @@ enum ResidentCurves {
 
     /// A chart per program (and thread count and host) whose RSS was sampled.
     static func charts(context: ChartContext) -> [Chart] {
-        struct Key: Hashable { let suite, workload: String; let threads: Int; let host: String }
-        var order: [Key] = []
-        var rows: [Key: [MemStatsRow]] = [:]
-        for row in context.data.memStats where row.residentBytes != nil && row.elapsedSeconds != nil {
-            let key = Key(suite: row.suite, workload: row.workload, threads: row.threads, host: row.host)
-            if rows[key] == nil { order.append(key) }
-            rows[key, default: []].append(row)
-        }
-        let showThreads = Set(order.map(\.threads)).count > 1
-        return order.filter { Set(rows[$0]!.map(\.tick)).count >= minimumSamples }.map { key in
-            var name = [key.suite, key.workload]
-            if showThreads { name.append("\(key.threads)-threads") }
-            if context.showHost { name.append(key.host) }
-            return chart(title: name.joined(separator: "/") + ": resident memory over time", fileName: name + ["rss"],
-                         rows: rows[key]!, context: context)
+        let groups = context.sampleGroups(minimumTicks: minimumSamples) { $0.residentBytes != nil && $0.elapsedSeconds != nil }
+        return groups.map { group -> Chart in
+            let title = group.name.joined(separator: "/") + ": resident memory over time"
+            return chart(title: title, fileName: group.name + ["rss"], rows: group.rows, context: context)
         }
     }
 

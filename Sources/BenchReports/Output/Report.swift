@@ -74,7 +74,7 @@ public struct Report {
 
     /// What a reader must know before any number: the run measured a debug build.
     public var warning: String? {
-        guard data.parameters.contains(where: { $0.decoded?.build == "debug" }) else { return nil }
+        guard data.parameters.contains(where: { $0.decoded?.build == .debug }) else { return nil }
         return "Measured with a debug build: these numbers are of unoptimised code, often many times slower than "
             + "release and not in the same proportions on every allocator. Measure with `make bench` or "
             + "`swift run -c release bench`."

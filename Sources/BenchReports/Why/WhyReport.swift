@@ -21,7 +21,7 @@ public struct WhyReport: Sendable {
             guard let allocs = Statistics.median(rows.compactMap(\.allocsPerOp)),
                   let bytes = Statistics.median(rows.compactMap(\.bytesPerOp)) else { return nil }
             return Measured(allocsPerOp: allocs, bytesPerOp: bytes, repetitions: rows.count,
-                            allocators: AllocatorOrder.sorted(rows.map(\.cell.allocator)), debugBuild: data.parameters.contains { $0.decoded?.build == "debug" })
+                            allocators: AllocatorOrder.sorted(rows.map(\.cell.allocator)), debugBuild: data.parameters.contains { $0.decoded?.build == .debug })
         }
     }
 

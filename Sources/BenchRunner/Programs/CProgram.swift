@@ -15,10 +15,15 @@ enum CProgram {
     static let launcherSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("bench-launch.c").path
 
+    /// Where the binary named `name` is built.
+    static func path(named name: String, products: String) -> String {
+        RunFiles.path(RunFiles.path(products, "programs"), name)
+    }
+
     /// The binary of `source`, named `name`, compiled first if it is missing or older than its source.
     static func build(_ source: String, named name: String, products: String) throws(InputError) -> String {
-        let folder = RunFiles.path(products, "programs")
-        let binary = RunFiles.path(folder, name)
+        let binary = path(named: name, products: products)
+        let folder = URL(fileURLWithPath: binary).deletingLastPathComponent().path
         let manager = FileManager.default
         guard let sourceDate = (try? manager.attributesOfItem(atPath: source))?[.modificationDate] as? Date else {
             throw InputError("\(source) is missing: the C program \(name) cannot be built; is this a complete checkout?")
@@ -29,12 +34,12 @@ enum CProgram {
         guard let compiler = Toolchain.tool("clang") ?? Toolchain.tool("cc") else {
             throw InputError("no C compiler to build \(name) with: the Swift toolchain's clang is not beside swift on PATH, and cc is not installed")
         }
-        do {
-            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            _ = try runCapturingOutput([compiler, "-std=gnu11", "-O2", "-g", "-Wall", "-pthread", "-o", binary, source])
-        } catch {
-            throw InputError("compiling \(source) with \(compiler) failed (\(error.localizedDescription)); run the same command to see why: "
-                + "\(compiler) -std=gnu11 -O2 -pthread -o \(binary) \(source)")
+        let command = [compiler, "-std=gnu11", "-O2", "-g", "-Wall", "-pthread", "-o", binary, source]
+        try? manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let compiled = Subprocess.run(command, standardError: .merge)
+        guard compiled.succeeded else {
+            let diagnostics = compiled.text.split(separator: "\n").prefix(3).joined(separator: " | ")
+            throw InputError("compiling \(source) failed (\(diagnostics)); the command: \(command.joined(separator: " "))")
         }
         return binary
     }

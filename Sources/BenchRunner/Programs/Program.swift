@@ -50,6 +50,8 @@ public struct Program: Equatable, Sendable {
     public var package: String?
     /// Further executables the command runs (a driver script's programs), as paths when found on PATH.
     public var requires: [String]
+    /// The C source `command[0]` is compiled from (absolute), by ``RunConfiguration/prepare()``.
+    public var source: String?
     public var environment: [String: String]
     /// The file that declares it, or nil for `--program`.
     public var declaredIn: String?
@@ -171,28 +173,9 @@ extension Program {
         }
         var timeout: Timeout?
         if let text = declaration.timeout {
-            do {
-                timeout = try Timeout(parsing: text)
-            } catch {
-                throw InputError("\(origin): timeout '\(text)': \(error.message)")
-            }
+            do { timeout = try Timeout(parsing: text) } catch { throw InputError("\(origin): timeout '\(text)': \(error.message)") }
         }
-        let check: OutputCheck
-        switch (declaration.compare ?? "stdout", declaration.compareLines) {
-        case ("none", nil): check = .none
-        case ("stdout", nil): check = .stdout
-        case ("stdout", let pattern?):
-            do {
-                _ = try Regex(pattern)
-            } catch {
-                throw InputError("\(origin): compareLines '\(pattern)' is not a valid regular expression: \(error)")
-            }
-            check = .lines(matching: pattern)
-        case ("none", _?):
-            throw InputError("\(origin): compareLines has no effect with compare \"none\"; drop one of them")
-        case (let other, _):
-            throw InputError("\(origin): compare '\(other)' is not \"stdout\" or \"none\"")
-        }
+        let check = try Self.outputCheck(compare: declaration.compare, compareLines: declaration.compareLines, origin: origin)
         func absolute(_ file: String) -> String {
             file.hasPrefix("/") ? file : URL(fileURLWithPath: folder).appendingPathComponent(file).standardizedFileURL.path
         }
@@ -209,13 +192,29 @@ extension Program {
         environment = declaration.environment ?? [:]
         self.declaredIn = declaredIn
         self.folder = folder
-        if let source = declaration.source {
-            guard executable == Placeholder.built else {
-                throw InputError("\(origin): a program with a source runs the binary built from it: make its command start with \(Placeholder.built)")
+        source = declaration.source.map(absolute)
+        guard (source != nil) == (executable == Placeholder.built) else {
+            throw InputError("\(origin): a program with a source runs the binary built from it, and only it: "
+                + "its command starts with \(Placeholder.built) when it has a source")
+        }
+        command[0] = source == nil ? Self.resolve(executable, folder: folder, products: products)
+            : CProgram.path(named: name.lowercased(), products: products)
+    }
+
+    /// What `compare` and `compareLines` ask to compare of the output.
+    static func outputCheck(compare: String?, compareLines: String?, origin: String) throws(InputError) -> OutputCheck {
+        switch (compare ?? "stdout", compareLines) {
+        case ("none", nil): return .none
+        case ("stdout", nil): return .stdout
+        case ("stdout", let pattern?):
+            do {
+                _ = try Regex(pattern)
+            } catch {
+                throw InputError("\(origin): compareLines '\(pattern)' is not a valid regular expression: \(error)")
             }
-            command[0] = try CProgram.build(absolute(source), named: name.lowercased(), products: products)
-        } else {
-            command[0] = Self.resolve(executable, folder: folder, products: products)
+            return .lines(matching: pattern)
+        case ("none", _?): throw InputError("\(origin): compareLines has no effect with compare \"none\"; drop one of them")
+        case (let other, _): throw InputError("\(origin): compare '\(other)' is not \"stdout\" or \"none\"")
         }
     }
 

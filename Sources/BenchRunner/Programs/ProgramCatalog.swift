@@ -41,10 +41,11 @@ public struct ProgramCatalog: Sendable {
     /// unless the program is `optional` (from a Debian package that setup may have skipped).
     static func unavailableReason(_ program: Program, optional: Bool) throws(InputError) -> String? {
         let origin = program.declaredIn.map { "program \(Program.suite)/\(program.name) (\($0))" } ?? "--program \(program.name)"
-        for input in program.inputs where !FileManager.default.isReadableFile(atPath: input) {
+        for input in program.inputs + (program.source.map { [$0] } ?? []) where !FileManager.default.isReadableFile(atPath: input) {
             throw InputError("\(origin): input \(input) is missing or unreadable")
         }
-        guard let executable = ([program.command[0]] + program.requires)
+        // A program compiled from its source is built when a run is prepared.
+        guard let executable = ((program.source == nil ? [program.command[0]] : []) + program.requires)
             .first(where: { !FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let install = program.package.map { " (install it: apt-get install \($0), or run make setup)" }
             ?? (executable.contains("/") ? " (no executable file there)" : " (it is not on PATH)")

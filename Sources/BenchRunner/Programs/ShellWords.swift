@@ -17,36 +17,41 @@ enum ShellWords {
                 if inWord { words.append(word) }
                 word = ""
                 inWord = false
-            case "'":
-                inWord = true
-                while true {
-                    guard let next = characters.next() else { throw InputError("a single quote is not closed") }
-                    if next == "'" { break }
-                    word.append(next)
-                }
-            case "\"":
-                inWord = true
-                while true {
-                    guard let next = characters.next() else { throw InputError("a double quote is not closed") }
-                    if next == "\"" { break }
-                    if next == "\\" {
-                        guard let escaped = characters.next() else { throw InputError("a double quote is not closed") }
-                        if !"\"\\$`".contains(escaped) { word.append("\\") }
-                        word.append(escaped)
-                    } else {
-                        word.append(next)
-                    }
-                }
+                continue
+            case "'": try readSingleQuoted(&characters, into: &word)
+            case "\"": try readDoubleQuoted(&characters, into: &word)
             case "\\":
                 guard let escaped = characters.next() else { throw InputError("the command ends with a lone backslash") }
                 word.append(escaped)
-                inWord = true
-            default:
-                word.append(character)
-                inWord = true
+            default: word.append(character)
             }
+            inWord = true
         }
         if inWord { words.append(word) }
         return words
+    }
+
+    /// The rest of a single-quoted string, up to its closing quote: every character as it is.
+    private static func readSingleQuoted(_ characters: inout String.Iterator, into word: inout String) throws(InputError) {
+        while true {
+            guard let next = characters.next() else { throw InputError("a single quote is not closed") }
+            if next == "'" { return }
+            word.append(next)
+        }
+    }
+
+    /// The rest of a double-quoted string, up to its closing quote, with its backslash escapes.
+    private static func readDoubleQuoted(_ characters: inout String.Iterator, into word: inout String) throws(InputError) {
+        while true {
+            guard let next = characters.next() else { throw InputError("a double quote is not closed") }
+            if next == "\"" { return }
+            guard next == "\\" else {
+                word.append(next)
+                continue
+            }
+            guard let escaped = characters.next() else { throw InputError("a double quote is not closed") }
+            if !"\"\\$`".contains(escaped) { word.append("\\") }
+            word.append(escaped)
+        }
     }
 }
