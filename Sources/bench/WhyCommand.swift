@@ -63,6 +63,10 @@ struct WhyCommand: ParsableCommand {
     /// The workloads the arguments name, in catalog order; a name that matches nothing is an error.
     static func select(_ names: [String], from infos: [WorkloadInfo]) throws(InputError) -> [WorkloadInfo] {
         for name in names where !infos.contains(where: { $0.fullName == name || $0.suite == name }) {
+            if name == Program.suite || name.hasPrefix(Program.suite + "/") {
+                throw InputError("\(name) is a program, whose code bench did not compile: bench why reads Swift workloads' "
+                    + "compiler remarks; a program's allocations per op are in its run's rows (docs/programs.md)")
+            }
             throw InputError("no workload or suite named \(name); bench list shows them")
         }
         return infos.filter { info in names.contains { $0 == info.fullName || $0 == info.suite } }

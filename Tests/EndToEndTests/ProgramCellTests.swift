@@ -117,4 +117,16 @@ import BenchResults
         let parameters = try String(contentsOfFile: out + "/params.json", encoding: .utf8)
         #expect(parameters.contains("\"je-copy\"") && parameters.contains(jemalloc), "\(parameters)")
     }
+
+    /// What only a worker can do is said, not silently skipped: a program's allocation sites and
+    /// trace, and `bench why` on a program.
+    @Test func whatProgramCellsCannotDoIsSaid() throws {
+        let (execution, _) = try run(["exact=\(Self.fixture) mallocs 10"], allocators: "system", extra: ["--memprofile"])
+        #expect(execution.status == 0, "\(execution.stderr)")
+        #expect(execution.stderr.contains("warning: --memprofile and --trace record what a worker's passes do; program cells have no worker"),
+                "\(execution.stderr)")
+        let why = try BenchCommand.bench(["why", "Programs/Lua"])
+        #expect(why.status == 2)
+        #expect(why.stderr.contains("Programs/Lua is a program, whose code bench did not compile"), "\(why.stderr)")
+    }
 }
