@@ -113,6 +113,22 @@ import Testing
         }
         #expect(catalog.programs.filter { $0.program.source != nil }.count == 4, "the four C stress programs")
     }
+
+    /// A C program is compiled again when a header it may include changes, not only its source.
+    @Test func aCProgramIsRebuiltWhenItsHeaderChanges() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-cprogram-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder + "/p", withIntermediateDirectories: true)
+        try "#define ANSWER 41\n".write(toFile: folder + "/common.h", atomically: true, encoding: .utf8)
+        try "#include <stdio.h>\n#include \"../common.h\"\nint main(void) { printf(\"%d\\n\", ANSWER); return 0; }\n"
+            .write(toFile: folder + "/p/main.c", atomically: true, encoding: .utf8)
+        let binary = try CProgram.build(folder + "/p/main.c", named: "p", products: folder + "/products")
+        #expect(Subprocess.run([binary]).text == "41\n")
+        let built = try FileManager.default.attributesOfItem(atPath: binary)[.modificationDate] as! Date
+        try "#define ANSWER 42\n".write(toFile: folder + "/common.h", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: built.addingTimeInterval(2)], ofItemAtPath: folder + "/common.h")
+        #expect(try CProgram.build(folder + "/p/main.c", named: "p", products: folder + "/products") == binary)
+        #expect(Subprocess.run([binary]).text == "42\n")
+    }
 }
 
 @Suite struct AllocatorSelectionTests {

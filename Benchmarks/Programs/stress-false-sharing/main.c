@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../stress.h"
+
 enum {
     OBJECTS = 8000000,
     OBJECT_SIZE = 8,
@@ -100,11 +102,8 @@ static uint64_t phase(int threads, int passive, uint64_t *errors) {
 }
 
 int main(int argc, char **argv) {
-    int threads = argc > 1 ? atoi(argv[1]) : 1;
-    if (threads < 1 || threads > MAX_THREADS) {
-        fprintf(stderr, "usage: stress-false-sharing THREADS (1-%d)\n", MAX_THREADS);
-        return 2;
-    }
+    int threads = stress_threads(argc, argv, "stress-false-sharing", MAX_THREADS);
+    if (threads < 0) return 2;
     uint64_t errors = 0;
     uint64_t active = phase(threads, 0, &errors);
     uint64_t passive = phase(threads, 1, &errors);

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stress.h"
+
 enum {
     LANES = 32,
     SLOTS = 2,
@@ -54,13 +56,6 @@ typedef struct {
 } Lane;
 
 static Lane lanes[LANES];
-
-static uint64_t splitmix(uint64_t *state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 static uint64_t page_stamp(uint64_t stamp, size_t page) {
     return stamp ^ (page * 0x100000001b3ull);
@@ -160,11 +155,8 @@ static void *work(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    int threads = argc > 1 ? atoi(argv[1]) : 1;
-    if (threads < 1 || threads > MAX_THREADS) {
-        fprintf(stderr, "usage: stress-large-blocks THREADS (1-%d)\n", MAX_THREADS);
-        return 2;
-    }
+    int threads = stress_threads(argc, argv, "stress-large-blocks", MAX_THREADS);
+    if (threads < 0) return 2;
     static Worker workers[MAX_THREADS];
     for (int l = 0; l < LANES; l++) {
         lanes[l].rng = 0xabcdefull + (uint64_t)l * 0x1000193ull;

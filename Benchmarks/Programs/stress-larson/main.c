@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stress.h"
+
 enum {
     LANES = 64,
     SLOTS = 1000,
@@ -52,13 +54,6 @@ typedef struct {
 } Worker;
 
 static Lane lanes[LANES];
-
-static uint64_t splitmix(uint64_t *state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 // The stamp goes in the first 8 bytes, and again in the last 8 when they do not overlap those.
 static void put_stamp(unsigned char *p, uint32_t size, uint64_t stamp) {
@@ -115,11 +110,8 @@ static void *work(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    int threads = argc > 1 ? atoi(argv[1]) : 1;
-    if (threads < 1 || threads > MAX_THREADS) {
-        fprintf(stderr, "usage: stress-larson THREADS (1-%d)\n", MAX_THREADS);
-        return 2;
-    }
+    int threads = stress_threads(argc, argv, "stress-larson", MAX_THREADS);
+    if (threads < 0) return 2;
     static Worker workers[MAX_THREADS];
 
     for (int l = 0; l < LANES; l++) {

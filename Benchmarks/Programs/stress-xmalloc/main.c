@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stress.h"
+
 enum {
     BATCHES = 500000,
     BATCH = 64,
@@ -53,13 +55,6 @@ typedef struct {
     uint64_t errors;
     uint64_t produce_errors;
 } Pair;
-
-static uint64_t splitmix(uint64_t *state) {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 static uint64_t stamp_of(uint32_t batch, int i, uint32_t size) {
     return ((uint64_t)batch << 20) ^ ((uint64_t)i << 10) ^ size ^ 0x5a5a000000000000ull;
@@ -147,11 +142,8 @@ static void *consume(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    int threads = argc > 1 ? atoi(argv[1]) : 1;
-    if (threads < 1 || threads > MAX_THREADS) {
-        fprintf(stderr, "usage: stress-xmalloc THREADS (1-%d)\n", MAX_THREADS);
-        return 2;
-    }
+    int threads = stress_threads(argc, argv, "stress-xmalloc", MAX_THREADS);
+    if (threads < 0) return 2;
     // Each pair on cache lines of its own (Queue is aligned to 128 bytes).
     Pair *pairs = aligned_alloc(_Alignof(Pair), (size_t)threads * sizeof *pairs);
     if (pairs == NULL) return 1;

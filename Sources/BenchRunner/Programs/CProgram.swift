@@ -9,7 +9,7 @@ import Foundation
 /// pool among them) and takes resident memory, all of it inside a program cell's counts and peak
 /// RSS: a C program that mallocs 1000 blocks, linked by SwiftPM, counted 1012. Compiled here it
 /// links libc alone. The binary goes to `<products>/programs/` and is compiled again whenever its
-/// source is newer.
+/// source, or a header it may include (``headers(near:)``), is newer.
 enum CProgram {
     /// `bench-launch.c`, beside this file in the checkout `bench` was built from.
     static let launcherSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -25,10 +25,12 @@ enum CProgram {
         let binary = path(named: name, products: products)
         let folder = URL(fileURLWithPath: binary).deletingLastPathComponent().path
         let manager = FileManager.default
-        guard let sourceDate = (try? manager.attributesOfItem(atPath: source))?[.modificationDate] as? Date else {
+        guard manager.isReadableFile(atPath: source) else {
             throw InputError("\(source) is missing: the C program \(name) cannot be built; is this a complete checkout?")
         }
-        if let builtDate = (try? manager.attributesOfItem(atPath: binary))?[.modificationDate] as? Date, builtDate >= sourceDate {
+        let inputs = [source] + headers(near: source)
+        let newest = inputs.compactMap { (try? manager.attributesOfItem(atPath: $0))?[.modificationDate] as? Date }.max()!
+        if let builtDate = (try? manager.attributesOfItem(atPath: binary))?[.modificationDate] as? Date, builtDate >= newest {
             return binary
         }
         guard let compiler = Toolchain.tool("clang") ?? Toolchain.tool("cc") else {
@@ -42,5 +44,15 @@ enum CProgram {
             throw InputError("compiling \(source) failed (\(diagnostics)); the command: \(command.joined(separator: " "))")
         }
         return binary
+    }
+
+    /// The headers a program may include: those beside its source and in the folder above (the
+    /// suite's `stress.h`). A change to any of them builds the program again.
+    static func headers(near source: String) -> [String] {
+        let folder = URL(fileURLWithPath: source).deletingLastPathComponent()
+        return [folder, folder.deletingLastPathComponent()].flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+                .filter { $0.hasSuffix(".h") }.map { folder.appendingPathComponent($0).path }
+        }
     }
 }
