@@ -15,4 +15,6 @@ shift $(($# > 0 ? 1 : 0))
 swift build -c release >&2
 # 250ms per measurement: the stress workloads reach millions of ops in it (LargeBlocks, tens of
 # 15 MiB blocks); the Trace, MemStatsTour and Sawtooth workloads have a fixed b.N anyway.
-exec .build/release/bench run --filter . --count 6 --benchtime 250ms --threads 1,2 --timeout 5m --out "$out" "$@"
+# The Swift suites; the Programs suite has a script of its own (scripts/programs-suite.sh).
+exec .build/release/bench run --filter '^(BigStruct|MemStatsTour|Sawtooth|AllocatorStress|ExplicitAlloc|Harness)/' \
+    --count 6 --benchtime 250ms --threads 1,2 --timeout 5m --out "$out" "$@"
