@@ -148,6 +148,10 @@ public struct RunConfiguration: Sendable {
         let requested = selection.map { selection in
             selection.names.map { name in selection.libraries[name].map { AllocatorCatalog.library(name, at: $0) } ?? catalog[name] }
         } ?? catalog.allocators
+        // A library given by its path was asked for by name: not there is a typo, not a choice.
+        if let missing = requested.first(where: { !$0.name.isBuiltIn && !$0.isAvailable }) {
+            throw InputError("--allocators \(missing.name)=...: \(missing.unavailableReason!); give the path of a malloc library")
+        }
         for skipped in requested where !skipped.isAvailable {
             warnings.append("skipping allocator \(skipped.name): \(skipped.unavailableReason!)")
         }

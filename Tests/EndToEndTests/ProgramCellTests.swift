@@ -98,6 +98,14 @@ import BenchResults
         #expect(jemalloc.error.contains("output differs from system's at line 1: 'result 41' instead of 'result 42'"), "\(jemalloc.error)")
     }
 
+    @Test func aLibraryThatIsNotThereIsOneLineAndExitTwo() throws {
+        let (execution, out) = try run(["exact=\(Self.fixture) mallocs 10"], allocators: "system,mine=/no/such/libmalloc.so")
+        #expect(execution.status == 2)
+        #expect(execution.stderr == "error: --allocators mine=...: /no/such/libmalloc.so does not exist or cannot be read; "
+            + "give the path of a malloc library\n", "\(execution.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func aMissingProgramIsOneLineAndExitTwoBeforeAnyWork() throws {
         let (execution, out) = try run(["ghost=/nonexistent/program --flag"], allocators: "system")
         #expect(execution.status == 2)
