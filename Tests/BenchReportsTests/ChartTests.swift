@@ -164,6 +164,20 @@ final class SVGContent: NSObject, XMLParserDelegate {
         #expect(svg.texts.contains("20")) // tbb's last sample, 20 MiB, sets the axis
     }
 
+    /// Samples that carry the process's RSS draw it as one more line of each panel.
+    @Test func memStatsCurvesDrawTheResidentMemoryWhereItWasRead() throws {
+        let samples = Self.memStats.map { row -> MemStatsRow in
+            var row = row
+            row.residentBytes = 16 * 1024 * 1024 + UInt64(row.tick) * 4096
+            return row
+        }
+        let data = try RunData.load([SampleRuns.folder(Self.runs, memStats: samples, name: "rss-ticks")])
+        let charts = Chart.all(data: data, summary: Summary.rows(data.runs), baseline: "system")
+        let svg = try content(charts, "sawtooth-teeth-memstats.svg")
+        #expect(svg.series == ["HeapAlloc", "HeapInuse", "HeapSys", "RSS", "HeapAlloc", "HeapInuse", "HeapSys", "HeapReleased", "RSS"])
+        #expect(!charts.contains { $0.fileName == "sawtooth-teeth-rss.svg" }, "tick samples are no program's time series")
+    }
+
     @Test func identicalInputsGiveByteIdenticalCharts() throws {
         #expect(try Self.charts() == Self.charts())
     }

@@ -22,6 +22,10 @@ import BenchResults
             for (before, after) in zip(totals, totals.dropFirst()) {
                 #expect(after - before >= 262_144 && after - before <= 262_144 + 4096, "\(allocator): \(after - before)")
             }
+            // The process's resident memory beside every sample, whatever the allocator reports itself.
+            let resident = ticks.compactMap { $0["rss_bytes"].flatMap(UInt64.init) }
+            #expect(resident.count == 60 && resident.allSatisfy { $0 > 1_000_000 }, "RSS on \(allocator): \(resident.prefix(3))")
+            #expect(ticks.allSatisfy { $0["elapsed_s"] == "" }, "a workload's samples are ticks, not times")
         }
         #expect(rows.allSatisfy { $0.metrics["ΔTotalAlloc"].map { $0 >= 59 * 262_144 } ?? false })
         if allocators.contains("go-gc") { try expectGosSawtooth(samples.filter { $0["allocator"] == "go-gc" }) }

@@ -8,8 +8,9 @@
 public enum WorkerProtocol {
     /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
     /// result and the fixed b.N of a workload; version 3 the instruction pass and the hardware
-    /// counters of a result; version 4 allocation sites and the runtime trace.
-    public static let version = 4
+    /// counters of a result; version 4 allocation sites and the runtime trace; version 5 the
+    /// resident bytes beside each MemStats sample.
+    public static let version = 5
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
 
@@ -112,6 +113,8 @@ public struct CellResult: Codable, Equatable, Sendable {
     /// The MemStats samples the workload took in the last run (``B/recordMemStatsSample()``), in
     /// the same kind as `memStats`; nil when it took none.
     public var series: [MemStatsSnapshot]?
+    /// The process's resident bytes at each of those samples (`memstats.csv`'s `rss_bytes`).
+    public var residentSeries: [UInt64]?
     /// The CPU's own counts over the timed part of the last run (timed pass only), or why there
     /// are none.
     public var hardwareCounters: HardwareCounters.Reading?

@@ -78,6 +78,7 @@ struct CellExecution {
         return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts, metrics: last.metrics,
                           memStats: sampler.read(), process: last.process, allocatorVersion: sampler.allocatorVersion,
                           series: last.series.isEmpty ? nil : last.series,
+                          residentSeries: last.residentSeries.isEmpty ? nil : last.residentSeries,
                           hardwareCounters: hardware.map { result in
                               switch result {
                               case .success: last.hardware
@@ -128,6 +129,7 @@ struct CellExecution {
         let metrics: [String: Double]
         let process: ProcessFigures
         let series: [MemStatsSnapshot]
+        let residentSeries: [UInt64]
         let hardware: HardwareCounters.Reading?
         let runSpanNs: (start: UInt64, end: UInt64)
         let failure: String?
@@ -142,7 +144,8 @@ struct CellExecution {
         b.run(workload.body)
         let process = probe.finish()
         return RunOutcome(n: n, elapsedNs: b.elapsedNs, counts: counter == nil ? nil : b.counted,
-                          metrics: b.metrics, process: process, series: b.memStatsSeries, hardware: b.hardwareReading,
+                          metrics: b.metrics, process: process, series: b.memStatsSeries,
+                          residentSeries: b.residentSeries, hardware: b.hardwareReading,
                           runSpanNs: b.runSpanNs, failure: b.failureReport)
     }
 }

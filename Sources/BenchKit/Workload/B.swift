@@ -54,6 +54,8 @@ public final class B: @unchecked Sendable {
     private(set) var metrics: [String: Double] = [:]
     /// The MemStats samples of this run; only the first `sampleCount` are taken.
     private var samples: [MemStatsSnapshot] = []
+    /// The process's resident bytes at each sample, beside the allocator's statistics.
+    private var residents: [UInt64] = []
     private var sampleCount = 0
     /// The first failure a workload reported, and how many it reported in all.
     private var failure: (message: String, count: Int)?
@@ -145,10 +147,15 @@ public final class B: @unchecked Sendable {
         stopTimer()
         if samples.isEmpty {
             samples = (0..<B.reservedSamples).map { _ in MemStatsSnapshot.withRoomForEveryField() }
+            residents = Array(repeating: 0, count: B.reservedSamples)
         }
         tracer?.markSample(sampleCount)
-        if sampleCount == samples.count { samples.append(MemStatsSnapshot.withRoomForEveryField()) }
+        if sampleCount == samples.count {
+            samples.append(MemStatsSnapshot.withRoomForEveryField())
+            residents.append(0)
+        }
         sampler.read(into: &samples[sampleCount])
+        residents[sampleCount] = benchkit_resident_bytes()
         sampleCount += 1
         if wasTiming { startTimer() }
     }
@@ -175,6 +182,8 @@ public final class B: @unchecked Sendable {
 
     /// The MemStats samples this run took.
     var memStatsSeries: [MemStatsSnapshot] { Array(samples.prefix(sampleCount)) }
+    /// The process's resident bytes at each of those samples.
+    var residentSeries: [UInt64] { Array(residents.prefix(sampleCount)) }
 
     /// Reports an extra metric for this run, like Go's `ReportMetric` (for example `ops/s`).
     /// The unit names the metric; a later report with the same unit replaces the earlier one.

@@ -1,7 +1,8 @@
 import BenchKit
 import BenchResults
 /// The heap over time for a time-series workload (`memstats.csv`, e.g. Sawtooth): HeapAlloc,
-/// HeapInuse, HeapSys and HeapReleased at every tick (and StackInuse where it moves), one panel
+/// HeapInuse, HeapSys and HeapReleased at every tick (and StackInuse where it moves, and the
+/// process's RSS where it was read, for every allocator), one panel
 /// per allocator, each on its own scale (allocators' heaps differ tenfold), with the ticks where
 /// a garbage collection ran (NumGC moved) marked. Workloads with two samples (a before and an
 /// after) get no curve: their changes are in memstats-changes.md and the Δ metrics.
@@ -25,10 +26,30 @@ enum MemStatsCurves {
         }
     }
 
+    /// One line of a panel: a MemStats field, or the process's resident memory beside it.
+    enum Curve: Equatable {
+        case field(MemStatsField)
+        case resident
+
+        var name: String {
+            switch self {
+            case .field(let field): field.rawValue
+            case .resident: "RSS"
+            }
+        }
+
+        func value(_ row: MemStatsRow) -> Double? {
+            switch self {
+            case .field(let field): row.memStats[field]
+            case .resident: row.residentBytes.map { Double($0) }
+            }
+        }
+    }
+
     static func chart(title: String, fileName: [String], rows: [MemStatsRow], context: ChartContext) -> Chart {
         let moving = fieldsWhenMoving.filter { field in Set(rows.compactMap { $0.memStats[field] }).count > 1 }
-        let fields = Self.fields + moving
-        let largest = rows.flatMap { row in fields.compactMap { row.memStats[$0] } }.max() ?? 0
+        let curves = (Self.fields + moving).map(Curve.field) + (rows.contains { $0.residentBytes != nil } ? [.resident] : [])
+        let largest = rows.flatMap { row in curves.compactMap { $0.value(row) } }.max() ?? 0
         let (unit, divisor) = largest >= 1024 * 1024 ? ("MiB", 1024.0 * 1024) : largest >= 1024 ? ("KiB", 1024.0) : ("B", 1.0)
         let ticks = Set(rows.map(\.tick)).sorted()
         var repetitions: Set<Int> = []
@@ -36,30 +57,29 @@ enum MemStatsCurves {
             let own = rows.filter { $0.allocator == allocator }
             repetitions.insert(Set(own.map(\.rep)).count)
             let byTick = Dictionary(grouping: own, by: \.tick)
-            func medians(_ field: MemStatsField) -> [(tick: Int, value: Double)] {
-                ticks.compactMap { tick in
-                    Statistics.median((byTick[tick] ?? []).compactMap { $0.memStats[field] }).map { (tick, $0) }
-                }
+            func medians(_ curve: Curve) -> [(tick: Int, value: Double)] {
+                ticks.compactMap { tick in Statistics.median((byTick[tick] ?? []).compactMap(curve.value)).map { (tick, $0) } }
             }
             var series: [LineChart.Series] = []
             var missing: [String] = []
-            for (index, field) in fields.enumerated() {
-                let points = medians(field)
-                if points.isEmpty { missing.append(field.rawValue); continue }
+            for (index, curve) in curves.enumerated() {
+                let points = medians(curve)
+                if points.isEmpty { missing.append(curve.name); continue }
                 series.append(LineChart.Series(
-                    name: field.rawValue, colour: Palette.colour(index), dash: Palette.dash(index),
+                    name: curve.name, colour: Palette.colour(index), dash: Palette.dash(index),
                     points: points.map { LineChart.Point(x: Double($0.tick), y: $0.value / divisor) }, markers: false))
             }
-            let collections = medians(.numGC)
+            let collections = medians(.field(.numGC))
             let marks = zip(collections, collections.dropFirst()).filter { $1.value > $0.value }.map { (Double($1.tick), "GC") }
             return LineChart.Panel(title: allocator, series: series, marks: marks,
                                    note: missing.isEmpty ? "" : "not reported by \(allocator): " + missing.joined(separator: ", "))
         }
-        let legend = fields.enumerated().map { ChartFrame.LegendEntry(mark: .line(Palette.colour($0), dash: Palette.dash($0)), name: $1.rawValue) }
+        let legend = curves.enumerated().map { ChartFrame.LegendEntry(mark: .line(Palette.colour($0), dash: Palette.dash($0)), name: $1.name) }
             + [.init(mark: .rule(dash: "3 3"), name: "a GC ran (NumGC moved)")]
         let counts = repetitions.sorted().map(String.init).joined(separator: " or ")
         let subtitle = "Go's MemStats at each tick, median of \(counts) repetition\(counts == "1" ? "" : "s"): HeapAlloc (live objects) "
-            + "under HeapInuse (spans in use) under HeapSys (heap memory from the OS); HeapReleased is the part of HeapSys given back."
+            + "under HeapInuse (spans in use) under HeapSys (heap memory from the OS); HeapReleased is the part of HeapSys given back"
+            + (curves.contains(.resident) ? "; RSS is the whole process's resident memory." : ".")
         let chart = LineChart(
             frame: ChartFrame(title: title, subtitle: subtitle, legend: legend, footer: context.footer, width: ChartContext.width),
             panels: panels, xTitle: "tick", yTitle: unit, xScale: Scale.integers(covering: ticks),

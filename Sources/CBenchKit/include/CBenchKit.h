@@ -146,4 +146,8 @@ typedef void (*benchcount_sites_record_fn)(int32_t on);
 /// many there are, and sets `*dropped` to the allocations whose stacks found no room.
 typedef size_t (*benchcount_sites_read_fn)(struct benchcount_site *sites, size_t capacity, uint64_t *dropped);
 
+/// The process's resident set now (/proc/self/statm), in bytes; 0 when it cannot be read.
+/// Allocates nothing: a workload's MemStats sample reads it beside the allocator's statistics.
+uint64_t benchkit_resident_bytes(void);
+
 #endif
