@@ -38,6 +38,7 @@ let package = Package(
                 "MemStatsTour",
                 "Sawtooth",
                 "AllocatorStress",
+                "Fragmentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +79,7 @@ let package = Package(
         .target(name: "MemStatsTour", dependencies: ["BenchKit", "CBenchKit"], path: "Benchmarks/MemStatsTour"),
         .target(name: "Sawtooth", dependencies: ["BenchKit"], path: "Benchmarks/Sawtooth"),
         .target(name: "AllocatorStress", dependencies: ["BenchKit", "CBenchKit"], path: "Benchmarks/AllocatorStress"),
+        .target(name: "Fragmentation", dependencies: ["BenchKit", "CBenchKit"], path: "Benchmarks/Fragmentation"),
         // The same BigStruct code timed by a plain loop, to show what the harness adds (nothing, we hope).
         .executableTarget(name: "handloop", dependencies: ["BenchKit", "BigStruct", "CBenchKit"], path: "Benchmarks/HandLoop"),
 

@@ -5,6 +5,7 @@ import BenchResults
 import BenchRunner
 import BigStruct
 import ExplicitAlloc
+import Fragmentation
 import Foundation
 import Harness
 import MemStatsTour
@@ -14,6 +15,7 @@ import Sawtooth
 enum BuiltinWorkloads {
     static let all: [Workload] = BigStructSuite.workloads + MemStatsTourSuite.workloads + SawtoothSuite.workloads
         + AllocatorStressSuite.workloads + ExplicitAllocSuite.workloads + HarnessSuite.workloads
+        + FragmentationSuite.workloads
 
     /// What `bench run` (and `make bench`) measures when no `--filter` is given: the copy-vs-pointer
     /// pair (the README says how long `make bench` takes). Each further workload adds a cell per
