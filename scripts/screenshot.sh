@@ -26,8 +26,10 @@ swatches() { # the opaque legend swatches of an SVG or HTML file, as #rrggbb,...
 status=0
 for chart in "$dir"/charts/*.svg; do
     [ -e "$chart" ] || continue
-    width=$(grep -o 'width="[0-9.]*"' "$chart" | head -1 | tr -dc '0-9.')
-    height=$(grep -o 'height="[0-9.]*"' "$chart" | head -1 | tr -dc '0-9.')
+    # The first match only (-m 1 stops on the first line, -o may still print several of it):
+    # `| head -1` would let grep die of SIGPIPE on a large chart, and pipefail end the script.
+    width=$(grep -m 1 -o 'width="[0-9.]*"' "$chart" | sed -n 1p | tr -dc '0-9.')
+    height=$(grep -m 1 -o 'height="[0-9.]*"' "$chart" | sed -n 1p | tr -dc '0-9.')
     shoot "file://$(realpath "$chart")" "${width%.*}" "${height%.*}" "$work/chart.png"
     python3 "$here/png-check.py" "$work/chart.png" --expect "$(swatches "$chart")" | sed "s|$work/chart.png|$(basename "$chart")|" \
         || status=1
