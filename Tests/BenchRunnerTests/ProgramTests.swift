@@ -111,7 +111,7 @@ import Testing
                 #expect(binary == program.command[0] && FileManager.default.isExecutableFile(atPath: binary), "\(program.name) compiled")
             }
         }
-        #expect(catalog.programs.filter { $0.program.source != nil }.count == 4, "the four C stress programs")
+        #expect(catalog.programs.filter { $0.program.source != nil }.count == 5, "the five C stress programs")
     }
 
     /// A C program is compiled again when a header it may include changes, not only its source.
