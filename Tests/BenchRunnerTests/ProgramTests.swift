@@ -91,10 +91,10 @@ import Testing
     @Test func theOutputCheckNamesTheFirstDifferentLine() {
         var outputs = ProgramOutputs()
         let cell = { (allocator: String) in CellKey(suite: "Programs", workload: "W", allocator: allocator, threads: 1, host: "h") }
-        #expect(outputs.check("a\nb\nc", of: cell("system")) == nil)
-        #expect(outputs.check("a\nb\nc", of: cell("jemalloc")) == nil)
-        #expect(outputs.check("a\nB\nc", of: cell("go")) == "output differs from system's at line 2: 'B' instead of 'b'")
-        #expect(outputs.check("a\nb", of: cell("mimalloc")) == "output differs from system's at line 3: nothing instead of 'c'")
+        #expect(outputs.check("a\nb\nc", of: cell("system")) == .reference)
+        #expect(outputs.check("a\nb\nc", of: cell("jemalloc")) == .same)
+        #expect(outputs.check("a\nB\nc", of: cell("go")) == .differs("output differs from system's at line 2: 'B' instead of 'b'"))
+        #expect(outputs.check("a\nb", of: cell("mimalloc")) == .differs("output differs from system's at line 3: nothing instead of 'c'"))
     }
 
     /// Every file of the built-in suite is a valid declaration, and its C programs compile.

@@ -43,6 +43,9 @@ import BenchResults
             if row.allocator == "go" { #expect((row.memStats[.mallocs] ?? 0) >= 3000, "GoAlloc's own count at exit") }
         }
         #expect(!rows.contains { $0.allocator == "go-gc" }, "a program's malloc is the same under go and go-gc")
+        // The same output everywhere: only the reference run's is kept.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: out + "/logs").filter { $0.hasSuffix(".stdout") }
+        #expect(kept == ["1-Programs-exact-system-t1-r1-timed.stdout"], "\(kept)")
     }
 
     /// The resident memory of a program's process tree is sampled every 100 ms, on every allocator.
@@ -96,6 +99,9 @@ import BenchResults
         let jemalloc = try #require(rows.first { $0.allocator == "jemalloc" })
         #expect(jemalloc.status == .failed)
         #expect(jemalloc.error.contains("output differs from system's at line 1: 'result 41' instead of 'result 42'"), "\(jemalloc.error)")
+        // Both outputs are kept: the reference and the one that differs.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: out + "/logs").filter { $0.hasSuffix(".stdout") }
+        #expect(kept.count == 2, "\(kept)")
     }
 
     @Test func aLibraryThatIsNotThereIsOneLineAndExitTwo() throws {

@@ -8,21 +8,29 @@ import Foundation
 struct ProgramOutputs {
     private var references: [String: (allocator: String, output: String)] = [:]
 
-    /// Nil when `output` matches the reference (or becomes it); otherwise the line that says how it differs.
-    mutating func check(_ output: String, of cell: CellKey) -> String? {
+    /// How a run's output compares with its program's reference.
+    enum Verdict: Equatable {
+        /// It is the first: it becomes the reference.
+        case reference
+        case same
+        /// The line that says how it differs.
+        case differs(String)
+    }
+
+    mutating func check(_ output: String, of cell: CellKey) -> Verdict {
         let key = "\(cell.fullName) t\(cell.threads)"
         guard let reference = references[key] else {
             references[key] = (cell.allocator, output)
-            return nil
+            return .reference
         }
-        guard reference.output != output else { return nil }
+        guard reference.output != output else { return .same }
         let mine = output.split(separator: "\n", omittingEmptySubsequences: false)
         let theirs = reference.output.split(separator: "\n", omittingEmptySubsequences: false)
         let line = zip(mine, theirs).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(mine.count, theirs.count)
         func quoted(_ lines: [Substring]) -> String {
             line < lines.count ? "'\(lines[line].prefix(120))'" : "nothing"
         }
-        return "output differs from \(reference.allocator)'s at line \(line + 1): \(quoted(mine)) instead of \(quoted(theirs))"
+        return .differs("output differs from \(reference.allocator)'s at line \(line + 1): \(quoted(mine)) instead of \(quoted(theirs))")
     }
 }
 

@@ -39,8 +39,11 @@ struct ProgramPasses {
         case .failure(let failure): return .failure(failure)
         }
         let output = (try? String(contentsOfFile: standardOutput, encoding: .utf8)) ?? ""
-        if output.isEmpty { try? FileManager.default.removeItem(atPath: standardOutput) }
-        if let checked = program.checkedOutput(output), let difference = outputs.check(checked, of: cell) {
+        // Kept for the reference run and for a run whose output differs; a copy of the reference's
+        // is not (a program that prints megabytes would fill the run folder).
+        let verdict = program.checkedOutput(output).map { outputs.check($0, of: cell) }
+        if output.isEmpty || verdict == .same { try? FileManager.default.removeItem(atPath: standardOutput) }
+        if case .differs(let difference)? = verdict {
             let file = "\(RunFiles.logs)/\(URL(fileURLWithPath: standardOutput).lastPathComponent)"
             return .failure(.init(status: .failed, message: "timed run: \(difference) (\(file))"))
         }
