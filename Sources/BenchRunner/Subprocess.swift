@@ -93,14 +93,16 @@ public struct Subprocess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
     }
 
-    /// Waits for the child to exit, polling until `deadline` (nil: no limit) and calling `sample`
-    /// about every `sampleEveryNs` meanwhile, from one interval after the start. At the deadline
-    /// the child's group is killed and nil returned. Whatever the child left in its group is killed once it has exited, before it is
+    /// Waits for the child to exit, polling until `deadline` (nil: no limit), and meanwhile calls
+    /// `sample(k)` at each multiple k of `sampleEveryNs` after the start, from k = 1 (at once the
+    /// child has not started its program yet); a slot the poll missed (a stalled machine) is
+    /// skipped, so k always says when. At the deadline the child's group is killed and nil
+    /// returned. Whatever the child left in its group is killed once it has exited, before it is
     /// reaped: until then its group's id cannot belong to anyone else.
-    func wait(deadline: UInt64?, sampleEveryNs: UInt64 = 0, sample: (() -> Void)? = nil) -> ExitStatus? {
+    func wait(deadline: UInt64?, sampleEveryNs: UInt64 = 0, sample: ((Int) -> Void)? = nil) -> ExitStatus? {
         defer { WorkerGroups.ended(pid) }
-        // The first sample one interval in: at once, the child has not started its program yet.
-        var nextSample = monotonicNanoseconds() + sampleEveryNs
+        let start = monotonicNanoseconds()
+        var slot = 1
         while benchrunner_exited(pid, deadline == nil && sample == nil ? -1 : 0) == 0 {
             let now = monotonicNanoseconds()
             if let deadline, now >= deadline {
@@ -108,9 +110,10 @@ public struct Subprocess {
                 _ = reap()
                 return nil
             }
-            if let sample, now >= nextSample {
-                sample()
-                nextSample = now + sampleEveryNs
+            if let sample, now >= start + UInt64(slot) * sampleEveryNs {
+                slot = max(slot, Int((now - start) / sampleEveryNs))
+                sample(slot)
+                slot += 1
             }
             usleep(1000)
         }

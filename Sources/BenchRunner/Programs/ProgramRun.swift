@@ -50,12 +50,10 @@ struct ProgramRun {
         case .failure(let failure): return .failure(failure)
         }
         var samples: [(seconds: Double, bytes: UInt64)] = []
-        var due = 0
-        let status = child.wait(deadline: deadline, sampleEveryNs: Self.sampleEveryNs) {
-            due += 1
+        let status = child.wait(deadline: deadline, sampleEveryNs: Self.sampleEveryNs) { slot in
             let bytes = Self.residentBytes(ofGroup: child.pid)
             // Whole milliseconds over 1000, so that 0.3 s is written 0.3 (not 0.1 x 3).
-            if bytes > 0 { samples.append((Double(due * Int(Self.sampleEveryNs / 1_000_000)) / 1000, bytes)) }
+            if bytes > 0 { samples.append((Double(slot * Int(Self.sampleEveryNs / 1_000_000)) / 1000, bytes)) }
         }
         defer { try? FileManager.default.removeItem(atPath: report) }
         guard let status else { return .failure(.timedOut(seconds: Double(timeoutNs) / 1e9, limit: limit)) }
