@@ -19,9 +19,10 @@ public struct Metric: Sendable {
     /// How a column of `runs.csv` is summarised: its unit, kind and place in summaries. The
     /// column table (``RunsCSV/schema``) gives it; the metric's name is the column's.
     public struct Description: Sendable {
-        /// Where summaries list the metric: the per-op figures, then the process's, then MemStats.
+        /// Where summaries list the metric: the per-op figures, single calls' latencies, then the
+        /// process's figures, then MemStats.
         public enum Group: Int, Sendable {
-            case perOp, process, memStats
+            case perOp, latency, process, memStats
         }
 
         public let unit: String?

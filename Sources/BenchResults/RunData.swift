@@ -26,6 +26,8 @@ public struct RunData: Sendable {
     public var allocationProfiles: [(cell: String, text: String)] = []
     /// The runtime traces of `--trace` (`traces/*.json`, ``RuntimeTraceFile``), by cell file name.
     public var runtimeTraces: [(cell: String, text: String)] = []
+    /// The latency pass's histograms (`latency/*.json`, ``LatencyFile``), by `<cell>-r<rep>`.
+    public var latencyHistograms: [(cell: String, text: String)] = []
     /// Things the reader should know that do not stop the report (an unreadable `params.json`).
     public var warnings: [String] = []
 
@@ -41,6 +43,7 @@ public struct RunData: Sendable {
         var benchText = "", warnings: [String] = []
         var foldedStacks: [(cell: String, text: String)] = []
         var allocationProfiles: [(cell: String, text: String)] = [], runtimeTraces: [(cell: String, text: String)] = []
+        var latencyHistograms: [(cell: String, text: String)] = []
         for folder in folders {
             guard let runs = read(folder, RunFiles.runs) else {
                 throw InputError("\(folder) holds no readable \(RunFiles.runs); give a folder that `bench run` wrote")
@@ -51,6 +54,8 @@ public struct RunData: Sendable {
             foldedStacks += cellFiles(in: RunFiles.path(folder, RunFiles.profiles), ending: ".folded")
             allocationProfiles += cellFiles(in: RunFiles.path(folder, RunFiles.allocationSites), ending: ".json")
             runtimeTraces += cellFiles(in: RunFiles.path(folder, RunFiles.traces), ending: ".json")
+            latencyHistograms += cellFiles(in: RunFiles.path(folder, RunFiles.latency), ending: LatencyFile.histogramEnding)
+                .filter { !$0.cell.hasSuffix(LatencyFile.traceSuffix) }
             for name in parameterFiles(in: folder) {
                 guard let text = read(folder, name) else { continue }
                 let decoded = try? JSONDecoder().decode(RunParameters.self, from: Data(text.utf8))
@@ -66,7 +71,8 @@ public struct RunData: Sendable {
                            runs: try RunsCSV.parse(runsDocument),
                            memStats: try memStatsDocument.map(MemStatsCSV.parse) ?? [],
                            parameters: parameters, benchText: benchText, foldedStacks: foldedStacks,
-                           allocationProfiles: allocationProfiles, runtimeTraces: runtimeTraces, warnings: warnings)
+                           allocationProfiles: allocationProfiles, runtimeTraces: runtimeTraces,
+                           latencyHistograms: latencyHistograms, warnings: warnings)
         } catch {
             throw InputError("\(folders.joined(separator: ", ")): \(error); is it a results folder of `bench run`?")
         }
@@ -97,7 +103,8 @@ public struct RunData: Sendable {
         try write(benchText, to: RunFiles.path(folder, RunFiles.benchFormat))
         for (subfolder, ending, files) in [(RunFiles.profiles, ".folded", foldedStacks),
                                            (RunFiles.allocationSites, ".json", allocationProfiles),
-                                           (RunFiles.traces, ".json", runtimeTraces)] where !files.isEmpty {
+                                           (RunFiles.traces, ".json", runtimeTraces),
+                                           (RunFiles.latency, LatencyFile.histogramEnding, latencyHistograms)] where !files.isEmpty {
             let path = RunFiles.path(folder, subfolder)
             try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
             for file in files { try write(file.text, to: RunFiles.path(path, file.cell + ending)) }

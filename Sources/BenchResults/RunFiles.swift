@@ -12,6 +12,7 @@
 /// | `profiles/` | the runner, with `--instructions` | each cell's callgrind profile (callgrind_annotate, KCachegrind) and its folded stacks |
 /// | `allocations/` | the runner, with `--memprofile` | each cell's allocation sites (``AllocationProfile``) and their folded stacks |
 /// | `traces/` | the runner, with `--trace` | each go and go-gc cell's runtime trace, Chrome trace-event JSON (``RuntimeTraceFile``) |
+/// | `latency/` | the runner, with `--latency` | each cell's call latencies per repetition: histograms (``LatencyFile``) and HdrHistogram percentile files |
 /// | `memstats-changes.md` | `bench run`, when a workload sampled MemStats | the changes in words |
 /// | `summary.csv`, `summary.json`, `report.md`, `charts/`, `index.html` | the report | statistics, tables, charts |
 public enum RunFiles {
@@ -28,6 +29,8 @@ public enum RunFiles {
     public static let allocationSites = "allocations"
     /// Runtime traces, one per go or go-gc cell (`--trace`): `<cell>.json`.
     public static let traces = "traces"
+    /// Call latencies, per cell and repetition (`--latency`): see ``LatencyFile``.
+    public static let latency = "latency"
     public static let memStatsChanges = "memstats-changes.md"
     public static let summaryCSV = "summary.csv"
     public static let summaryJSON = "summary.json"

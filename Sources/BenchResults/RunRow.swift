@@ -37,6 +37,10 @@ public struct RunRow: RepetitionRow, Equatable, Sendable {
     public var instructions: InstructionCounts?
     /// Per op from the CPU's counters in the timed pass: nil where the kernel offers none.
     public var hardware: HardwareCountsPerOp?
+    /// How long single allocating calls took in the latency pass (`--latency`): nil when it did not run.
+    public var allocLatency: CallLatency?
+    /// How long single freeing calls took in the latency pass: nil when it did not run or nothing was freed.
+    public var freeLatency: CallLatency?
     /// Metrics the workload reported (`reportMetric`).
     public var metrics: [String: Double] = [:]
     /// When the cell's first worker started, UTC, ISO 8601.
@@ -115,7 +119,7 @@ public enum RunsCSV {
                 { $0.countedNsPerOp }, { $0.countedNsPerOp = $1 }),
         .text("metrics", { encodeMetrics($0.metrics) }, { $0.metrics = decodeMetrics($1) }),
         .text("started_at", { $0.startedAt }, { $0.startedAt = $1 }),
-    ] + instructionCounts + hardwareCounts
+    ] + instructionCounts + hardwareCounts + callLatency("alloc", \.allocLatency) + callLatency("free", \.freeLatency)
 
     /// The instruction pass's counts per op; exact (the same in every process).
     static let instructionCounts: [Column] = [
@@ -149,6 +153,19 @@ public enum RunsCSV {
             set(&counts, value)
             row.hardware = counts
         })
+    }
+
+    /// The latency pass's percentiles of one kind of call: `alloc_p50_ns`, `alloc_p99_ns`,
+    /// `alloc_p999_ns`, `alloc_max_ns` (and `free_...`).
+    static func callLatency(_ kind: String, _ field: WritableKeyPath<RunRow, CallLatency?> & Sendable) -> [Column] {
+        CallLatency.statistics.map { statistic in
+            .number("\(kind)_\(statistic.name)_ns", .real, metric: .init(unit: "\(kind)-\(statistic.name)-ns", .latency),
+                    { $0[keyPath: field].map { $0[keyPath: statistic.value] } }, { row, value in
+                        var latency = row[keyPath: field] ?? CallLatency()
+                        latency[keyPath: statistic.value] = value
+                        row[keyPath: field] = latency
+                    })
+        }
     }
 
     static func processFigure(_ name: String, _ metric: Metric.Description,
@@ -200,6 +217,34 @@ public struct InstructionCounts: Equatable, Sendable {
         self.l1dMisses = l1dMisses
         self.llMisses = llMisses
         self.estimatedCycles = estimatedCycles
+    }
+}
+
+/// How long single calls of one kind took in the latency pass, in nanoseconds: percentiles of the
+/// run's calls (within a bucket's width, 3.1%, at or above the exact value) and the longest.
+public struct CallLatency: Equatable, Sendable {
+    public var p50: Double = 0
+    public var p99: Double = 0
+    public var p999: Double = 0
+    public var max: Double = 0
+
+    /// The statistics and their names in column names, in column order.
+    static let statistics: [(name: String, value: WritableKeyPath<CallLatency, Double> & Sendable)] = [
+        ("p50", \.p50), ("p99", \.p99), ("p999", \.p999), ("max", \.max),
+    ]
+
+    public init(p50: Double = 0, p99: Double = 0, p999: Double = 0, max: Double = 0) {
+        self.p50 = p50
+        self.p99 = p99
+        self.p999 = p999
+        self.max = max
+    }
+
+    /// The histogram's statistics; nil when it counted no call.
+    public init?(_ histogram: LatencyHistogram) {
+        guard let p50 = histogram.value(atQuantile: 0.5), let p99 = histogram.value(atQuantile: 0.99),
+              let p999 = histogram.value(atQuantile: 0.999) else { return nil }
+        self.init(p50: p50, p99: p99, p999: p999, max: histogram.maxNs)
     }
 }
 

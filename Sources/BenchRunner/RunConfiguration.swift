@@ -28,6 +28,8 @@ public struct RunConfiguration: Sendable {
     public var allocationSites: AllocationSiteProfiler?
     /// The runtime's trace from the timed pass of go and go-gc cells, with `--trace`.
     public var tracesRuntime = false
+    /// The latency pass of every cell and repetition, with `--latency`.
+    public var latency = false
     /// The build products folder (`{products}` in a program's command).
     public var products = ""
     /// `bench-launch`, which starts each run of a program cell; nil when the plan has no program.
@@ -74,8 +76,8 @@ public struct RunConfiguration: Sendable {
         let launcher = hasPrograms ? CProgram.path(named: "bench-launch", products: products) : nil
         let output = options.out ?? "results/\(defaultRunName(now))"
         try checkOutputDirectory(output)
-        if options.memprofile || options.trace, hasPrograms {
-            warnings.append("--memprofile and --trace record what a worker's passes do; program cells have no worker, so they get neither")
+        if options.memprofile || options.trace || options.latency, hasPrograms {
+            warnings.append("--memprofile, --trace and --latency record what a worker's passes do; program cells have no worker, so they get none of them")
         }
         if options.trace, !allocators.contains(where: { $0.name == .go || $0.name == .goGC }) {
             warnings.append("--trace traces GoAlloc's runtime, and neither go nor go-gc is among the allocators: no cell will have a timeline")
@@ -86,7 +88,7 @@ public struct RunConfiguration: Sendable {
             plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
             cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count),
             instructionPass: instructionPass, allocationSites: allocationSites, tracesRuntime: options.trace,
-            products: products, programLauncher: launcher)
+            latency: options.latency, products: products, programLauncher: launcher)
     }
 
     /// The largest plan a run accepts: a million cells (two processes each) is weeks of work.

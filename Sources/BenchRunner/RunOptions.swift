@@ -34,6 +34,9 @@ public struct RunOptions: ParsableArguments {
     @Flag(help: "Also count instructions and cache misses per op under Valgrind's callgrind (a third pass per cell, first repetition; needs valgrind).")
     public var instructions = false
 
+    @Flag(help: "Also time every malloc-family call while the timer runs, in a pass of its own per cell and repetition (the counting interposer with a cycle-counter clock): p50, p99, p99.9 and the longest call, HdrHistogram files and a latency chart.")
+    public var latency = false
+
     @Flag(help: "Also record where each cell allocates: the call stack of every allocation while the timer runs in the counting pass (first repetition), as folded stacks, a flame graph and a top-sites table (Go's -memprofile).")
     public var memprofile = false
 

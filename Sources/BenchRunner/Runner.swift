@@ -76,6 +76,7 @@ public struct Runner {
             allocators: config.allocators.map { .init(name: $0.name.rawValue, library: $0.library, version: $0.version) },
             cells: config.cells.count, shard: config.shard?.description)
         parameters.instructions = config.instructionPass != nil
+        parameters.latency = config.latency
         return parameters
     }
 
@@ -130,6 +131,12 @@ public struct Runner {
             case .failure(let failure): row.error = failure.message
             }
         }
+        if configuration.latency {
+            switch passes.latency(replaying: timed, tracing: tracing) {
+            case .success(let timedCalls): recordLatency(timedCalls, counted: counted, row: &row, folder: folder)
+            case .failure(let failure): row.error = (row.error.isEmpty ? "" : row.error + "; ") + failure.message
+            }
+        }
         writeDiagnostics(timed: timed, counted: counted, row: &row, folder: folder)
         let hardwareStatus = row.record(timed: timed, counted: counted, allocator: cell.allocator)
         let series = MemStatsSeries.merge(timed: timed.series, counted: counted.series)
@@ -152,6 +159,33 @@ public struct Runner {
             }
         } catch {
             row.error = (row.error.isEmpty ? "" : row.error + "; ") + "diagnostics not written: \(error)"
+        }
+    }
+
+    /// The latency pass's percentiles into the row, its histograms and trace into the folder. A
+    /// pass whose runs allocated otherwise than the counting pass's did not time the same work:
+    /// its figures are left out and `error` says so.
+    private func recordLatency(_ result: CellResult, counted: CellResult, row: inout RunRow, folder: RunFolder) {
+        guard let latency = result.latency else { return }
+        guard result.counts?.mallocs == counted.counts?.mallocs, result.counts?.frees == counted.counts?.frees else {
+            row.error = (row.error.isEmpty ? "" : row.error + "; ") + "latency pass: its run made "
+                + "\(result.counts?.mallocs ?? 0) allocations and the counting pass's \(counted.counts?.mallocs ?? 0); not recorded"
+            return
+        }
+        row.allocLatency = CallLatency(latency.alloc)
+        row.freeLatency = CallLatency(latency.free)
+        do {
+            try folder.write(LatencyFile.json(latency), into: RunFiles.latency, as: LatencyFile.jsonName(row.cell, rep: row.rep))
+            for (kind, histogram) in [("alloc", latency.alloc), ("free", latency.free)] where histogram.count > 0 {
+                try folder.write(LatencyFile.percentileDistribution(histogram), into: RunFiles.latency,
+                                 as: LatencyFile.distributionName(row.cell, rep: row.rep, kind: kind))
+            }
+            if let trace = result.runtimeTrace {
+                try folder.write(RuntimeTraceFile.json(trace, cell: row.cell), into: RunFiles.latency,
+                                 as: LatencyFile.traceName(row.cell, rep: row.rep))
+            }
+        } catch {
+            row.error = (row.error.isEmpty ? "" : row.error + "; ") + "latency histograms not written: \(error)"
         }
     }
 

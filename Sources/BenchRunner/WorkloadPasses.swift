@@ -13,6 +13,8 @@ import Foundation
 ///   pass, and a cell's counts describe exactly the runs that were timed.
 /// - The **instruction pass** (``InstructionPass``, `--instructions`) runs the first repetition once
 ///   more under callgrind.
+/// - The **latency pass** (`--latency`) replays the counting pass with every malloc-family call of
+///   the last run timed; its histograms go to `latency/`, its percentiles to the row.
 struct WorkloadPasses {
     let cell: Cell
     let configuration: RunConfiguration
@@ -42,6 +44,15 @@ struct WorkloadPasses {
     /// show that recording allocates nothing.
     func counting(replaying timed: CellResult, sites: Bool, tracing: Bool) -> Result<CellResult, Failure> {
         exchange(.counting(iterations: timed.iterations), sites: sites, trace: tracing) { logPath in
+            WorkerProcess(executable: cell.workload.executable, arguments: WorkerProtocol.workerArguments,
+                          preload: [configuration.countingLibrary] + preload, logPath: logPath)
+        }
+    }
+
+    /// The counting pass again, with each malloc-family call of the last run timed (`--latency`);
+    /// traced when the timed pass was, so that go-gc's pauses can be set beside its slowest calls.
+    func latency(replaying timed: CellResult, tracing: Bool) -> Result<CellResult, Failure> {
+        exchange(.latency(iterations: timed.iterations), trace: tracing) { logPath in
             WorkerProcess(executable: cell.workload.executable, arguments: WorkerProtocol.workerArguments,
                           preload: [configuration.countingLibrary] + preload, logPath: logPath)
         }

@@ -1,4 +1,5 @@
-// libBenchCount.so: counts every malloc-family call and forwards it unchanged.
+// libBenchCount.so: counts every malloc-family call and forwards it unchanged; in the latency
+// pass it also times each forwarded call (latency.h).
 //
 // Why a separate preloaded library: an interposer that is present in the timed process
 // costs a check and an indirect call on every allocation even when switched off, and one
@@ -12,6 +13,7 @@
 // counted).
 #define _GNU_SOURCE
 #include "BenchCount.h"
+#include "latency.h"
 #include "sites.h"
 
 #include <dlfcn.h>
@@ -133,10 +135,12 @@ static struct shard {
 static atomic_uint next_shard;
 static __thread int shard_index TLS_IE = -1;
 
-static struct shard *my_shard(void) {
+unsigned benchcount_thread_shard(void) {
     if (shard_index < 0) shard_index = (int)(atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) % SHARDS);
-    return &shards[shard_index];
+    return (unsigned)shard_index;
 }
+
+static struct shard *my_shard(void) { return &shards[benchcount_thread_shard()]; }
 
 static void count_alloc(size_t requested, void *block) {
     if (benchcount_in_recorder()) return; // the site recorder's own allocation (sites.h)
@@ -167,7 +171,9 @@ void benchcount_read(struct benchcount_totals *out) {
 
 void *malloc(size_t size) {
     if (!resolve()) return bootstrap_alloc(size, 16);
+    uint64_t start = benchcount_latency_begin();
     void *p = next.malloc(size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_alloc(size, p);
     return p;
 }
@@ -176,7 +182,9 @@ void free(void *p) {
     // A block that did not come from the bootstrap arena was made after resolve() succeeded.
     if (!p || in_bootstrap(p) || !resolve()) return;
     count_free();
+    uint64_t start = benchcount_latency_begin();
     next.free(p);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_FREE, start);
 }
 
 void *calloc(size_t count, size_t size) {
@@ -186,7 +194,9 @@ void *calloc(size_t count, size_t size) {
         return NULL;
     }
     if (!resolve()) return bootstrap_alloc(total, 16);
+    uint64_t start = benchcount_latency_begin();
     void *p = next.calloc(count, size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_alloc(total, p);
     return p;
 }
@@ -208,7 +218,9 @@ void *realloc(void *p, size_t size) {
         }
         return q;
     }
+    uint64_t start = benchcount_latency_begin();
     void *q = next.realloc(p, size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (q) {
         count_free();
         count_alloc(size, q);
@@ -232,21 +244,27 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
         *out = bootstrap_alloc(size, alignment);
         return 0;
     }
+    uint64_t start = benchcount_latency_begin();
     int result = next.posix_memalign(out, alignment, size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (result == 0) count_alloc(size, *out);
     return result;
 }
 
 void *aligned_alloc(size_t alignment, size_t size) {
     if (!resolve()) return bootstrap_alloc(size, alignment);
+    uint64_t start = benchcount_latency_begin();
     void *p = next.aligned_alloc(alignment, size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_alloc(size, p);
     return p;
 }
 
 void *memalign(size_t alignment, size_t size) {
     if (!resolve()) return bootstrap_alloc(size, alignment);
+    uint64_t start = benchcount_latency_begin();
     void *p = next.memalign(alignment, size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_alloc(size, p);
     return p;
 }
@@ -284,7 +302,9 @@ static void require_jemalloc(void *fn) {
 void *mallocx(size_t size, int flags) {
     resolve();
     require_jemalloc((void *)next.mallocx);
+    uint64_t start = benchcount_latency_begin();
     void *p = next.mallocx(size, flags);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_alloc(size, p);
     return p;
 }
@@ -292,7 +312,9 @@ void *mallocx(size_t size, int flags) {
 void *rallocx(void *p, size_t size, int flags) {
     resolve();
     require_jemalloc((void *)next.rallocx);
+    uint64_t start = benchcount_latency_begin();
     void *q = next.rallocx(p, size, flags);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (q) {
         count_free();
         count_alloc(size, q);
@@ -304,14 +326,18 @@ void sdallocx(void *p, size_t size, int flags) {
     resolve();
     require_jemalloc((void *)next.sdallocx);
     count_free();
+    uint64_t start = benchcount_latency_begin();
     next.sdallocx(p, size, flags);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_FREE, start);
 }
 
 void dallocx(void *p, int flags) {
     resolve();
     require_jemalloc((void *)next.dallocx);
     count_free();
+    uint64_t start = benchcount_latency_begin();
     next.dallocx(p, flags);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_FREE, start);
 }
 
 // MARK: - GoAlloc's managed heap (allocator go-gc), counted the same way
@@ -321,7 +347,9 @@ void dallocx(void *p, int flags) {
 void *goalloc_gc_alloc(size_t size, size_t alignment, int noscan) {
     resolve();
     if (!next.goalloc_gc_alloc) die("libBenchCount: goalloc_gc_alloc was called, but libgoalloc.so is not the next allocator\n");
+    uint64_t start = benchcount_latency_begin();
     void *p = next.goalloc_gc_alloc(size, alignment, noscan);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_alloc(size, p);
     return p;
 }

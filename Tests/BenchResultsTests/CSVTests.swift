@@ -50,6 +50,8 @@ import Testing
                                     involuntaryContextSwitches: 2, userSeconds: 0.5, systemSeconds: 0.01)
         ok.countedNsPerOp = 30
         ok.metrics = ["ops/s": 1e6, "x/op": 2.5]
+        ok.allocLatency = CallLatency(p50: 40.5, p99: 81.25, p999: 130, max: 62_000)
+        ok.freeLatency = CallLatency(p50: 30, p99: 50.5, p999: 70, max: 9_000)
         var failed = RunRow(cell: CellKey(suite: "S", workload: "W", allocator: "system", threads: 1, host: "h"), runID: "r1", rep: 1,
                             status: .crashed, startedAt: "2026-11-22T00:00:01Z")
         failed.error = "timed pass: killed by signal 11 (SIGSEGV); output: a, b"

@@ -9,8 +9,8 @@ public enum WorkerProtocol {
     /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
     /// result and the fixed b.N of a workload; version 3 the instruction pass and the hardware
     /// counters of a result; version 4 allocation sites and the runtime trace; version 5 the
-    /// resident bytes beside each MemStats sample.
-    public static let version = 5
+    /// resident bytes beside each MemStats sample; version 6 the latency pass.
+    public static let version = 6
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
 
@@ -54,6 +54,9 @@ public struct CellRequest: Codable, Equatable, Sendable {
         /// Run b.N = `iterations` under Valgrind's callgrind, instrumented only while the timer runs
         /// (after one uninstrumented run of b.N = 1, unless the workload fixes b.N).
         case instructions(iterations: Int)
+        /// Replay these iteration counts with the counting interposer preloaded, timing each
+        /// malloc-family call of the last run while the timer runs (`--latency`).
+        case latency(iterations: [Int])
 
         /// The pass's name in log file names and error messages: `timed`, `counting`.
         public var name: String {
@@ -61,6 +64,7 @@ public struct CellRequest: Codable, Equatable, Sendable {
             case .timed: "timed"
             case .counting: "counting"
             case .instructions: "instructions"
+            case .latency: "latency"
             }
         }
     }
@@ -125,6 +129,8 @@ public struct CellResult: Codable, Equatable, Sendable {
     public var allocationSites: AllocationSites?
     /// What the runtime did in the last run, when the request asked and the allocator has a runtime.
     public var runtimeTrace: RuntimeTrace?
+    /// How long each malloc-family call of the last run took while the timer ran (latency pass only).
+    public var latency: AllocationLatency?
 
     /// b.N of the reported run.
     public var n: Int { iterations.last ?? 0 }

@@ -21,11 +21,12 @@ struct CellExecution {
         defer { if case .success(let counters)? = hardware { counters.close() } }
         let diagnostics = try Diagnostics(request: request, counter: counter)
 
-        func runOnce(_ n: Int, instrumented: Bool = false, recordingSites: Bool = false) throws(Refusal) -> RunOutcome {
+        func runOnce(_ n: Int, instrumented: Bool = false, recordingLast: Bool = false) throws(Refusal) -> RunOutcome {
             iterations.append(n)
             let counters: HardwareCounters? = if case .success(let counters)? = hardware { counters } else { nil }
             let outcome = runN(n, counter: counter, sampler: sampler, instrumented: instrumented, hardware: counters,
-                               sites: recordingSites ? diagnostics.sites : nil, tracer: diagnostics.tracer)
+                               sites: recordingLast ? diagnostics.sites : nil,
+                               latency: recordingLast ? diagnostics.latency : nil, tracer: diagnostics.tracer)
             if let failure = outcome.failure {
                 throw Refusal(message: "the workload failed at b.N=\(n): \(failure)")
             }
@@ -51,15 +52,15 @@ struct CellExecution {
                     outcome = try runOnce(n)
                 }
             }
-        case .counting(let replay):
+        case .counting(let replay), .latency(let replay):
             guard counter != nil else {
-                throw Refusal(message: "the counting pass needs libBenchCount.so preloaded, and it is not")
+                throw Refusal(message: "the \(request.pass.name) pass needs libBenchCount.so preloaded, and it is not")
             }
             guard !replay.isEmpty, replay.allSatisfy({ $0 > 0 }) else {
-                throw Refusal(message: "the counting pass needs positive iteration counts, got \(replay)")
+                throw Refusal(message: "the \(request.pass.name) pass needs positive iteration counts, got \(replay)")
             }
-            // Sites are recorded in the last run only: the one whose counts are the cell's.
-            for (index, n) in replay.enumerated() { _ = try runOnce(n, recordingSites: index == replay.count - 1) }
+            // Sites and latencies are recorded in the last run only: the one whose counts are the cell's.
+            for (index, n) in replay.enumerated() { _ = try runOnce(n, recordingLast: index == replay.count - 1) }
         case .instructions(let n):
             guard benchkit_running_on_valgrind() != 0 else {
                 throw Refusal(message: "the instruction pass runs under valgrind --tool=callgrind, and this process does not")
@@ -91,15 +92,23 @@ struct CellExecution {
                               let (events, dropped) = tracer.read()
                               return RuntimeTrace(runStartNs: last.runSpanNs.start, runEndNs: last.runSpanNs.end,
                                                   n: last.n, events: events, dropped: dropped)
-                          })
+                          },
+                          latency: diagnostics.latency?.read())
     }
 
     /// The recorders a request asks for, when this process can serve them.
     private struct Diagnostics {
         var sites: AllocationSiteRecorder?
         var tracer: RuntimeTracer?
+        var latency: LatencyRecorder?
 
         init(request: CellRequest, counter: AllocationCounter?) throws(Refusal) {
+            if case .latency = request.pass {
+                guard counter != nil, let recorder = LatencyRecorder() else {
+                    throw Refusal(message: "the latency pass times calls in libBenchCount.so, and it is not preloaded")
+                }
+                latency = recorder
+            }
             if request.recordsAllocationSites {
                 guard case .counting = request.pass, counter != nil, let recorder = AllocationSiteRecorder() else {
                     throw Refusal(message: "allocation sites are recorded in the counting pass, with libBenchCount.so preloaded")
@@ -108,11 +117,11 @@ struct CellExecution {
             }
             if request.tracesRuntime {
                 let pass: Bool = switch request.pass {
-                case .timed, .counting: true
+                case .timed, .counting, .latency: true
                 case .instructions: false
                 }
                 guard pass, request.allocator == .go || request.allocator == .goGC else {
-                    throw Refusal(message: "the runtime is traced in the timed and counting passes of allocators go and go-gc")
+                    throw Refusal(message: "the runtime is traced in the timed, counting and latency passes of allocators go and go-gc")
                 }
                 guard let loaded = RuntimeTracer() else {
                     throw Refusal(message: "--trace needs libgoalloc.so preloaded, and its trace functions are not loaded")
@@ -136,10 +145,11 @@ struct CellExecution {
     }
 
     private func runN(_ n: Int, counter: AllocationCounter?, sampler: MemStatsSampler, instrumented: Bool,
-                      hardware: HardwareCounters?, sites: AllocationSiteRecorder?, tracer: RuntimeTracer?) -> RunOutcome {
+                      hardware: HardwareCounters?, sites: AllocationSiteRecorder?, latency: LatencyRecorder?,
+                      tracer: RuntimeTracer?) -> RunOutcome {
         let b = B(n: n, threads: request.threads, allocator: Allocator(for: request.allocator),
                   allocatorName: request.allocator, counter: counter, sampler: sampler, instrumented: instrumented,
-                  hardware: hardware, sites: sites, tracer: tracer)
+                  hardware: hardware, sites: sites, latency: latency, tracer: tracer)
         let probe = ProcessFigureProbe()
         b.run(workload.body)
         let process = probe.finish()

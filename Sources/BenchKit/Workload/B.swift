@@ -44,6 +44,8 @@ public final class B: @unchecked Sendable {
     private var hardware: HardwareCounters?
     /// Records allocation call stacks while the timer runs (counting pass, `--memprofile`).
     private let sites: AllocationSiteRecorder?
+    /// Times each malloc-family call while the timer runs (latency pass, `--latency`).
+    private let latency: LatencyRecorder?
     /// Records what GoAlloc's runtime does during the run (timed and counting passes, `--trace`).
     private let tracer: RuntimeTracer?
     /// When the body was called and when it returned (CLOCK_MONOTONIC), for the trace.
@@ -63,10 +65,11 @@ public final class B: @unchecked Sendable {
 
     init(n: Int, threads: Int, allocator: Allocator, allocatorName: AllocatorName, counter: AllocationCounter?,
          sampler: MemStatsSampler, instrumented: Bool = false, hardware: HardwareCounters? = nil,
-         sites: AllocationSiteRecorder? = nil, tracer: RuntimeTracer? = nil) {
+         sites: AllocationSiteRecorder? = nil, latency: LatencyRecorder? = nil, tracer: RuntimeTracer? = nil) {
         self.instrumented = instrumented
         self.hardware = hardware
         self.sites = sites
+        self.latency = latency
         self.tracer = tracer
         self.n = n
         self.threads = threads
@@ -85,6 +88,7 @@ public final class B: @unchecked Sendable {
         guard !timerOn else { return }
         if let counter { startCounts = counter.totals() }
         sites?.recording(true)
+        latency?.timing(true)
         gcPauses?.start()
         hardware?.start()
         if instrumented { benchkit_callgrind_start() }
@@ -98,6 +102,7 @@ public final class B: @unchecked Sendable {
         elapsedNs += monotonicNanoseconds() - startNs
         if instrumented { benchkit_callgrind_stop() }
         hardware?.stop()
+        latency?.timing(false)
         sites?.recording(false)
         if let counter {
             let now = counter.totals()
@@ -116,6 +121,10 @@ public final class B: @unchecked Sendable {
         if let sites {
             sites.prepare()
             if timerOn { sites.recording(true) }
+        }
+        if let latency {
+            latency.prepare()
+            if timerOn { latency.timing(true) }
         }
         if timerOn {
             if let counter { startCounts = counter.totals() }

@@ -20,4 +20,10 @@ void benchcount_sites_reset(void);
 void benchcount_sites_record(int32_t on);
 size_t benchcount_sites_read(struct benchcount_site *sites, size_t capacity, uint64_t *dropped);
 
+/// Allocation latency (latency.c, `bench run --latency`); the types are in CBenchKit.h.
+void benchcount_latency_reset(void);
+void benchcount_latency_record(int32_t on);
+double benchcount_latency_read(int32_t kind, uint64_t *counts, uint64_t *max_ticks);
+uint64_t benchcount_latency_empty_ticks(void);
+
 #endif

@@ -146,6 +146,56 @@ typedef void (*benchcount_sites_record_fn)(int32_t on);
 /// many there are, and sets `*dropped` to the allocations whose stacks found no room.
 typedef size_t (*benchcount_sites_read_fn)(struct benchcount_site *sites, size_t capacity, uint64_t *dropped);
 
+// MARK: - Allocation latency (bench run --latency)
+
+// The latency pass times each malloc-family call in libBenchCount.so with the CPU's time-stamp
+// counter and counts it in a log-linear histogram, as HdrHistogram does: values below
+// 2 x BENCHCOUNT_LATENCY_SUB_BUCKETS ticks have a bucket each, and every power of two above that
+// is cut into BENCHCOUNT_LATENCY_SUB_BUCKETS equal buckets, so a bucket is never wider than
+// 1/BENCHCOUNT_LATENCY_SUB_BUCKETS (3.1%) of the values it holds. Fixed memory, nothing
+// allocated, every uint64 tick count representable. The worker turns ticks into nanoseconds.
+
+enum {
+    BENCHCOUNT_LATENCY_SUB_BITS = 5,
+    BENCHCOUNT_LATENCY_SUB_BUCKETS = 1 << BENCHCOUNT_LATENCY_SUB_BITS,
+    /// 2 x SUB_BUCKETS values a bucket each, then SUB_BUCKETS for each power of two from
+    /// 2^(SUB_BITS + 1) to 2^63: (65 - SUB_BITS) groups of SUB_BUCKETS.
+    BENCHCOUNT_LATENCY_BUCKETS = (65 - BENCHCOUNT_LATENCY_SUB_BITS) * BENCHCOUNT_LATENCY_SUB_BUCKETS,
+};
+
+/// What a histogram times: calls that return a block (malloc, calloc, realloc, the aligned
+/// family, jemalloc's mallocx and rallocx, go-gc's managed allocation) and calls that release one
+/// (free, sdallocx, dallocx).
+enum benchcount_latency_kind { BENCHCOUNT_LATENCY_ALLOC = 0, BENCHCOUNT_LATENCY_FREE = 1, BENCHCOUNT_LATENCY_KINDS = 2 };
+
+/// The bucket that counts a call of `ticks`.
+static inline uint32_t benchcount_latency_bucket(uint64_t ticks) {
+    if (ticks < 2 * BENCHCOUNT_LATENCY_SUB_BUCKETS) return (uint32_t)ticks;
+    uint32_t shift = (uint32_t)(63 - __builtin_clzll(ticks)) - BENCHCOUNT_LATENCY_SUB_BITS;
+    uint32_t mantissa = (uint32_t)(ticks >> shift); // in [SUB_BUCKETS, 2 x SUB_BUCKETS)
+    return (shift + 1) * BENCHCOUNT_LATENCY_SUB_BUCKETS + (mantissa - BENCHCOUNT_LATENCY_SUB_BUCKETS);
+}
+
+/// The smallest tick count that bucket `index` holds; it holds values up to the next bucket's.
+static inline uint64_t benchcount_latency_bucket_low(uint32_t index) {
+    if (index < 2 * BENCHCOUNT_LATENCY_SUB_BUCKETS) return index;
+    uint32_t shift = index / BENCHCOUNT_LATENCY_SUB_BUCKETS - 1;
+    uint64_t mantissa = BENCHCOUNT_LATENCY_SUB_BUCKETS + index % BENCHCOUNT_LATENCY_SUB_BUCKETS;
+    return mantissa << shift;
+}
+
+/// benchcount_latency_reset: forgets what was timed and stops timing (call between runs).
+typedef void (*benchcount_latency_reset_fn)(void);
+/// benchcount_latency_record: starts (1) or pauses (0) timing, as the timer starts and stops.
+typedef void (*benchcount_latency_record_fn)(int32_t on);
+/// benchcount_latency_read: copies one kind's histogram, summed over threads, into `counts`
+/// (BENCHCOUNT_LATENCY_BUCKETS of them) and its longest call into `*max_ticks`, and returns the
+/// clock's ticks per nanosecond, measured against CLOCK_MONOTONIC since the library was loaded.
+typedef double (*benchcount_latency_read_fn)(int32_t kind, uint64_t *counts, uint64_t *max_ticks);
+/// benchcount_latency_empty_ticks: the median reading of an empty timed region, in ticks: what
+/// the clock adds to each call it times (the histograms keep it in).
+typedef uint64_t (*benchcount_latency_empty_ticks_fn)(void);
+
 /// The process's resident set now (/proc/self/statm), in bytes; 0 when it cannot be read.
 /// Allocates nothing: a workload's MemStats sample reads it beside the allocator's statistics.
 uint64_t benchkit_resident_bytes(void);
