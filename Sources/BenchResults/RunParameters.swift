@@ -25,6 +25,8 @@ public struct RunParameters: Codable, Sendable {
     public var instructions: Bool?
     /// Whether the latency pass ran (`--latency`).
     public var latency: Bool?
+    /// Batches of each timed pass (`--batches`; 0: none).
+    public var batches: Int?
     /// `available`, or why the hardware-counter columns are empty (the first cell's reason).
     public var hardwareCounters: String?
     /// `debug` when a worker ran unoptimised code (its numbers are not release numbers), else
@@ -76,7 +78,7 @@ public struct RunParameters: Codable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case schemaVersion = "schema_version", runID = "run_id", startedAt = "started_at", finishedAt = "finished_at"
         case commandLine = "command_line", machine, benchtime, count, threads, timeout, filter, plugins, workloads
-        case allocators, cells, failedCells = "failed_cells", shard, instructions, latency, hardwareCounters = "hardware_counters"
+        case allocators, cells, failedCells = "failed_cells", shard, instructions, latency, batches, hardwareCounters = "hardware_counters"
         case build
 
         /// The key's name in files of earlier versions (the property's own name).
@@ -136,6 +138,7 @@ public struct RunParameters: Codable, Sendable {
         shard = try value(.shard)
         instructions = try value(.instructions)
         latency = try value(.latency)
+        batches = try value(.batches)
         hardwareCounters = try value(.hardwareCounters)
         build = try value(.build)
     }
@@ -162,6 +165,7 @@ public struct RunParameters: Codable, Sendable {
         try container.encode(shard, forKey: .shard)
         try container.encode(instructions, forKey: .instructions)
         try container.encode(latency, forKey: .latency)
+        try container.encode(batches, forKey: .batches)
         try container.encode(hardwareCounters, forKey: .hardwareCounters)
         try container.encode(build, forKey: .build)
     }

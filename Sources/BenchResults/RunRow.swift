@@ -41,6 +41,10 @@ public struct RunRow: RepetitionRow, Equatable, Sendable {
     public var allocLatency: CallLatency?
     /// How long single freeing calls took in the latency pass: nil when it did not run or nothing was freed.
     public var freeLatency: CallLatency?
+    /// ns/op of the latency pass, which times every call: beside `countedNsPerOp`, what timing costs.
+    public var latencyNsPerOp: Double?
+    /// Percentiles of ns/op over the timed pass's batches (`--batches`): the spread within one process.
+    public var opLatency: BatchPercentiles?
     /// Metrics the workload reported (`reportMetric`).
     public var metrics: [String: Double] = [:]
     /// When the cell's first worker started, UTC, ISO 8601.
@@ -119,7 +123,17 @@ public enum RunsCSV {
                 { $0.countedNsPerOp }, { $0.countedNsPerOp = $1 }),
         .text("metrics", { encodeMetrics($0.metrics) }, { $0.metrics = decodeMetrics($1) }),
         .text("started_at", { $0.startedAt }, { $0.startedAt = $1 }),
-    ] + instructionCounts + hardwareCounts + callLatency("alloc", \.allocLatency) + callLatency("free", \.freeLatency)
+    ] + instructionCounts + hardwareCounts + callLatency("alloc", \.allocLatency) + callLatency("free", \.freeLatency) + [
+        .number("latency_ns_per_op", .real, metric: .init(unit: "latency-pass ns/op", kind: .timePerOp, .perOp),
+                { $0.latencyNsPerOp }, { $0.latencyNsPerOp = $1 }),
+    ] + BatchPercentiles.statistics.map { statistic in
+        .number("op_\(statistic.name)_ns", .real, metric: .init(unit: "op-\(statistic.name)-ns", .latency),
+                { $0.opLatency.map { $0[keyPath: statistic.value] } }, { row, value in
+                    var percentiles = row.opLatency ?? BatchPercentiles()
+                    percentiles[keyPath: statistic.value] = value
+                    row.opLatency = percentiles
+                })
+    }
 
     /// The instruction pass's counts per op; exact (the same in every process).
     static let instructionCounts: [Column] = [
@@ -245,6 +259,34 @@ public struct CallLatency: Equatable, Sendable {
         guard let p50 = histogram.value(atQuantile: 0.5), let p99 = histogram.value(atQuantile: 0.99),
               let p999 = histogram.value(atQuantile: 0.999) else { return nil }
         self.init(p50: p50, p99: p99, p999: p999, max: histogram.maxNs)
+    }
+}
+
+/// ns/op within one process: percentiles over the timed pass's batches, each a run of the
+/// workload's body of a fixed b.N after the measured run (`--batches`).
+public struct BatchPercentiles: Equatable, Sendable {
+    public var p50: Double = 0
+    public var p90: Double = 0
+    public var p99: Double = 0
+
+    /// The statistics and their names in column names, in column order.
+    static let statistics: [(name: String, value: WritableKeyPath<BatchPercentiles, Double> & Sendable)] = [
+        ("p50", \.p50), ("p90", \.p90), ("p99", \.p99),
+    ]
+
+    public init(p50: Double = 0, p90: Double = 0, p99: Double = 0) {
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+    }
+
+    /// The nearest-rank percentiles of the batches' ns/op (the p99 of 100 batches is the 99th
+    /// fastest); nil without batches.
+    public init?(batches nsPerOp: [Double]) {
+        guard !nsPerOp.isEmpty else { return nil }
+        let sorted = nsPerOp.sorted()
+        func rank(_ quantile: Double) -> Double { sorted[max(1, Int((quantile * Double(sorted.count)).rounded(.up))) - 1] }
+        self.init(p50: rank(0.5), p90: rank(0.9), p99: rank(0.99))
     }
 }
 

@@ -18,6 +18,7 @@ extension RunRow {
         memStats = timed.memStats.filling(from: counted.memStats)
         process = timed.process
         countedNsPerOp = counted.nsPerOp
+        opLatency = timed.batchNsPerOp.flatMap(BatchPercentiles.init(batches:))
         switch timed.hardwareCounters {
         case .counts(let totals)? where timed.n > 0 && totals.count == 4:
             let perOp = Double(timed.n)

@@ -30,6 +30,8 @@ public struct RunConfiguration: Sendable {
     public var tracesRuntime = false
     /// The latency pass of every cell and repetition, with `--latency`.
     public var latency = false
+    /// Batches the timed pass times after its measured run (`--batches`).
+    public var batches = 0
     /// The build products folder (`{products}` in a program's command).
     public var products = ""
     /// `bench-launch`, which starts each run of a program cell; nil when the plan has no program.
@@ -62,6 +64,9 @@ public struct RunConfiguration: Sendable {
         }
         _ = try plannedCells(workloads: workloads, allocators: allocators,
                              threads: options.threads.counts.count, count: options.count)
+        guard (0...maximumBatches).contains(options.batches) else {
+            throw InputError("--batches \(options.batches): give 0 (no batches) to \(maximumBatches)")
+        }
         let instructionPass = options.instructions ? InstructionPass() : nil
         if options.instructions, instructionPass == nil {
             throw InputError("--instructions needs valgrind, which is not installed: apt-get install valgrind (make setup installs it)")
@@ -88,8 +93,12 @@ public struct RunConfiguration: Sendable {
             plugins: options.plugins, outputDirectory: output, countingLibrary: countingLibrary, warnings: warnings,
             cells: Plan.cells(workloads: workloads, allocators: allocators, threads: options.threads.counts, count: options.count),
             instructionPass: instructionPass, allocationSites: allocationSites, tracesRuntime: options.trace,
-            latency: options.latency, products: products, programLauncher: launcher)
+            latency: options.latency, batches: options.batches, products: products, programLauncher: launcher)
     }
+
+    /// The most batches a timed pass takes: each is a call of the workload's body, and a body may
+    /// set up for milliseconds before its timer starts.
+    static let maximumBatches = 10_000
 
     /// The largest plan a run accepts: a million cells (two processes each) is weeks of work.
     static let maximumCells = 1_000_000

@@ -19,6 +19,10 @@ public struct RunOptions: ParsableArguments {
             transform: BenchTime.init(argument:))
     public var benchtime: BenchTime = .duration(nanoseconds: 1_000_000_000)
 
+    // .unconditional: `--batches -1` is a count to refuse, not a missing value and an unknown flag.
+    @Option(parsing: .unconditional, help: "Batches the timed pass times after its measured run, each of 1/(2 x batches) of its b.N, for ns/op percentiles within a process (op_p50_ns, op_p90_ns, op_p99_ns); 0 for none.")
+    public var batches = 100
+
     // .unconditional: `--count -1` is a count to refuse, not a missing value and an unknown flag.
     @Option(parsing: .unconditional, help: "Repetitions of every cell, each in fresh processes.")
     public var count = 6

@@ -77,6 +77,7 @@ public struct Runner {
             cells: config.cells.count, shard: config.shard?.description)
         parameters.instructions = config.instructionPass != nil
         parameters.latency = config.latency
+        parameters.batches = config.batches
         return parameters
     }
 
@@ -174,6 +175,7 @@ public struct Runner {
         }
         row.allocLatency = CallLatency(latency.alloc)
         row.freeLatency = CallLatency(latency.free)
+        row.latencyNsPerOp = result.nsPerOp
         do {
             try folder.write(LatencyFile.json(latency), into: RunFiles.latency, as: LatencyFile.jsonName(row.cell, rep: row.rep))
             for (kind, histogram) in [("alloc", latency.alloc), ("free", latency.free)] where histogram.count > 0 {

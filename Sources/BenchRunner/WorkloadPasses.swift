@@ -34,7 +34,7 @@ struct WorkloadPasses {
     private var preload: [String] { cell.allocator.library.map { [$0] } ?? [] }
 
     func timed(tracing: Bool) -> Result<CellResult, Failure> {
-        exchange(.timed(configuration.benchTime), trace: tracing) { logPath in
+        exchange(.timed(configuration.benchTime), trace: tracing, batches: configuration.batches) { logPath in
             WorkerProcess(executable: cell.workload.executable, arguments: WorkerProtocol.workerArguments,
                           preload: preload, logPath: logPath)
         }
@@ -83,11 +83,11 @@ struct WorkloadPasses {
     }
 
     /// One worker process, one request: its result, or the failure with the tail of its output.
-    private func exchange(_ kind: CellRequest.Pass, sites: Bool = false, trace: Bool = false,
+    private func exchange(_ kind: CellRequest.Pass, sites: Bool = false, trace: Bool = false, batches: Int = 0,
                           worker makeWorker: (_ logPath: String) throws -> WorkerProcess) -> Result<CellResult, Failure> {
         let name = logName + "-" + kind.name
         let request = CellRequest(workload: cell.workload.info.fullName, allocator: cell.allocator.name, threads: cell.threads,
-                                  pass: kind, recordsAllocationSites: sites, tracesRuntime: trace)
+                                  pass: kind, recordsAllocationSites: sites, tracesRuntime: trace, batches: batches)
         let result: Result<WorkerReply, WorkerFailure>
         do {
             result = try makeWorker(folder.logPath(name)).exchange(.run(request), timeoutNs: configuration.timeout.nanoseconds)

@@ -52,6 +52,8 @@ import Testing
         ok.metrics = ["ops/s": 1e6, "x/op": 2.5]
         ok.allocLatency = CallLatency(p50: 40.5, p99: 81.25, p999: 130, max: 62_000)
         ok.freeLatency = CallLatency(p50: 30, p99: 50.5, p999: 70, max: 9_000)
+        ok.latencyNsPerOp = 120.5
+        ok.opLatency = BatchPercentiles(p50: 21.5, p90: 23, p99: 40.25)
         var failed = RunRow(cell: CellKey(suite: "S", workload: "W", allocator: "system", threads: 1, host: "h"), runID: "r1", rep: 1,
                             status: .crashed, startedAt: "2026-11-22T00:00:01Z")
         failed.error = "timed pass: killed by signal 11 (SIGSEGV); output: a, b"
@@ -63,5 +65,15 @@ import Testing
         let row = RunRow(cell: CellKey(suite: "S", workload: "W", allocator: "system", threads: 1, host: "h"), runID: "r", rep: 1,
                          status: .timeout, startedAt: "t")
         #expect(CSV.parse(RunsCSV.line(row)).first?.count == RunsCSV.columns.count)
+    }
+}
+
+@Suite struct BatchPercentilesTests {
+    @Test func nearestRankOverTheBatches() throws {
+        let batches = (1...100).map(Double.init).shuffled()
+        let percentiles = try #require(BatchPercentiles(batches: batches))
+        #expect(percentiles == BatchPercentiles(p50: 50, p90: 90, p99: 99))
+        #expect(BatchPercentiles(batches: [7]) == BatchPercentiles(p50: 7, p90: 7, p99: 7))
+        #expect(BatchPercentiles(batches: []) == nil)
     }
 }

@@ -128,6 +128,14 @@ import Testing
         #expect(try String(contentsOfFile: folder + "/runs.csv", encoding: .utf8) == "keep me")
     }
 
+    @Test func batchesAreACountFromZeroToTenThousand() throws {
+        #expect(try validate { _ in }.batches == 100, "on by default")
+        #expect(try validate { $0.batches = 0 }.batches == 0)
+        #expect(message { $0.batches = -1 } == "--batches -1: give 0 (no batches) to 10000")
+        #expect(message { $0.batches = 10_001 } == "--batches 10001: give 0 (no batches) to 10000")
+        #expect(try RunOptions.parse(["--batches", "-1"]).batches == -1, "parsed, then refused by validate")
+    }
+
     @Test func aMissingCountingLibraryIsExplained() {
         var options = try! RunOptions.parse([])
         options.out = scratch + "/nocounter"

@@ -9,7 +9,7 @@ public enum WorkerProtocol {
     /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
     /// result and the fixed b.N of a workload; version 3 the instruction pass and the hardware
     /// counters of a result; version 4 allocation sites and the runtime trace; version 5 the
-    /// resident bytes beside each MemStats sample; version 6 the latency pass.
+    /// resident bytes beside each MemStats sample; version 6 the latency pass and the timed pass's batches.
     public static let version = 6
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
@@ -78,15 +78,19 @@ public struct CellRequest: Codable, Equatable, Sendable {
     /// Record what the allocator's runtime did in the last run (timed and counting passes on go
     /// and go-gc, `--trace`).
     public var tracesRuntime: Bool
+    /// Timed pass: after the measured run, time this many runs of 1/(2 x batches) of its b.N each
+    /// (`--batches`), for ns/op percentiles within the process. Not for fixed-b.N workloads.
+    public var batches: Int
 
     public init(workload: String, allocator: AllocatorName, threads: Int, pass: Pass,
-                recordsAllocationSites: Bool = false, tracesRuntime: Bool = false) {
+                recordsAllocationSites: Bool = false, tracesRuntime: Bool = false, batches: Int = 0) {
         self.workload = workload
         self.allocator = allocator
         self.threads = threads
         self.pass = pass
         self.recordsAllocationSites = recordsAllocationSites
         self.tracesRuntime = tracesRuntime
+        self.batches = batches
     }
 }
 
@@ -131,6 +135,8 @@ public struct CellResult: Codable, Equatable, Sendable {
     public var runtimeTrace: RuntimeTrace?
     /// How long each malloc-family call of the last run took while the timer ran (latency pass only).
     public var latency: AllocationLatency?
+    /// ns/op of each batch the timed pass ran after its measurement (``CellRequest/batches``).
+    public var batchNsPerOp: [Double]?
 
     /// b.N of the reported run.
     public var n: Int { iterations.last ?? 0 }

@@ -20,6 +20,9 @@ struct CellExecution {
         if case .timed = request.pass { hardware = HardwareCounters.open() }
         defer { if case .success(let counters)? = hardware { counters.close() } }
         let diagnostics = try Diagnostics(request: request, counter: counter)
+        // The statistics after the measured run (read before the timed pass's batches run).
+        var memStats: MemStatsSnapshot?
+        var batchNsPerOp: [Double]?
 
         func runOnce(_ n: Int, instrumented: Bool = false, recordingLast: Bool = false) throws(Refusal) -> RunOutcome {
             iterations.append(n)
@@ -52,6 +55,11 @@ struct CellExecution {
                     outcome = try runOnce(n)
                 }
             }
+            if workload.fixedIterations == nil, request.batches > 0 {
+                memStats = sampler.read()
+                batchNsPerOp = try timeBatches(of: max(1, outcome.n / (2 * request.batches)), counter: counter,
+                                               sampler: sampler)
+            }
         case .counting(let replay), .latency(let replay):
             guard counter != nil else {
                 throw Refusal(message: "the \(request.pass.name) pass needs libBenchCount.so preloaded, and it is not")
@@ -77,7 +85,7 @@ struct CellExecution {
 
         guard let last else { throw Refusal(message: "no run was made") }
         return CellResult(iterations: iterations, elapsedNs: last.elapsedNs, counts: last.counts, metrics: last.metrics,
-                          memStats: sampler.read(), process: last.process, allocatorVersion: sampler.allocatorVersion,
+                          memStats: memStats ?? sampler.read(), process: last.process, allocatorVersion: sampler.allocatorVersion,
                           series: last.series.isEmpty ? nil : last.series,
                           residentSeries: last.residentSeries.isEmpty ? nil : last.residentSeries,
                           hardwareCounters: hardware.map { result in
@@ -93,7 +101,7 @@ struct CellExecution {
                               return RuntimeTrace(runStartNs: last.runSpanNs.start, runEndNs: last.runSpanNs.end,
                                                   n: last.n, events: events, dropped: dropped)
                           },
-                          latency: diagnostics.latency?.read())
+                          latency: diagnostics.latency?.read(), batchNsPerOp: batchNsPerOp)
     }
 
     /// The recorders a request asks for, when this process can serve them.
@@ -129,6 +137,20 @@ struct CellExecution {
                 tracer = loaded
             }
         }
+    }
+
+    /// ns/op of ``CellRequest/batches`` runs of `size` ops each, made after the measured run with
+    /// nothing else recorded: the spread of ns/op within this process.
+    private func timeBatches(of size: Int, counter: AllocationCounter?, sampler: MemStatsSampler) throws(Refusal) -> [Double] {
+        var nsPerOp: [Double] = []
+        nsPerOp.reserveCapacity(request.batches)
+        for _ in 0..<request.batches {
+            let batch = runN(size, counter: counter, sampler: sampler, instrumented: false, hardware: nil, sites: nil,
+                             latency: nil, tracer: nil)
+            if let failure = batch.failure { throw Refusal(message: "the workload failed in a batch of b.N=\(size): \(failure)") }
+            nsPerOp.append(Double(batch.elapsedNs) / Double(size))
+        }
+        return nsPerOp
     }
 
     private struct RunOutcome {
