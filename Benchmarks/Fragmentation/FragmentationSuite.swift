@@ -41,7 +41,7 @@ public enum FragmentationSuite {
                 b.stopTimer()
                 usleep(FragmentationSuite.idleMicroseconds)
                 b.startTimer()
-                b.recordMemStatsSample()
+                b.recordMemStatsSample(liveBytes: heap.liveBytes)
                 if let error = heap.error { b.fail(error); break }
             }
             b.stopTimer()

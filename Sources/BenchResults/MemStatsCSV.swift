@@ -15,6 +15,9 @@ public struct MemStatsRow: RepetitionRow, Equatable, Sendable {
     /// Seconds since the run started, for samples taken on a clock (a program cell's, every 100 ms);
     /// nil for samples a workload took at its own ticks.
     public var elapsedSeconds: Double?
+    /// The bytes the workload held at the sample, as it counts them (``B/recordMemStatsSample(liveBytes:)``);
+    /// nil where it did not say.
+    public var liveBytes: UInt64?
 
     public init(cell: CellKey, runID: String, rep: Int, tick: Int, memStats: MemStatsSnapshot) {
         self.cell = cell
@@ -27,7 +30,8 @@ public struct MemStatsRow: RepetitionRow, Equatable, Sendable {
 
 /// The `memstats.csv` schema, in one place for the runner that writes it and the reports that
 /// read it: the cell and tick, then the 26 MemStats fields by Go name in ``MemStatsField`` order,
-/// then `rss_bytes` and `elapsed_s` (program cells' samples). A missing field column reads as empty.
+/// then `rss_bytes`, `elapsed_s` (program cells' samples) and `live_bytes` (what the workload said it
+/// held). A missing field column reads as empty.
 ///
 /// Add columns, never rename or reorder (like ``RunsCSV``).
 public enum MemStatsCSV {
@@ -42,6 +46,7 @@ public enum MemStatsCSV {
         } + [
             .number("rss_bytes", .integer, { $0.residentBytes.map { Double($0) } }, { $0.residentBytes = UInt64(exactly: $1) }),
             .number("elapsed_s", .real, { $0.elapsedSeconds }, { $0.elapsedSeconds = $1 }),
+            .number("live_bytes", .integer, { $0.liveBytes.map { Double($0) } }, { $0.liveBytes = UInt64(exactly: $1) }),
         ],
         required: identity.map(\.name),
         blank: {

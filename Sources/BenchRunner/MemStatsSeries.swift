@@ -18,6 +18,18 @@ public enum MemStatsSeries {
         return merged
     }
 
+    /// `memstats.csv`'s rows of a cell's merged `series`, with the timed pass's resident bytes and
+    /// the workload's live bytes at each sample beside its statistics.
+    static func rows(of row: RunRow, _ series: [MemStatsSnapshot], timed: CellResult) -> [MemStatsRow] {
+        let resident = timed.residentSeries ?? [], live = timed.liveSeries ?? []
+        return series.enumerated().map { tick, memStats in
+            var sample = MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
+            sample.residentBytes = tick < resident.count && resident[tick] > 0 ? resident[tick] : nil
+            sample.liveBytes = tick < live.count ? live[tick] : nil
+            return sample
+        }
+    }
+
     /// `Δ<Field>` = last sample - first sample, for each field both give and that changed. A field
     /// that did not change, or that the allocator does not provide, has no entry: no made-up zeros.
     public static func changes(_ series: [MemStatsSnapshot]) -> [String: Double] {

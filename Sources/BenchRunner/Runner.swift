@@ -89,20 +89,15 @@ public struct Runner {
             let (row, samples) = measureProgram(cell, program, index: index, runID: runID, folder: folder, outputs: &outputs)
             return (row, samples, nil, false)
         }
-        let (row, series, residents, hardware) = measure(cell, index: index, runID: runID, folder: folder)
-        let samples = series.enumerated().map { tick, memStats in
-            var sample = MemStatsRow(cell: row.cell, runID: row.runID, rep: row.rep, tick: tick, memStats: memStats)
-            sample.residentBytes = tick < residents.count && residents[tick] > 0 ? residents[tick] : nil
-            return sample
-        }
-        return (row, samples, hardware, series.count >= 2)
+        let (row, samples, hardware) = measure(cell, index: index, runID: runID, folder: folder)
+        return (row, samples, hardware, samples.count >= 2)
     }
 
     /// Runs the passes of a cell (``WorkloadPasses``) and turns them into a row (a failed row if
     /// the timed or the counting pass fails), with the MemStats samples the workload took (none
-    /// unless the row is ok) with the timed pass's resident bytes at each, and what the hardware
-    /// counters said of themselves (`available`, or why not).
-    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> (RunRow, [MemStatsSnapshot], [UInt64], String?) {
+    /// unless the row is ok) as `memstats.csv` rows, and what the hardware counters said of
+    /// themselves (`available`, or why not).
+    func measure(_ cell: Cell, index: Int, runID: String, folder: RunFolder) -> (RunRow, [MemStatsRow], String?) {
         let info = cell.workload.info
         var row = RunRow(cell: CellKey(suite: info.suite, workload: info.name, allocator: cell.allocator.name.rawValue,
                                        threads: cell.threads, host: machine.host),
@@ -120,7 +115,7 @@ public struct Runner {
         case .failure(let failure):
             row.status = failure.status
             row.error = failure.message
-            return (row, [], [], nil)
+            return (row, [], nil)
         }
         // Counts are the same in every process: the first repetition of a cell is enough. A count
         // that cannot be had leaves the measured cell ok: its instruction columns stay empty and
@@ -143,7 +138,7 @@ public struct Runner {
         let series = MemStatsSeries.merge(timed: timed.series, counted: counted.series)
         // What the workload reported itself wins over a change of the same name.
         row.metrics = MemStatsSeries.changes(series).merging(timed.metrics) { _, reported in reported }
-        return (row, series, timed.residentSeries ?? [], hardwareStatus)
+        return (row, MemStatsSeries.rows(of: row, series, timed: timed), hardwareStatus)
     }
 
     /// Writes the cell's allocation sites and runtime trace, when its passes recorded them. A

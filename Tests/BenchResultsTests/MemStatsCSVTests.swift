@@ -7,7 +7,7 @@ import Testing
     @Test func memstatsCSVKeepsTheContract() {
         let memStats = MemStatsField.allCases.map(\.rawValue)
         #expect(MemStatsCSV.columns == ["run_id", "host", "suite", "workload", "allocator", "threads", "rep", "tick"] + memStats
-            + ["rss_bytes", "elapsed_s"])
+            + ["rss_bytes", "elapsed_s", "live_bytes"])
         let row = MemStatsRow(cell: CellKey(suite: "Sawtooth", workload: "QuarterMiBPerTick", allocator: "go", threads: 1, host: "h"),
                               runID: "r", rep: 2, tick: 59, memStats: MemStatsSnapshot([.totalAlloc: 262144, .heapAlloc: 0.5]))
         let fields = CSV.parse(MemStatsCSV.line(row))[0]
@@ -26,7 +26,18 @@ import Testing
         row.residentBytes = 123_456_789
         row.elapsedSeconds = 0.4
         let line = MemStatsCSV.line(row)
-        #expect(line.hasSuffix(",123456789,0.4\n"))
+        #expect(line.hasSuffix(",123456789,0.4,\n"), "no live bytes: the program does not say")
+        #expect(try MemStatsCSV.parse(MemStatsCSV.header + line) == [row])
+    }
+
+    /// A workload's sample with the bytes it said it held.
+    @Test func liveBytesRoundTrip() throws {
+        var row = MemStatsRow(cell: CellKey(suite: "Fragmentation", workload: "ShiftingSizes", allocator: "go", threads: 1,
+                                            host: "h"), runID: "r", rep: 1, tick: 59, memStats: MemStatsSnapshot())
+        row.residentBytes = 64 << 20
+        row.liveBytes = 3_276_800
+        let line = MemStatsCSV.line(row)
+        #expect(line.hasSuffix(",67108864,,3276800\n"))
         #expect(try MemStatsCSV.parse(MemStatsCSV.header + line) == [row])
     }
 
@@ -40,7 +51,7 @@ import Testing
         let row = MemStatsRow(cell: CellKey(suite: "S", workload: "W", allocator: "go-gc", threads: 1, host: "h"),
                               runID: "r", rep: 1, tick: 0, memStats: snapshot)
         let line = MemStatsCSV.line(row)
-        #expect(line.contains(",18446744073709551615,1795428366414062123,") && line.contains(",0.25,,\n"))
+        #expect(line.contains(",18446744073709551615,1795428366414062123,") && line.contains(",0.25,,,\n"))
         let read = try MemStatsCSV.parse(MemStatsCSV.header + line)
         #expect(read.first?.memStats[exactly: .lastGC] == 1_795_428_366_414_062_123)
         #expect(read.first?.memStats[exactly: .nextGC] == UInt64.max)

@@ -18,6 +18,13 @@ import BenchResults
         #expect((row.metrics["rss/live"] ?? 0) > 1, "the process holds more than the blocks")
         let samples = try BenchCommand.memStats(in: out)
         #expect(samples.count == 60 && samples.allSatisfy { !($0["rss_bytes"] ?? "").isEmpty })
+        // The bytes the workload holds beside each sample: 16,000 blocks of 136 B on average after the
+        // first tick, its survivors at the last.
+        let held = samples.compactMap { $0["live_bytes"].flatMap(Double.init) }
+        #expect(held.count == 60)
+        #expect(held.first.map { $0 > 1.9e6 && $0 < 2.5e6 } == true, "\(held.first ?? 0)")
+        #expect(held.last.map { abs($0 / 1_048_576 - live) < 0.001 } == true, "the last sample holds what live-MiB says")
+        #expect(FileManager.default.fileExists(atPath: out + "/charts/fragmentation-shiftingsizes-resident-per-live.svg"))
         #expect(row.allocsPerOp.map { $0 * 60 >= 248_000 } == true, "240,000 small and 8,000 medium blocks")
     }
 }

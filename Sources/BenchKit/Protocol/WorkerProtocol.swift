@@ -9,7 +9,8 @@ public enum WorkerProtocol {
     /// Bump when a message changes shape or meaning. Version 2 added the MemStats series of a
     /// result and the fixed b.N of a workload; version 3 the instruction pass and the hardware
     /// counters of a result; version 4 allocation sites and the runtime trace; version 5 the
-    /// resident bytes beside each MemStats sample; version 6 the latency pass and the timed pass's batches.
+    /// resident bytes beside each MemStats sample; version 6 the latency pass, the timed pass's batches
+    /// and the live bytes beside each sample.
     public static let version = 6
     /// The file descriptor the runner hands the protocol socket to the worker on.
     public static let conventionalFD: Int32 = 3
@@ -123,6 +124,8 @@ public struct CellResult: Codable, Equatable, Sendable {
     public var series: [MemStatsSnapshot]?
     /// The process's resident bytes at each of those samples (`memstats.csv`'s `rss_bytes`).
     public var residentSeries: [UInt64]?
+    /// The bytes the workload said it held at each of those samples (`live_bytes`); nil when it never said.
+    public var liveSeries: [UInt64?]?
     /// The CPU's own counts over the timed part of the last run (timed pass only), or why there
     /// are none.
     public var hardwareCounters: HardwareCounters.Reading?

@@ -88,6 +88,7 @@ struct CellExecution {
                           memStats: memStats ?? sampler.read(), process: last.process, allocatorVersion: sampler.allocatorVersion,
                           series: last.series.isEmpty ? nil : last.series,
                           residentSeries: last.residentSeries.isEmpty ? nil : last.residentSeries,
+                          liveSeries: last.liveSeries.allSatisfy { $0 == nil } ? nil : last.liveSeries,
                           hardwareCounters: hardware.map { result in
                               switch result {
                               case .success: last.hardware
@@ -161,6 +162,7 @@ struct CellExecution {
         let process: ProcessFigures
         let series: [MemStatsSnapshot]
         let residentSeries: [UInt64]
+        let liveSeries: [UInt64?]
         let hardware: HardwareCounters.Reading?
         let runSpanNs: (start: UInt64, end: UInt64)
         let failure: String?
@@ -177,7 +179,7 @@ struct CellExecution {
         let process = probe.finish()
         return RunOutcome(n: n, elapsedNs: b.elapsedNs, counts: counter == nil ? nil : b.counted,
                           metrics: b.metrics, process: process, series: b.memStatsSeries,
-                          residentSeries: b.residentSeries, hardware: b.hardwareReading,
+                          residentSeries: b.residentSeries, liveSeries: b.liveSeries, hardware: b.hardwareReading,
                           runSpanNs: b.runSpanNs, failure: b.failureReport)
     }
 }

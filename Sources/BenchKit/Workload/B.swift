@@ -58,6 +58,9 @@ public final class B: @unchecked Sendable {
     private var samples: [MemStatsSnapshot] = []
     /// The process's resident bytes at each sample, beside the allocator's statistics.
     private var residents: [UInt64] = []
+    /// The bytes the workload said it held at each sample (``noLiveBytes`` where it did not say).
+    private var lives: [UInt64] = []
+    private static let noLiveBytes = UInt64.max
     private var sampleCount = 0
     /// The first failure a workload reported, and how many it reported in all.
     private var failure: (message: String, count: Int)?
@@ -146,25 +149,30 @@ public final class B: @unchecked Sendable {
     /// Reads the allocator's MemStats now and appends them to this run's series, with the timer
     /// stopped during the read. The series goes to `memstats.csv` (one row per sample, `tick` 0,
     /// 1, ...), and the fields that changed between the first and the last sample become metrics
-    /// named `Δ<Field>` (`ΔHeapInuse`).
+    /// named `Δ<Field>` (`ΔHeapInuse`). The process's resident bytes are read beside them, and
+    /// `liveBytes`, the bytes the workload holds now if it keeps count, goes beside those
+    /// (`memstats.csv`'s `live_bytes`; the report draws resident over live for every allocator).
     ///
     /// The first call sets aside room for ``reservedSamples`` samples before it reads, so up to
     /// that many samples allocate nothing between them: the statistics show the workload, not the
     /// harness. Each sample beyond that grows the series, and the next sample sees the growth.
-    public func recordMemStatsSample() {
+    public func recordMemStatsSample(liveBytes: Int? = nil) {
         let wasTiming = timerOn
         stopTimer()
         if samples.isEmpty {
             samples = (0..<B.reservedSamples).map { _ in MemStatsSnapshot.withRoomForEveryField() }
             residents = Array(repeating: 0, count: B.reservedSamples)
+            lives = Array(repeating: B.noLiveBytes, count: B.reservedSamples)
         }
         tracer?.markSample(sampleCount)
         if sampleCount == samples.count {
             samples.append(MemStatsSnapshot.withRoomForEveryField())
             residents.append(0)
+            lives.append(B.noLiveBytes)
         }
         sampler.read(into: &samples[sampleCount])
         residents[sampleCount] = benchkit_resident_bytes()
+        lives[sampleCount] = liveBytes.map { UInt64(max(0, $0)) } ?? B.noLiveBytes
         sampleCount += 1
         if wasTiming { startTimer() }
     }
@@ -193,6 +201,8 @@ public final class B: @unchecked Sendable {
     var memStatsSeries: [MemStatsSnapshot] { Array(samples.prefix(sampleCount)) }
     /// The process's resident bytes at each of those samples.
     var residentSeries: [UInt64] { Array(residents.prefix(sampleCount)) }
+    /// The bytes the workload held at each of those samples, where it said.
+    var liveSeries: [UInt64?] { lives.prefix(sampleCount).map { $0 == B.noLiveBytes ? nil : $0 } }
 
     /// Reports an extra metric for this run, like Go's `ReportMetric` (for example `ops/s`).
     /// The unit names the metric; a later report with the same unit replaces the earlier one.

@@ -8,7 +8,8 @@ public struct Chart: Equatable, Sendable {
 
     /// Every chart a run gets, in the order the report shows them: per suite the time, the ratio
     /// to `baseline`, bytes, allocations, peak RSS and thread scaling; then the MemStats curves and
-    /// the programs' resident memory over time, and the latency of single calls;
+    /// the programs' resident memory over time, resident over live bytes where a workload counts
+    /// what it holds, and the latency of single calls;
     /// then a flame graph per cell whose instructions were counted, one per cell whose allocation
     /// sites were recorded, and a timeline per cell whose runtime was traced.
     /// Charts with nothing to show (a suite that never allocates) are left out.
@@ -34,7 +35,7 @@ public struct Chart: Equatable, Sendable {
             RuntimeTraceFile.read(file.text).map { Timeline.chart(cell: file.cell, trace: $0.trace, byline: context.footer) }
         }
         return charts + MemStatsCurves.charts(context: context) + ResidentCurves.charts(context: context)
-            + LatencyCurves.charts(context: context) + flameGraphs
+            + ResidentPerLiveCurves.charts(context: context) + LatencyCurves.charts(context: context) + flameGraphs
             + allocationGraphs + timelines
     }
 }
