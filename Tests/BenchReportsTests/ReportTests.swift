@@ -134,6 +134,6 @@ import Testing
         let rows = ChartTests.memStats
         #expect(try MemStatsCSV.parse(MemStatsCSV.header + rows.map(MemStatsCSV.line).joined()) == rows)
         #expect(CSV.parse(MemStatsCSV.header).first?.prefix(8) == ["run_id", "host", "suite", "workload", "allocator", "threads", "rep", "tick"])
-        #expect(CSV.parse(MemStatsCSV.header).first?.count == 8 + 26 + 2)
+        #expect(CSV.parse(MemStatsCSV.header).first?.count == 8 + 26 + 3)
     }
 }

@@ -137,7 +137,7 @@ import BenchResults
     @Test func whatProgramCellsCannotDoIsSaid() throws {
         let (execution, _) = try run(["exact=\(Self.fixture) mallocs 10"], allocators: "system", extra: ["--memprofile"])
         #expect(execution.status == 0, "\(execution.stderr)")
-        #expect(execution.stderr.contains("warning: --memprofile and --trace record what a worker's passes do; program cells have no worker"),
+        #expect(execution.stderr.contains("warning: --memprofile, --trace and --latency record what a worker's passes do; program cells have no worker"),
                 "\(execution.stderr)")
         let why = try BenchCommand.bench(["why", "Programs/Lua"])
         #expect(why.status == 2)

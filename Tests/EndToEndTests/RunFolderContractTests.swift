@@ -11,15 +11,18 @@ import BenchResults
         + "HeapReleased,HeapObjects,StackInuse,StackSys,MSpanInuse,MSpanSys,MCacheInuse,MCacheSys,BuckHashSys,GCSys,"
         + "OtherSys,NextGC,LastGC,PauseTotalNs,NumGC,NumForcedGC,GCCPUFraction,peak_rss_bytes,minor_faults,major_faults,"
         + "vol_ctx_switches,invol_ctx_switches,user_s,sys_s,counted_ns_per_op,metrics,started_at"
-        // Columns are only ever appended: the instruction pass's and the hardware counters'.
+        // Columns are only ever appended: the instruction pass's, the hardware counters', the latency
+        // pass's and the timed pass's batches.
         + ",instructions_per_op,l1d_misses_per_op,ll_misses_per_op,est_cycles_per_op,hw_instructions_per_op,"
         + "hw_cycles_per_op,hw_branch_misses_per_op,hw_cache_misses_per_op"
+        + ",alloc_p50_ns,alloc_p99_ns,alloc_p999_ns,alloc_max_ns,free_p50_ns,free_p99_ns,free_p999_ns,free_max_ns,"
+        + "latency_ns_per_op,op_p50_ns,op_p90_ns,op_p99_ns"
     static let summaryHeader = "suite,workload,allocator,threads,metric,n,median,ci95_lower,ci95_upper,min,max,mad_pct,"
         + "unstable,modes,host,run_id,commit"
     static let memStatsHeader = "run_id,host,suite,workload,allocator,threads,rep,tick,Alloc,TotalAlloc,Sys,Mallocs,"
         + "Frees,HeapAlloc,HeapSys,HeapIdle,HeapInuse,HeapReleased,HeapObjects,StackInuse,StackSys,MSpanInuse,MSpanSys,"
         + "MCacheInuse,MCacheSys,BuckHashSys,GCSys,OtherSys,NextGC,LastGC,PauseTotalNs,NumGC,NumForcedGC,GCCPUFraction,"
-        + "rss_bytes,elapsed_s"
+        + "rss_bytes,elapsed_s,live_bytes"
 
     @Test func aRunWritesTheFilesAndColumnsItAlwaysHas() throws {
         let out = BenchCommand.scratch("contract")
