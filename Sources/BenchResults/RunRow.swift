@@ -59,6 +59,11 @@ public struct RunRow: RepetitionRow, Equatable, Sendable {
         self.status = status
         self.startedAt = startedAt
     }
+
+    /// Adds `message` to `error` (after what is there, `; `-separated): what a measured cell lacks and why.
+    public mutating func note(_ message: String) {
+        error = error.isEmpty ? message : error + "; " + message
+    }
 }
 
 /// The `runs.csv` schema: every column once, with how a row writes and reads it and, for the

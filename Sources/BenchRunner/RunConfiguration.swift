@@ -81,8 +81,8 @@ public struct RunConfiguration: Sendable {
         let launcher = hasPrograms ? CProgram.path(named: "bench-launch", products: products) : nil
         let output = options.out ?? "results/\(defaultRunName(now))"
         try checkOutputDirectory(output)
-        if options.memprofile || options.trace || options.latency, hasPrograms {
-            warnings.append("--memprofile, --trace and --latency record what a worker's passes do; program cells have no worker, so they get none of them")
+        if options.memprofile || options.trace, hasPrograms {
+            warnings.append("--memprofile and --trace record what a worker's passes do; program cells have no worker, so they get neither")
         }
         if options.trace, !allocators.contains(where: { $0.name == .go || $0.name == .goGC }) {
             warnings.append("--trace traces GoAlloc's runtime, and neither go nor go-gc is among the allocators: no cell will have a timeline")

@@ -124,13 +124,21 @@ public struct Runner {
         if let instructionPass = configuration.instructionPass, cell.rep == 1 {
             switch passes.instructions(instructionPass, after: timed) {
             case .success(let counts): row.instructions = counts
-            case .failure(let failure): row.error = failure.message
+            case .failure(let failure): row.note(failure.message)
             }
         }
         if configuration.latency {
             switch passes.latency(replaying: timed, tracing: tracing) {
-            case .success(let timedCalls): recordLatency(timedCalls, counted: counted, row: &row, folder: folder)
-            case .failure(let failure): row.error = (row.error.isEmpty ? "" : row.error + "; ") + failure.message
+            case .success(let result) where result.counts?.mallocs != counted.counts?.mallocs
+                || result.counts?.frees != counted.counts?.frees:
+                // Its runs allocated otherwise than the counting pass's: it did not time the same work.
+                row.note("latency pass: its run made \(result.counts?.mallocs ?? 0) allocations and the counting pass's "
+                    + "\(counted.counts?.mallocs ?? 0); not recorded")
+            case .success(let result):
+                if let latency = result.latency {
+                    recordLatency(latency, nsPerOp: result.nsPerOp, trace: result.runtimeTrace, row: &row, folder: folder)
+                }
+            case .failure(let failure): row.note(failure.message)
             }
         }
         writeDiagnostics(timed: timed, counted: counted, row: &row, folder: folder)
@@ -154,35 +162,28 @@ public struct Runner {
                 try folder.write(RuntimeTraceFile.json(trace, cell: row.cell), into: RunFiles.traces, as: row.cell.fileName + ".json")
             }
         } catch {
-            row.error = (row.error.isEmpty ? "" : row.error + "; ") + "diagnostics not written: \(error)"
+            row.note("diagnostics not written: \(error)")
         }
     }
 
-    /// The latency pass's percentiles into the row, its histograms and trace into the folder. A
-    /// pass whose runs allocated otherwise than the counting pass's did not time the same work:
-    /// its figures are left out and `error` says so.
-    private func recordLatency(_ result: CellResult, counted: CellResult, row: inout RunRow, folder: RunFolder) {
-        guard let latency = result.latency else { return }
-        guard result.counts?.mallocs == counted.counts?.mallocs, result.counts?.frees == counted.counts?.frees else {
-            row.error = (row.error.isEmpty ? "" : row.error + "; ") + "latency pass: its run made "
-                + "\(result.counts?.mallocs ?? 0) allocations and the counting pass's \(counted.counts?.mallocs ?? 0); not recorded"
-            return
-        }
+    /// The latency pass's (or a program's latency run's) percentiles and ns/op into the row, its
+    /// histograms and runtime trace into the folder.
+    func recordLatency(_ latency: AllocationLatency, nsPerOp: Double, trace: RuntimeTrace?, row: inout RunRow, folder: RunFolder) {
         row.allocLatency = CallLatency(latency.alloc)
         row.freeLatency = CallLatency(latency.free)
-        row.latencyNsPerOp = result.nsPerOp
+        row.latencyNsPerOp = nsPerOp
         do {
             try folder.write(LatencyFile.json(latency), into: RunFiles.latency, as: LatencyFile.jsonName(row.cell, rep: row.rep))
             for (kind, histogram) in [("alloc", latency.alloc), ("free", latency.free)] where histogram.count > 0 {
                 try folder.write(LatencyFile.percentileDistribution(histogram), into: RunFiles.latency,
                                  as: LatencyFile.distributionName(row.cell, rep: row.rep, kind: kind))
             }
-            if let trace = result.runtimeTrace {
+            if let trace {
                 try folder.write(RuntimeTraceFile.json(trace, cell: row.cell), into: RunFiles.latency,
                                  as: LatencyFile.traceName(row.cell, rep: row.rep))
             }
         } catch {
-            row.error = (row.error.isEmpty ? "" : row.error + "; ") + "latency histograms not written: \(error)"
+            row.note("latency histograms not written: \(error)")
         }
     }
 

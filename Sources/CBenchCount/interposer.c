@@ -368,22 +368,10 @@ __attribute__((constructor)) static void start_counting(void) {
         atomic_store_explicit(&shards[i].bytes_requested, 0, memory_order_relaxed);
         atomic_store_explicit(&shards[i].bytes_usable, 0, memory_order_relaxed);
     }
+    benchcount_latency_start_from_environment();
 }
 
-/// Appends `value` in decimal to `out`; returns the new end. No stdio: this runs as the process
-/// exits, after the program's own cleanup, and must allocate nothing.
-static char *put_decimal(char *out, uint64_t value) {
-    char digits[20];
-    int count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    while (count) *out++ = digits[--count];
-    return out;
-}
-
-/// A program cell's counting pass has no worker to ask for the totals: with BENCHCOUNT_OUT set to
+/// A program cell's counting run has no worker to ask for the totals: with BENCHCOUNT_OUT set to
 /// a folder, each process that loads this library writes its totals there as it exits, to a
 /// file named by its pid (`mallocs frees bytes_requested bytes_usable`), and the runner adds up
 /// the files of the whole process tree. A process that ends without exit() (killed, _exit)
@@ -396,22 +384,25 @@ __attribute__((destructor)) static void write_totals_at_exit(void) {
     memcpy(end, folder, length);
     end += length;
     *end++ = '/';
-    end = put_decimal(end, (uint64_t)getpid());
+    end = benchcount_put_decimal(end, (uint64_t)getpid());
     *end = 0;
     struct benchcount_totals totals;
     benchcount_read(&totals);
     char line[128], *p = line;
-    p = put_decimal(p, totals.mallocs);
+    p = benchcount_put_decimal(p, totals.mallocs);
     *p++ = ' ';
-    p = put_decimal(p, totals.frees);
+    p = benchcount_put_decimal(p, totals.frees);
     *p++ = ' ';
-    p = put_decimal(p, totals.bytes_requested);
+    p = benchcount_put_decimal(p, totals.bytes_requested);
     *p++ = ' ';
-    p = put_decimal(p, totals.bytes_usable);
+    p = benchcount_put_decimal(p, totals.bytes_usable);
     *p++ = '\n';
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return;
     ssize_t ignored = write(fd, line, (size_t)(p - line));
     (void)ignored;
     close(fd);
+    // With BENCHCOUNT_LATENCY=1, the histograms beside the totals: `<pid>.latency`.
+    memcpy(end, ".latency", sizeof ".latency");
+    benchcount_latency_write_at_exit(path);
 }

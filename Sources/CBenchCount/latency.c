@@ -8,8 +8,11 @@
 #include "latency.h"
 #include "sites.h"
 
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 atomic_int benchcount_latency_timing;
 
@@ -94,4 +97,78 @@ uint64_t benchcount_latency_empty_ticks(void) {
         if (below * 2 >= SAMPLES) return ticks;
     }
     return RANGE - 1;
+}
+
+// MARK: - Program cells: timing from load to exit
+
+/// Set when BENCHCOUNT_LATENCY=1 turned timing on for the whole process (a program cell's latency
+/// run), so that the histograms are written at exit.
+static int timing_whole_process;
+
+void benchcount_latency_start_from_environment(void) {
+    const char *setting = getenv("BENCHCOUNT_LATENCY");
+    if (!setting || strcmp(setting, "1") != 0) return;
+    benchcount_latency_reset();
+    timing_whole_process = 1;
+    benchcount_latency_record(1);
+}
+
+char *benchcount_put_decimal(char *out, uint64_t value) {
+    char digits[20];
+    int count = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    while (count) *out++ = digits[--count];
+    return out;
+}
+
+/// Writes `count` numbers as one line, through `buffer` (flushed to `fd` when nearly full).
+static void put_line(int fd, char *buffer, size_t *used, const uint64_t *values, int count) {
+    if (*used > 4096 - 128) {
+        ssize_t ignored = write(fd, buffer, *used);
+        (void)ignored;
+        *used = 0;
+    }
+    char *end = buffer + *used;
+    for (int i = 0; i < count; i++) {
+        if (i) *end++ = ' ';
+        end = benchcount_put_decimal(end, values[i]);
+    }
+    *end++ = '\n';
+    *used = (size_t)(end - buffer);
+}
+
+void benchcount_latency_write_at_exit(const char *path) {
+    if (!timing_whole_process) return;
+    benchcount_latency_record(0);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    char buffer[4096];
+    size_t used = 0;
+    // `ticks ns empty_ticks`: the clock's ticks and CLOCK_MONOTONIC's nanoseconds since load (their
+    // ratio is its rate), and what an empty timed region reads.
+    uint64_t header[3] = {benchcount_clock_before() - loaded_ticks, monotonic_ns() - loaded_ns, benchcount_latency_empty_ticks()};
+    put_line(fd, buffer, &used, header, 3);
+    // Then `kind bucket count` for each bucket that counted a call, and `kind BUCKETS max_ticks`.
+    for (int kind = 0; kind < BENCHCOUNT_LATENCY_KINDS; kind++) {
+        uint64_t max = 0;
+        for (int b = 0; b < BENCHCOUNT_LATENCY_BUCKETS; b++) {
+            uint64_t count = 0;
+            for (int s = 0; s < SHARDS; s++) count += atomic_load_explicit(&shards[s].counts[kind][b], memory_order_relaxed);
+            if (!count) continue;
+            uint64_t line[3] = {(uint64_t)kind, (uint64_t)b, count};
+            put_line(fd, buffer, &used, line, 3);
+        }
+        for (int s = 0; s < SHARDS; s++) {
+            uint64_t shard_max = atomic_load_explicit(&shards[s].max_ticks[kind], memory_order_relaxed);
+            if (shard_max > max) max = shard_max;
+        }
+        uint64_t line[3] = {(uint64_t)kind, BENCHCOUNT_LATENCY_BUCKETS, max};
+        put_line(fd, buffer, &used, line, 3);
+    }
+    ssize_t ignored = write(fd, buffer, used);
+    (void)ignored;
+    close(fd);
 }

@@ -64,6 +64,18 @@ static inline __attribute__((always_inline)) void benchcount_latency_end(enum be
     benchcount_latency_add(kind, end > start ? end - start : 0);
 }
 
+/// With BENCHCOUNT_LATENCY=1 in the environment (a program cell's latency run), times every call
+/// from now until exit; called once as the library is loaded.
+void benchcount_latency_start_from_environment(void);
+
+/// When timing runs for the whole process, writes the histograms to `path` (the format is in
+/// latency.c; `ProgramPasses` reads it). Allocates nothing: it runs as the process exits.
+void benchcount_latency_write_at_exit(const char *path);
+
+/// Appends `value` in decimal to `out` and returns the new end: no stdio, for what the library
+/// writes as the process exits (after the program's own cleanup), which must allocate nothing.
+char *benchcount_put_decimal(char *out, uint64_t value);
+
 /// The calling thread's shard of the counters and histograms (interposer.c): threads spread over
 /// them so that they do not serialise on shared cache lines.
 unsigned benchcount_thread_shard(void);

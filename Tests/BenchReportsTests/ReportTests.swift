@@ -93,6 +93,26 @@ import Testing
         #expect(table.rows.map { $0[3] } == ["ops/s", "ops/s"])
         #expect(ExtraMetricsTable.table(Summary.rows(runs), runs: runs) == nil)
     }
+
+    /// The latency pass's and the batches' percentiles: medians over repetitions, a row per cell
+    /// that has them, the free columns empty where nothing was freed (go-gc).
+    @Test func latencyIsTabulatedWhereThePassRan() throws {
+        var measured = SampleRuns.cell("Pair80", "system", [10, 12, 14]) + SampleRuns.cell("Pair80", "go-gc", [20, 22, 24])
+            + SampleRuns.cell("CopyIt", "system", [8, 8, 8])
+        for index in measured.indices where measured[index].workload == "Pair80" {
+            let rep = Double(measured[index].rep)
+            measured[index].allocLatency = CallLatency(p50: 40 + rep, p99: 50, p999: 60, max: 1000 * rep)
+            if measured[index].allocator == "system" { measured[index].freeLatency = CallLatency(p50: 30, p99: 40, p999: 50, max: 500) }
+            measured[index].opLatency = BatchPercentiles(p50: 9, p90: 10, p99: 11 + rep)
+        }
+        let table = try #require(LatencyTable.table(Summary.rows(measured), runs: measured))
+        #expect(table.rows.count == 2, "CopyIt has no latency row")
+        let system = try #require(table.rows.first { $0.contains("system") })
+        #expect(Array(system.suffix(11)) == ["12.00", "9.000", "13.00", "42.00", "50.00", "60.00", "2000", "30.00", "40.00", "50.00", "500.0"])
+        let managed = try #require(table.rows.first { $0.contains("go-gc") })
+        #expect(Array(managed.suffix(4)) == ["", "", "", ""])
+        #expect(LatencyTable.table(Summary.rows(runs), runs: runs) == nil)
+    }
 }
 
 @Suite struct RunDataTests {

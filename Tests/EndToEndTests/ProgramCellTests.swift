@@ -132,12 +132,29 @@ import BenchResults
         #expect(parameters.contains("\"je-copy\"") && parameters.contains(jemalloc), "\(parameters)")
     }
 
+    /// `--latency` on a program: every process times its calls from load to exit and writes its
+    /// histograms as it exits; the program's N mallocs and N frees are N timed calls of each kind.
+    @Test func aProgramsCallsAreTimedOneByOne() throws {
+        let (execution, out) = try run(["exact=\(Self.fixture) mallocs 500"], allocators: "system,go", extra: ["--latency"])
+        #expect(execution.status == 0, "\(execution.stderr)")
+        for row in try BenchCommand.rows(in: out) {
+            #expect(row.status == .ok && row.error.isEmpty, "\(row.allocator): \(row.error)")
+            let alloc = try #require(row.allocLatency, "\(row.allocator)")
+            #expect(alloc.p50 > 0 && alloc.p50 <= alloc.p99 && alloc.p99 <= alloc.max)
+            #expect(row.freeLatency != nil && row.latencyNsPerOp != nil)
+            let latency = try LatencyFile.parse(String(contentsOfFile: "\(out)/\(RunFiles.latency)/\(LatencyFile.jsonName(row.cell, rep: 1))",
+                                                       encoding: .utf8))
+            #expect(latency.alloc.count == 500 && latency.free.count == 500, "\(row.allocator): \(latency.alloc.count), \(latency.free.count)")
+            #expect(latency.emptyRegionNs > 0)
+        }
+    }
+
     /// What only a worker can do is said, not silently skipped: a program's allocation sites and
     /// trace, and `bench why` on a program.
     @Test func whatProgramCellsCannotDoIsSaid() throws {
         let (execution, _) = try run(["exact=\(Self.fixture) mallocs 10"], allocators: "system", extra: ["--memprofile"])
         #expect(execution.status == 0, "\(execution.stderr)")
-        #expect(execution.stderr.contains("warning: --memprofile, --trace and --latency record what a worker's passes do; program cells have no worker"),
+        #expect(execution.stderr.contains("warning: --memprofile and --trace record what a worker's passes do; program cells have no worker"),
                 "\(execution.stderr)")
         let why = try BenchCommand.bench(["why", "Programs/Lua"])
         #expect(why.status == 2)

@@ -26,6 +26,8 @@ public struct LatencyHistogram: Codable, Equatable, Sendable {
     public static let subBuckets = Int(BENCHCOUNT_LATENCY_SUB_BUCKETS)
     /// ...this many of them (the first two a tick per bucket, then one per power of two).
     public static let bucketGroups = Int(BENCHCOUNT_LATENCY_BUCKETS) / subBuckets
+    /// The buckets of the tick scale (the latency pass's histograms have this many counts).
+    public static let bucketCount = Int(BENCHCOUNT_LATENCY_BUCKETS)
 
     /// In ascending order of `lowNs`.
     public private(set) var buckets: [Bucket]
@@ -99,6 +101,14 @@ public struct AllocationLatency: Codable, Equatable, Sendable {
         self.free = free
         self.ticksPerNs = ticksPerNs
         self.emptyRegionNs = emptyRegionNs
+    }
+}
+
+extension AllocationLatency {
+    /// Both runs' (or processes') calls as one; the larger empty-region reading is kept.
+    public func merged(with other: AllocationLatency) -> AllocationLatency {
+        AllocationLatency(alloc: alloc.merged(with: other.alloc), free: free.merged(with: other.free), ticksPerNs: ticksPerNs,
+                          emptyRegionNs: max(emptyRegionNs, other.emptyRegionNs))
     }
 }
 

@@ -17,10 +17,7 @@ enum LatencyCurves {
                 histograms[LatencyFile.baseName(run.cell, rep: run.rep)].flatMap { try? LatencyFile.parse($0) }
             }
             guard let first = latencies.first else { continue }
-            let combined = latencies.dropFirst().reduce(first) { sum, next in
-                AllocationLatency(alloc: sum.alloc.merged(with: next.alloc), free: sum.free.merged(with: next.free),
-                                  ticksPerNs: sum.ticksPerNs, emptyRegionNs: max(sum.emptyRegionNs, next.emptyRegionNs))
-            }
+            let combined = latencies.dropFirst().reduce(first) { $0.merged(with: $1) }
             let key = CellGroupKey(suite: group.cell.suite, workload: group.cell.workload, threads: group.cell.threads,
                                    host: group.cell.host)
             if merged[key] == nil { order.append(key) }

@@ -48,6 +48,9 @@ public struct Report {
         if let ratios = RatioTable.table(data.runs, summary: summary, baseline: baseline) {
             sections.append(Section(id: "ratios", title: "ns/op relative to \(baseline)", table: ratios))
         }
+        if let latency = LatencyTable.table(summary, runs: data.runs) {
+            sections.append(Section(id: "latency", title: "Latency of single calls", table: latency))
+        }
         if let extra = ExtraMetricsTable.table(summary, runs: data.runs) {
             sections.append(Section(id: "workload-metrics", title: "Metrics the workloads reported", table: extra))
         }

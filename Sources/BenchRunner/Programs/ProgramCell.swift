@@ -36,8 +36,8 @@ struct ProgramOutputs {
 
 extension Runner {
     /// Measures a program cell (``ProgramPasses``): a timed run with the allocator preloaded, a
-    /// counting run with libBenchCount.so in front of it, and with `--instructions` a run under
-    /// callgrind (first repetition). Returns the row and the RSS samples of the timed run.
+    /// counting run with libBenchCount.so in front of it, with `--instructions` a run under
+    /// callgrind (first repetition) and with `--latency` a latency run. Returns the row and the RSS samples of the timed run.
     func measureProgram(_ cell: Cell, _ program: Program, index: Int, runID: String, folder: RunFolder,
                         outputs: inout ProgramOutputs) -> (RunRow, [MemStatsRow]) {
         var row = RunRow(cell: CellKey(suite: Program.suite, workload: program.name, allocator: cell.allocator.name.rawValue,
@@ -57,7 +57,17 @@ extension Runner {
         if let instructionPass = configuration.instructionPass, cell.rep == 1 {
             switch passes.instructions(instructionPass, ops: program.ops ?? 1) {
             case .success(let counts): row.instructions = counts
-            case .failure(let failure): row.error = failure.message
+            case .failure(let failure): row.note(failure.message)
+            }
+        }
+        // A program's allocations may differ from run to run (hash seeds, timing), so unlike a
+        // workload's latency pass its latency run is not held to the counting run's counts.
+        if configuration.latency {
+            switch passes.latency() {
+            case .success(let (latency?, wallNs)):
+                recordLatency(latency, nsPerOp: Double(wallNs) / Double(program.ops ?? 1), trace: nil, row: &row, folder: folder)
+            case .success: row.note("latency run: no process of the program wrote its histograms (it ended without exit())")
+            case .failure(let failure): row.note(failure.message)
             }
         }
         let samples = timed.outcome.residentSamples.enumerated().map { tick, sampled in

@@ -58,6 +58,16 @@ struct ProgramPasses {
                    timeout: timeout, standardOutput: "/dev/null").map { _ in Self.allocationCounts(in: countsFolder.path) }
     }
 
+    /// The latency run (`--latency`): the counting run again with every call of every process
+    /// timed from load to exit; each process writes its histograms as it exits, and they are
+    /// merged (nil when none wrote any). With the run's wall time, for `latency_ns_per_op`.
+    func latency() -> Result<(latency: AllocationLatency?, wallNs: UInt64), WorkloadPasses.Failure> {
+        let histograms = ScratchFolder()
+        return run("latency", preload: [configuration.countingLibrary] + preload,
+                   environment: ["BENCHCOUNT_OUT": histograms.path, "BENCHCOUNT_LATENCY": "1"], timeout: timeout,
+                   standardOutput: "/dev/null").map { outcome in (Self.latency(in: histograms.path), outcome.wallNs) }
+    }
+
     /// The whole program tree under callgrind, each process's profile summed over `ops`; the
     /// profile of the process that ran the most instructions is kept, with its folded stacks.
     func instructions(_ pass: InstructionPass, ops: Int) -> Result<InstructionCounts, WorkloadPasses.Failure> {
@@ -114,10 +124,11 @@ struct ProgramPasses {
                               message: "\(kind) run: \(failure.message)" + (stderr.isEmpty ? "" : "; stderr: \(stderr)")))
     }
 
-    /// The counts the processes of a counting run wrote, added up; nil when none wrote any.
+    /// The counts the processes of a counting run wrote (files named by their pids), added up; nil
+    /// when none wrote any.
     static func allocationCounts(in folder: String) -> AllocationCounts? {
         var total: AllocationCounts?
-        for file in Runner.files(in: folder, prefix: "") {
+        for file in Runner.files(in: folder, prefix: "") where !file.hasSuffix(latencyEnding) {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
             let values = text.split(whereSeparator: \.isWhitespace).compactMap { UInt64($0) }
             guard values.count == 4 else { continue }
@@ -129,6 +140,32 @@ struct ProgramPasses {
             total = sum
         }
         return total
+    }
+
+    /// What libBenchCount.so names each process's histograms (`<pid>.latency`).
+    static let latencyEnding = ".latency"
+
+    /// The histograms the processes of a latency run wrote (latency.c's format: `ticks ns
+    /// empty_ticks`, then `kind bucket count` lines, and `kind BUCKETS max_ticks`), merged; nil
+    /// when none wrote any.
+    static func latency(in folder: String) -> AllocationLatency? {
+        var merged: AllocationLatency?
+        for file in Runner.files(in: folder, prefix: "") where file.hasSuffix(latencyEnding) {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+            let lines = text.split(separator: "\n").map { $0.split(separator: " ").compactMap { UInt64($0) } }
+            guard let header = lines.first, header.count == 3, header[1] > 0 else { continue }
+            let rate = Double(header[0]) / Double(header[1])
+            var counts = [[UInt64]](repeating: [UInt64](repeating: 0, count: LatencyHistogram.bucketCount), count: 2)
+            var maxima: [UInt64] = [0, 0]
+            for line in lines.dropFirst() where line.count == 3 && line[0] < 2 && line[1] <= UInt64(LatencyHistogram.bucketCount) {
+                if line[1] == UInt64(LatencyHistogram.bucketCount) { maxima[Int(line[0])] = line[2] } else { counts[Int(line[0])][Int(line[1])] = line[2] }
+            }
+            let process = AllocationLatency(alloc: LatencyHistogram(counts: counts[0], maxTicks: maxima[0], ticksPerNs: rate),
+                                            free: LatencyHistogram(counts: counts[1], maxTicks: maxima[1], ticksPerNs: rate),
+                                            ticksPerNs: rate, emptyRegionNs: Double(header[2]) / rate)
+            merged = merged.map { $0.merged(with: process) } ?? process
+        }
+        return merged
     }
 
     /// The MemStats libgoalloc.so wrote at exit: of the process that allocated the most bytes.
