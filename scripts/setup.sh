@@ -2,7 +2,8 @@
 # Installs what AllocBench needs and this machine lacks (Debian/Ubuntu, apt-get as root):
 #   required: jemalloc (libjemalloc-dev); valgrind (the instruction pass, bench run --instructions:
 #             callgrind, and the client-request header BenchKit is built with)
-#   optional: tcmalloc (libgoogle-perftools-dev), mimalloc (libmimalloc-dev), TBB's malloc proxy
+#   optional: tcmalloc (libgoogle-perftools-dev), mimalloc (libmimalloc-dev), the Boehm collector
+#             (libgc-dev, allocator boehm), TBB's malloc proxy
 #             (libtbbmalloc2); the Programs suite's programs (Benchmarks/Programs): sqlite3, python3,
 #             lua5.4, ruby, z3, redis-server (with redis-tools: redis-benchmark, redis-cli), whose
 #             system service, started by its installation, is stopped and disabled again
@@ -17,6 +18,7 @@ has_library libjemalloc.so.2 || required+=(libjemalloc-dev)
 has_library libtcmalloc_minimal.so.4 || optional+=(libgoogle-perftools-dev)
 has_library libmimalloc.so.2 || optional+=(libmimalloc-dev)
 has_library libtbbmalloc_proxy.so.2 || optional+=(libtbbmalloc2)
+has_library libgc.so.1 || optional+=(libgc-dev)
 for program in sqlite3 python3 lua5.4 ruby z3; do
     command -v "$program" >/dev/null || optional+=("$program")
 done

@@ -49,6 +49,11 @@ static struct {
     void (*dallocx)(void *, int);
     // GoAlloc's managed heap; null unless libgoalloc.so is the next allocator.
     void *(*goalloc_gc_alloc)(size_t, size_t, int);
+    // Boehm's collected heap; null unless libgc.so.1 is loaded (allocator boehm).
+    void *(*gc_malloc)(size_t);
+    void *(*gc_malloc_atomic)(size_t);
+    void *(*gc_memalign)(size_t, size_t);
+    size_t (*gc_size)(void *);
 } next;
 
 static atomic_bool resolved;
@@ -81,6 +86,10 @@ static bool resolve(void) {
     next.sdallocx = dlsym(RTLD_NEXT, "sdallocx");
     next.dallocx = dlsym(RTLD_NEXT, "dallocx");
     next.goalloc_gc_alloc = dlsym(RTLD_NEXT, "goalloc_gc_alloc");
+    next.gc_malloc = dlsym(RTLD_NEXT, "GC_malloc");
+    next.gc_malloc_atomic = dlsym(RTLD_NEXT, "GC_malloc_atomic");
+    next.gc_memalign = dlsym(RTLD_NEXT, "GC_memalign");
+    next.gc_size = dlsym(RTLD_NEXT, "GC_size");
     resolving = false;
     if (!next.malloc || !next.free || !next.calloc || !next.realloc || !next.posix_memalign ||
         !next.aligned_alloc || !next.memalign || !next.malloc_usable_size) {
@@ -142,14 +151,18 @@ unsigned benchcount_thread_shard(void) {
 
 static struct shard *my_shard(void) { return &shards[benchcount_thread_shard()]; }
 
-static void count_alloc(size_t requested, void *block) {
+/// Counts an allocation of `requested` bytes that handed out `usable` bytes.
+static void count_sized(size_t requested, size_t usable) {
     if (benchcount_in_recorder()) return; // the site recorder's own allocation (sites.h)
     struct shard *s = my_shard();
     atomic_fetch_add_explicit(&s->mallocs, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&s->bytes_requested, requested, memory_order_relaxed);
-    atomic_fetch_add_explicit(&s->bytes_usable, next.malloc_usable_size(block), memory_order_relaxed);
+    atomic_fetch_add_explicit(&s->bytes_usable, usable, memory_order_relaxed);
     if (atomic_load_explicit(&benchcount_sites_recording, memory_order_relaxed)) benchcount_record_site(requested);
 }
+
+/// Counts a block of the malloc family (its usable size is the next allocator's to say).
+static void count_alloc(size_t requested, void *block) { count_sized(requested, next.malloc_usable_size(block)); }
 
 static void count_free(void) {
     if (benchcount_in_recorder()) return;
@@ -405,4 +418,42 @@ __attribute__((destructor)) static void write_totals_at_exit(void) {
     // With BENCHCOUNT_LATENCY=1, the histograms beside the totals: `<pid>.latency`.
     memcpy(end, ".latency", sizeof ".latency");
     benchcount_latency_write_at_exit(path);
+}
+
+// MARK: - Boehm's collected heap (allocator boehm), counted the same way
+
+static void require_boehm(void *fn) {
+    if (!fn || !next.gc_size) die("libBenchCount: a GC_ function was called, but libgc.so.1 is not loaded after this library\n");
+}
+
+/// Allocations in Boehm's heap, counted like mallocs with GC_size as the usable size; their
+/// frees are the collector's, never counted, as go-gc's.
+void *GC_malloc(size_t size) {
+    resolve();
+    require_boehm((void *)next.gc_malloc);
+    uint64_t start = benchcount_latency_begin();
+    void *p = next.gc_malloc(size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
+    if (p) count_sized(size, next.gc_size(p));
+    return p;
+}
+
+void *GC_malloc_atomic(size_t size) {
+    resolve();
+    require_boehm((void *)next.gc_malloc_atomic);
+    uint64_t start = benchcount_latency_begin();
+    void *p = next.gc_malloc_atomic(size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
+    if (p) count_sized(size, next.gc_size(p));
+    return p;
+}
+
+void *GC_memalign(size_t alignment, size_t size) {
+    resolve();
+    require_boehm((void *)next.gc_memalign);
+    uint64_t start = benchcount_latency_begin();
+    void *p = next.gc_memalign(alignment, size);
+    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
+    if (p) count_sized(size, next.gc_size(p));
+    return p;
 }

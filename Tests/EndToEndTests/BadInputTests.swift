@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: [
         (["--filter", "NoSuchWorkload"], "--filter 'NoSuchWorkload' matches no workload; the workloads are: BigStruct/CopyIt"),
         (["--filter", "("], "--filter '(' is not a valid regular expression"),
-        (["--allocators", "system,glibc"], "The value 'system,glibc' is invalid for '--allocators <allocators>': unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go, go-gc"),
+        (["--allocators", "system,glibc"], "The value 'system,glibc' is invalid for '--allocators <allocators>': unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go, go-gc, boehm"),
         (["--benchtime", "1parsec"], "The value '1parsec' is invalid for '--benchtime <benchtime>': use a Go duration or a count, like 1s, 250ms, 1m30s or 1000x"),
         (["--count", "0"], "--count must be at least 1 (got 0)"),
         (["--count", "many"], "The value 'many' is invalid for '--count <count>'"),

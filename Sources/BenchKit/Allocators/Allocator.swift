@@ -1,5 +1,6 @@
 import CBenchKit
 import CGoAllocABI
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,8 @@ public struct Allocator: @unchecked Sendable {
         case jemalloc(mallocx: Jemalloc.Mallocx, sdallocx: Jemalloc.Sdallocx)
         /// GoAlloc's garbage-collected heap (allocator go-gc): nothing to free.
         case managed(ManagedHeap)
+        /// Boehm's collected heap (allocator boehm): nothing to free.
+        case boehm(BoehmRoots)
     }
 
     @usableFromInline let backend: Backend
@@ -42,6 +45,11 @@ public struct Allocator: @unchecked Sendable {
                                 sdallocx: unsafeBitCast(sdallocx, to: Jemalloc.Sdallocx.self))
         case .goGC:
             backend = .managed(ManagedHeap())
+        case .boehm:
+            guard benchkit_boehm_start() != 0 else {
+                fatalError("allocator boehm was selected, but libgc.so.1 (GC_malloc) is not loaded in this process")
+            }
+            backend = .boehm(BoehmRoots())
         default:
             backend = .libc
         }
@@ -75,6 +83,8 @@ public struct Allocator: @unchecked Sendable {
             // Unless declared pointer-free, scanned conservatively: raw bytes may hold pointers
             // to other managed blocks.
             block = heap.allocate(byteCount, alignment, holdsPointers ? 0 : 1)
+        case .boehm:
+            block = benchkit_boehm_alloc(byteCount, alignment, holdsPointers ? 0 : 1)
         }
         guard let block else { Allocator.outOfMemory(byteCount) }
         return block
@@ -88,32 +98,44 @@ public struct Allocator: @unchecked Sendable {
             free(block)
         case .jemalloc(_, let sdallocx):
             sdallocx(block, byteCount, Jemalloc.flags(alignment: alignment))
-        case .managed:
+        case .managed, .boehm:
             break // the collector frees it once nothing reaches it
         }
     }
 
-    /// Tells a collecting allocator (go-gc) that the `byteCount` bytes at `base`, memory it does
+    /// Tells a collecting allocator (go-gc, boehm) that the `byteCount` bytes at `base`, memory it does
     /// not scan (from malloc, say), hold pointers to its blocks: blocks they point to stay alive
     /// until ``unregisterRoot(_:)``. A workload that keeps blocks from ``allocate(byteCount:alignment:)``
     /// only in such memory must register it, or the collector frees blocks it still uses. The
     /// other allocators free only on ``deallocate(_:byteCount:alignment:)`` and ignore this.
     public func registerRoot(_ base: UnsafeRawPointer, byteCount: Int) {
-        if case .managed(let heap) = backend { heap.registerRoot(base, byteCount) }
+        switch backend {
+        case .managed(let heap): heap.registerRoot(base, byteCount)
+        case .boehm(let roots): roots.add(base, byteCount: byteCount)
+        default: break
+        }
     }
 
     /// Ends what ``registerRoot(_:byteCount:)`` began for the range at `base`.
     public func unregisterRoot(_ base: UnsafeRawPointer) {
-        if case .managed(let heap) = backend { heap.unregisterRoot(base) }
+        switch backend {
+        case .managed(let heap): heap.unregisterRoot(base)
+        case .boehm(let roots): roots.remove(base)
+        default: break
+        }
     }
 
-    /// Makes a collecting allocator (go-gc) scan the calling thread's stack and registers from
+    /// Makes a collecting allocator (go-gc, boehm) scan the calling thread's stack and registers from
     /// now on. Its first allocation does that too, but registering asks the C library for the
     /// thread's stack bounds, which allocates: a workload whose threads are created before the
     /// timer starts calls this there, so those allocations are not counted in its allocs/op.
     /// The other allocators ignore it.
     public func registerThread() {
-        if case .managed(let heap) = backend { heap.registerThread() }
+        switch backend {
+        case .managed(let heap): heap.registerThread()
+        case .boehm: benchkit_boehm_register_thread()
+        default: break
+        }
     }
 
     /// The bytes usable in `block`, at least the size it was allocated with.
@@ -179,5 +201,27 @@ struct ManagedHeap {
         registerRoot = lookUp("goalloc_gc_register_root", as: goalloc_gc_register_root_fn.self)
         unregisterRoot = lookUp("goalloc_gc_unregister_root", as: goalloc_gc_unregister_root_fn.self)
         registerThread = lookUp("goalloc_gc_register_thread", as: goalloc_gc_register_thread_fn.self)
+    }
+}
+
+/// The roots registered with Boehm's collector: GC_remove_roots takes the range's end as well as
+/// its start, and ``Allocator/unregisterRoot(_:)`` gives only the start.
+@usableFromInline
+final class BoehmRoots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sizes: [UInt: Int] = [:]
+
+    func add(_ base: UnsafeRawPointer, byteCount: Int) {
+        lock.lock()
+        sizes[UInt(bitPattern: base)] = byteCount
+        lock.unlock()
+        benchkit_boehm_add_roots(base, byteCount)
+    }
+
+    func remove(_ base: UnsafeRawPointer) {
+        lock.lock()
+        let byteCount = sizes.removeValue(forKey: UInt(bitPattern: base))
+        lock.unlock()
+        if let byteCount { benchkit_boehm_remove_roots(base, byteCount) }
     }
 }

@@ -1,4 +1,4 @@
-/// The name of an allocator `bench` can select for a worker process: one of the six built in
+/// The name of an allocator `bench` can select for a worker process: one of the seven built in
 /// (``allCases``), or a name the user gave a library of their own (`--allocators tbb=/path/lib.so`).
 ///
 /// A struct rather than an enum so that a user's library is an allocator like the others in
@@ -38,9 +38,15 @@ public struct AllocatorName: RawRepresentable, Hashable, CaseIterable, Codable, 
     /// but the explicit ``Allocator`` interface allocates in GoAlloc's garbage-collected heap and
     /// leaves frees to the collector, as Go does.
     public static let goGC = AllocatorName(builtIn: "go-gc")
+    /// The Boehm-Demers-Weiser conservative collector, preloaded from `libgc.so.1` (Debian:
+    /// libgc-dev): the process's malloc stays glibc's, and the explicit ``Allocator`` interface
+    /// allocates in Boehm's collected heap and leaves frees to its collector, as go-gc does with
+    /// GoAlloc's. Boehm's own settings apply (`GC_MARKERS=1` for one marker thread,
+    /// `GC_ENABLE_INCREMENTAL=1` for its generational mode; docs/goalloc.md).
+    public static let boehm = AllocatorName(builtIn: "boehm")
 
     /// The built-in allocators, in the order reports list them (system first, the usual baseline).
-    public static let allCases: [AllocatorName] = [.system, .jemalloc, .tcmalloc, .mimalloc, .go, .goGC]
+    public static let allCases: [AllocatorName] = [.system, .jemalloc, .tcmalloc, .mimalloc, .go, .goGC, .boehm]
 
     /// Whether `bench` knows this allocator by name (else the user named a library for it).
     public var isBuiltIn: Bool { Self.allCases.contains(self) }
@@ -68,6 +74,7 @@ public struct AllocatorName: RawRepresentable, Hashable, CaseIterable, Codable, 
         case .jemalloc: "libjemalloc.so.2"
         case .tcmalloc: "libtcmalloc_minimal.so.4"
         case .mimalloc: "libmimalloc.so.2"
+        case .boehm: "libgc.so.1"
         default: nil
         }
     }
@@ -79,8 +86,13 @@ public struct AllocatorName: RawRepresentable, Hashable, CaseIterable, Codable, 
 
     /// Whether the allocator differs from another one only in what the explicit ``Allocator``
     /// interface does, not in the process's malloc: `go-gc` (the collected heap is reached only
-    /// through that interface; a program's malloc is `go`'s).
-    public var isExplicitInterfaceMode: Bool { self == .goGC }
+    /// through that interface; a program's malloc is `go`'s) and `boehm` (a program's malloc is
+    /// glibc's).
+    public var isExplicitInterfaceMode: Bool { isGarbageCollected }
+
+    /// Whether the explicit ``Allocator`` interface allocates in a collected heap whose frees are
+    /// the collector's: `go-gc` and `boehm` (their cells report `gc-%`).
+    public var isGarbageCollected: Bool { self == .goGC || self == .boehm }
 
     /// The SwiftPM product that builds the library, when it is one of this package's own (found
     /// next to `bench` rather than installed on the system).
@@ -92,6 +104,7 @@ public struct AllocatorName: RawRepresentable, Hashable, CaseIterable, Codable, 
         case .jemalloc: "libjemalloc-dev"
         case .tcmalloc: "libgoogle-perftools-dev"
         case .mimalloc: "libmimalloc-dev"
+        case .boehm: "libgc-dev"
         default: nil
         }
     }

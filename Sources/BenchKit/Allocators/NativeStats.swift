@@ -24,6 +24,7 @@ final class NativeStatsReader {
         case tcmalloc(TcmallocStats)
         case mimalloc(MimallocStats.ProcessInfo)
         case go(GoAllocStats.ReadMemStats)
+        case boehm
         /// The allocator's statistics interface is not loaded in this process.
         case none
     }
@@ -49,6 +50,9 @@ final class NativeStatsReader {
             let readMemStats = NativeStatsReader.symbol("goalloc_read_memstats", as: GoAllocStats.ReadMemStats.self)
             version = readMemStats == nil ? "GoAlloc (libgoalloc.so not loaded)" : "GoAlloc (Go 1.19 design)"
             source = readMemStats.map { .go($0) } ?? .none
+        case .boehm:
+            version = BoehmStats.version()
+            source = benchkit_boehm_start() != 0 ? .boehm : .none
         default:
             // A user's library (--allocators name=path): bench knows no statistics interface of it;
             // the runner names its version from the library file.
@@ -65,6 +69,7 @@ final class NativeStatsReader {
         case .tcmalloc(let tcmalloc): tcmalloc.read(into: &stats)
         case .mimalloc(let processInfo): MimallocStats.read(processInfo, into: &stats)
         case .go(let readMemStats): GoAllocStats.read(readMemStats, into: &stats)
+        case .boehm: BoehmStats.read(into: &stats)
         case .none: break
         }
     }
@@ -213,6 +218,33 @@ enum GoAllocStats {
         stats[exactly: .numGC] = UInt64(go.num_gc)
         stats[exactly: .numForcedGC] = UInt64(go.num_forced_gc)
         stats[.gcCPUFraction] = go.gc_cpu_fraction
+    }
+}
+
+/// Boehm's collector: `GC_get_prof_stats` and the pauses boehm.c times. Its heap is blocks of
+/// pages; "free" bytes are in free blocks, so HeapInuse counts every block with an object in it,
+/// garbage not yet reclaimed included, as Go's does between a collection and its sweep. Object
+/// counts (Mallocs, Frees, HeapObjects) come from the counting pass or stay empty.
+enum BoehmStats {
+    static func version() -> String {
+        let raw = benchkit_boehm_version()
+        return raw == 0 ? "Boehm GC (libgc.so.1 not loaded)" : "Boehm GC \(raw >> 16).\((raw >> 8) & 0xff).\(raw & 0xff)"
+    }
+
+    static func read(into stats: inout MemStatsSnapshot) {
+        var boehm = benchkit_boehm_stats()
+        guard benchkit_boehm_read_stats(&boehm) != 0 else { return }
+        let inUse = boehm.heapsize_full - min(boehm.heapsize_full, boehm.free_bytes_full)
+        stats[exactly: .heapSys] = boehm.heapsize_full
+        stats[exactly: .heapIdle] = boehm.free_bytes_full
+        stats[exactly: .heapReleased] = boehm.unmapped_bytes
+        stats[exactly: .heapInuse] = inUse
+        stats[exactly: .heapAlloc] = inUse
+        stats[exactly: .alloc] = inUse
+        stats[exactly: .totalAlloc] = boehm.allocd_bytes_before_gc + boehm.bytes_allocd_since_gc
+        stats[exactly: .sys] = boehm.obtained_from_os_bytes
+        stats[exactly: .numGC] = boehm.gc_no
+        stats[exactly: .pauseTotalNs] = boehm.pause_total_ns
     }
 }
 

@@ -86,7 +86,7 @@ public struct LatencyHistogram: Codable, Equatable, Sendable {
 
 /// The latency pass's histograms of one run: calls that returned a block, and calls that released one.
 public struct AllocationLatency: Codable, Equatable, Sendable {
-    /// malloc, calloc, realloc, the aligned family, jemalloc's mallocx and rallocx, go-gc's managed allocation.
+    /// malloc, calloc, realloc, the aligned family, jemalloc's mallocx and rallocx, go-gc's and Boehm's collected heaps.
     public var alloc: LatencyHistogram
     /// free, jemalloc's sdallocx and dallocx.
     public var free: LatencyHistogram

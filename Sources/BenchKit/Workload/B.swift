@@ -36,7 +36,7 @@ public final class B: @unchecked Sendable {
     private var timerOn = false
     private var startNs: UInt64 = 0
     private var startCounts = AllocationCounts()
-    /// Under go-gc in the timed pass: the collector's pauses while the timer runs (metric `gc-%`).
+    /// Under go-gc and boehm in the timed pass: the collector's pauses while the timer runs (metric `gc-%`).
     private var gcPauses: GCPauseTimer?
     /// Under callgrind in the instruction pass: instrument only while the timer runs.
     private let instrumented: Bool
@@ -80,7 +80,7 @@ public final class B: @unchecked Sendable {
         self.allocatorName = allocatorName
         self.counter = counter
         self.sampler = sampler
-        if allocatorName == .goGC && counter == nil { gcPauses = GCPauseTimer() }
+        if allocatorName.isGarbageCollected && counter == nil { gcPauses = GCPauseTimer(allocatorName) }
         // Reserved here, while nothing is timed or counted, so that reportMetric in the measured
         // region never allocates: the harness's own bookkeeping must not show up in allocs/op.
         metrics.reserveCapacity(16)

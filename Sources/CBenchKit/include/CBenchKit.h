@@ -103,7 +103,8 @@ static inline void benchkit_callgrind_zero(void) {
 struct benchcount_totals {
     /// Calls that returned a new block: malloc, calloc, realloc and reallocarray (a realloc of a
     /// non-null block also counts one free), posix_memalign, aligned_alloc, memalign, valloc,
-    /// pvalloc, and jemalloc's mallocx and rallocx.
+    /// pvalloc, jemalloc's mallocx and rallocx, go-gc's goalloc_gc_alloc and Boehm's GC_malloc,
+    /// GC_malloc_atomic and GC_memalign.
     uint64_t mallocs;
     /// Calls that released a non-null block: free, the free half of realloc, sdallocx, dallocx.
     uint64_t frees;
@@ -164,7 +165,7 @@ enum {
 };
 
 /// What a histogram times: calls that return a block (malloc, calloc, realloc, the aligned
-/// family, jemalloc's mallocx and rallocx, go-gc's managed allocation) and calls that release one
+/// family, jemalloc's mallocx and rallocx, go-gc's and Boehm's collected heaps) and calls that release one
 /// (free, sdallocx, dallocx).
 enum benchcount_latency_kind { BENCHCOUNT_LATENCY_ALLOC = 0, BENCHCOUNT_LATENCY_FREE = 1, BENCHCOUNT_LATENCY_KINDS = 2 };
 
@@ -195,6 +196,45 @@ typedef double (*benchcount_latency_read_fn)(int32_t kind, uint64_t *counts, uin
 /// benchcount_latency_empty_ticks: the median reading of an empty timed region, in ticks: what
 /// the clock adds to each call it times (the histograms keep it in).
 typedef uint64_t (*benchcount_latency_empty_ticks_fn)(void);
+
+// MARK: - The Boehm collector (allocator boehm; boehm.c)
+
+/// gc.h's struct GC_prof_stats_s (Boehm GC 8.x), which GC_get_prof_stats fills up to the size it
+/// is given, then the pauses boehm.c measures.
+struct benchkit_boehm_stats {
+    uint64_t heapsize_full;
+    uint64_t free_bytes_full;
+    uint64_t unmapped_bytes;
+    uint64_t bytes_allocd_since_gc;
+    uint64_t allocd_bytes_before_gc;
+    uint64_t non_gc_bytes;
+    uint64_t gc_no;
+    uint64_t markers_m1;
+    uint64_t bytes_reclaimed_since_gc;
+    uint64_t reclaimed_bytes_before_gc;
+    uint64_t expl_freed_bytes_since_gc;
+    uint64_t obtained_from_os_bytes;
+    /// Nanoseconds the world was stopped, all collections (not Boehm's: boehm.c times them).
+    uint64_t pause_total_ns;
+};
+
+/// Finds libgc's functions (preloaded), runs GC_init and allows threads to register, once.
+/// Returns 0 when libgc is not loaded.
+int benchkit_boehm_start(void);
+/// A block from the collected heap: GC_malloc, GC_malloc_atomic when `noscan` (never scanned), or
+/// GC_memalign above 16-byte alignment. Registers the calling thread first if it is not yet.
+void *benchkit_boehm_alloc(size_t size, size_t alignment, int noscan);
+/// Registers the calling thread with the collector (its stack is scanned) until it exits.
+void benchkit_boehm_register_thread(void);
+/// GC_add_roots / GC_remove_roots of the `size` bytes at `base`.
+void benchkit_boehm_add_roots(const void *base, size_t size);
+void benchkit_boehm_remove_roots(const void *base, size_t size);
+/// Fills `stats`; 0 when libgc is not loaded.
+int benchkit_boehm_read_stats(struct benchkit_boehm_stats *stats);
+/// The world-stopped nanoseconds so far (for gc-%).
+uint64_t benchkit_boehm_pause_total_ns(void);
+/// GC_get_version(): major << 16 | minor << 8 | micro; 0 when libgc is not loaded.
+unsigned benchkit_boehm_version(void);
 
 /// The process's resident set now (/proc/self/statm), in bytes; 0 when it cannot be read.
 /// Allocates nothing: a workload's MemStats sample reads it beside the allocator's statistics.
