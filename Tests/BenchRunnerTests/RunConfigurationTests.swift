@@ -75,7 +75,7 @@ import Testing
 
     @Test func badAllocators() throws {
         #expect(flagMessage(["--allocators", "system,glibc"])
-            == "The value 'system,glibc' is invalid for '--allocators <allocators>': unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go, go-gc, or name=/path/to/lib.so for a library of your own")
+            == "The value 'system,glibc' is invalid for '--allocators <allocators>': unknown allocator 'glibc'; valid names are system, jemalloc, tcmalloc, mimalloc, go, go-gc, boehm, or name=/path/to/lib.so for a library of your own")
         let tcmalloc = try AllocatorSelection(parsing: "tcmalloc")
         #expect(message { $0.allocators = tcmalloc }?.hasPrefix("none of the requested allocators is available") == true)
     }

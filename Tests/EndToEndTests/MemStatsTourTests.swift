@@ -33,7 +33,9 @@ import BenchResults
             #expect(heap.metrics["ΔMallocs"] == 1, "usesHeap on \(allocator)")
             #expect(heap.metrics["ΔHeapObjects"] == 1, "usesHeap on \(allocator)")
             #expect((heap.metrics["ΔTotalAlloc"] ?? 0) >= 1000, "usesHeap on \(allocator)")
-            if allocator != "mimalloc" { // mimalloc's release build keeps no HeapAlloc to read
+            // mimalloc's release build keeps no HeapAlloc to read; Boehm's heap counts whole blocks in
+            // use, and a 1000-byte object lands in a block already in use.
+            if allocator != "mimalloc" && allocator != "boehm" {
                 let heapAlloc = heap.metrics["ΔHeapAlloc"] ?? 0
                 #expect(heapAlloc >= 1000 && heapAlloc <= 1100, "usesHeap on \(allocator): ΔHeapAlloc \(heapAlloc)")
             }

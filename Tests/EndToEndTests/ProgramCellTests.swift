@@ -22,7 +22,11 @@ import BenchResults
         return (execution, out)
     }
 
-    var installed: [String] { BenchCommand.installedAllocators.filter { $0 != "go-gc" } }
+    /// The installed allocators a program runs on: not the collected heaps of the explicit
+    /// interface (go-gc's program is go's, boehm's is glibc's).
+    var installed: [String] {
+        BenchCommand.installedAllocators.filter { AllocatorName(rawValue: $0)?.isExplicitInterfaceMode == false }
+    }
 
     /// A program that mallocs exactly N blocks is counted N allocations and their bytes on every
     /// allocator; its RSS is sampled, and under go its MemStats come from libgoalloc.so at exit.

@@ -221,10 +221,14 @@ enum GoAllocStats {
     }
 }
 
-/// Boehm's collector: `GC_get_prof_stats` and the pauses boehm.c times. Its heap is blocks of
-/// pages; "free" bytes are in free blocks, so HeapInuse counts every block with an object in it,
-/// garbage not yet reclaimed included, as Go's does between a collection and its sweep. Object
-/// counts (Mallocs, Frees, HeapObjects) come from the counting pass or stay empty.
+/// Boehm's collector beside glibc: under allocator boehm a process has two heaps, glibc's for
+/// malloc and Boehm's for the explicit interface, and MemStats describe both (as go-gc's describe
+/// GoAlloc's one heap that serves both): glibc's `mallinfo2` plus `GC_get_prof_stats`. Boehm's
+/// heap is blocks of pages and its "free" bytes are those in free blocks, so its part of
+/// HeapInuse counts every block with an object in it, garbage not yet reclaimed included, as Go's
+/// does between a collection and its sweep. NumGC and PauseTotalNs are Boehm's (its pauses timed
+/// by boehm.c from stop-world to start-world); counts and TotalAlloc come from the counting pass,
+/// which counts both heaps.
 enum BoehmStats {
     static func version() -> String {
         let raw = benchkit_boehm_version()
@@ -232,17 +236,18 @@ enum BoehmStats {
     }
 
     static func read(into stats: inout MemStatsSnapshot) {
+        GlibcStats.read(into: &stats)
         var boehm = benchkit_boehm_stats()
         guard benchkit_boehm_read_stats(&boehm) != 0 else { return }
-        let inUse = boehm.heapsize_full - min(boehm.heapsize_full, boehm.free_bytes_full)
-        stats[exactly: .heapSys] = boehm.heapsize_full
-        stats[exactly: .heapIdle] = boehm.free_bytes_full
+        let inUse = Double(boehm.heapsize_full - min(boehm.heapsize_full, boehm.free_bytes_full))
+        func add(_ field: MemStatsField, _ value: Double) { stats[field] = (stats[field] ?? 0) + value }
+        add(.heapSys, Double(boehm.heapsize_full))
+        add(.heapIdle, Double(boehm.free_bytes_full))
+        add(.heapInuse, inUse)
+        add(.heapAlloc, inUse)
+        add(.alloc, inUse)
+        add(.sys, Double(boehm.obtained_from_os_bytes))
         stats[exactly: .heapReleased] = boehm.unmapped_bytes
-        stats[exactly: .heapInuse] = inUse
-        stats[exactly: .heapAlloc] = inUse
-        stats[exactly: .alloc] = inUse
-        stats[exactly: .totalAlloc] = boehm.allocd_bytes_before_gc + boehm.bytes_allocd_since_gc
-        stats[exactly: .sys] = boehm.obtained_from_os_bytes
         stats[exactly: .numGC] = boehm.gc_no
         stats[exactly: .pauseTotalNs] = boehm.pause_total_ns
     }
