@@ -422,38 +422,33 @@ __attribute__((destructor)) static void write_totals_at_exit(void) {
 
 // MARK: - Boehm's collected heap (allocator boehm), counted the same way
 
-static void require_boehm(void *fn) {
-    if (!fn || !next.gc_size) die("libBenchCount: a GC_ function was called, but libgc.so.1 is not loaded after this library\n");
+static void require_boehm(void) {
+    resolve();
+    if (!next.gc_malloc || !next.gc_malloc_atomic || !next.gc_memalign || !next.gc_size) die("libBenchCount: a GC_ function was called, but libgc.so.1 is not loaded after this library\n");
 }
 
-/// Allocations in Boehm's heap, counted like mallocs with GC_size as the usable size; their
-/// frees are the collector's, never counted, as go-gc's.
-void *GC_malloc(size_t size) {
-    resolve();
-    require_boehm((void *)next.gc_malloc);
-    uint64_t start = benchcount_latency_begin();
-    void *p = next.gc_malloc(size);
+/// After a timed call into Boehm's heap: its time, and the block counted like a malloc with
+/// GC_size as its usable size. Its free is the collector's, never counted, as go-gc's.
+static void *timed_gc_block(void *p, size_t size, uint64_t start) {
     benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
     if (p) count_sized(size, next.gc_size(p));
     return p;
+}
+
+void *GC_malloc(size_t size) {
+    require_boehm();
+    uint64_t start = benchcount_latency_begin();
+    return timed_gc_block(next.gc_malloc(size), size, start);
 }
 
 void *GC_malloc_atomic(size_t size) {
-    resolve();
-    require_boehm((void *)next.gc_malloc_atomic);
+    require_boehm();
     uint64_t start = benchcount_latency_begin();
-    void *p = next.gc_malloc_atomic(size);
-    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
-    if (p) count_sized(size, next.gc_size(p));
-    return p;
+    return timed_gc_block(next.gc_malloc_atomic(size), size, start);
 }
 
 void *GC_memalign(size_t alignment, size_t size) {
-    resolve();
-    require_boehm((void *)next.gc_memalign);
+    require_boehm();
     uint64_t start = benchcount_latency_begin();
-    void *p = next.gc_memalign(alignment, size);
-    benchcount_latency_end(BENCHCOUNT_LATENCY_ALLOC, start);
-    if (p) count_sized(size, next.gc_size(p));
-    return p;
+    return timed_gc_block(next.gc_memalign(alignment, size), size, start);
 }
