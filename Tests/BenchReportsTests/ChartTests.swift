@@ -202,3 +202,23 @@ final class SVGContent: NSObject, XMLParserDelegate {
         #expect(NumberFormat.compact(0.25) == "0.25")
     }
 }
+
+/// The latency chart: its axis of "nines" and the points of a curve.
+@Suite struct LatencyCurvesTests {
+    @Test func theNinesAxisReadsAsPercentiles() {
+        #expect([0, 1, 2, 3, 5].map(LatencyCurves.percentileLabel) == ["0%", "90%", "99%", "99.9%", "99.999%"])
+        #expect(LatencyCurves.percentileLabel(8) == "1−10⁻⁸")
+        #expect(LatencyCurves.percentileLabel(12) == "1−10⁻¹²")
+    }
+
+    /// 1,000 calls of 1..1000 ns: points every 1/8 of a nine while a call lies above, then the longest.
+    @Test func aCurveRisesToTheLongestCall() {
+        let histogram = LatencyHistogram(buckets: (1...1000).map { .init(lowNs: Double($0), highNs: Double($0), count: 1) }, maxNs: 1000)
+        let points = LatencyCurves.points(histogram)
+        #expect(points.first?.x == 0 && points.first?.y == 1)
+        #expect(points.last?.x == 3 && points.last?.y == 1000)
+        #expect(zip(points, points.dropFirst()).allSatisfy { $0.x < $1.x && $0.y <= $1.y })
+        #expect(points.contains { abs($0.x - 2) < 1e-9 && $0.y == 990 }, "p99 is the 990th call")
+        #expect(LatencyCurves.points(LatencyHistogram()).isEmpty)
+    }
+}

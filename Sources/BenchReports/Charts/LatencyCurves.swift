@@ -59,14 +59,14 @@ enum LatencyCurves {
         return Chart(fileName: ChartContext.fileName(name + ["latency"]), title: title, svg: chart.render())
     }
 
-    /// The curve's points: the latency at 1 - 10^(-k/8) for k = 0, 1, ... while that leaves at
-    /// least one call above it, then the longest call at the last call's "nines".
+    /// The curve's points: the latency at 1 - 10^(-k/8) for k = 0, 1, ... while more than one call
+    /// lies above it, then the longest call at the last call's "nines" (log10 of the count).
     static func points(_ histogram: LatencyHistogram) -> [LineChart.Point] {
         let count = Double(histogram.count)
         guard count > 0 else { return [] }
         var points: [LineChart.Point] = []
         var k = 0.0
-        while pow(10, -k / 8) * count >= 1, let value = histogram.value(atQuantile: 1 - pow(10, -k / 8)) {
+        while pow(10, -k / 8) * count > 1, let value = histogram.value(atQuantile: 1 - pow(10, -k / 8)) {
             points.append(LineChart.Point(x: k / 8, y: value))
             k += 1
         }
@@ -74,10 +74,15 @@ enum LatencyCurves {
         return points
     }
 
-    /// `0%`, `90%`, `99%`, `99.9%` for 0, 1, 2, 3 "nines".
+    /// `0%`, `90%`, `99%`, `99.9%` for 0, 1, 2, 3 "nines", up to `99.999%`; from 6 nines on
+    /// `1−10⁻⁶`, which stays short enough to fit at the axis's end.
     static func percentileLabel(_ nines: Double) -> String {
         guard nines > 0 else { return "0%" }
-        let digits = max(0, Int(nines.rounded()) - 2)
-        return String(format: "%.\(digits)f%%", 100 * (1 - pow(10, -nines)))
+        let whole = Int(nines.rounded())
+        if whole >= 6, abs(nines - Double(whole)) < 1e-9 {
+            let superscripts: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+            return "1−10⁻" + String(String(whole).map { superscripts[Int(String($0))!] })
+        }
+        return String(format: "%.\(max(0, whole - 2))f%%", 100 * (1 - pow(10, -nines)))
     }
 }
