@@ -1,9 +1,9 @@
 // The latency pass's histograms (bench run --latency): one per kind of call (CBenchKit.h's
 // benchcount_latency_kind) in each thread shard, summed when the worker reads them.
 //
-// Recording a call costs two atomic adds on the shard's cache lines, after the second clock
-// reading, so that cost is outside the timed region; the histograms are static (zero pages until
-// a thread first records), so the pass allocates nothing.
+// Recording a call costs an atomic add on the shard's bucket and a compare with its maximum, after
+// the second clock reading, so that cost is outside the timed region; the histograms are static,
+// so the pass allocates nothing.
 #define _GNU_SOURCE
 #include "latency.h"
 #include "sites.h"
@@ -108,7 +108,8 @@ static int timing_whole_process;
 void benchcount_latency_start_from_environment(void) {
     const char *setting = getenv("BENCHCOUNT_LATENCY");
     if (!setting || strcmp(setting, "1") != 0) return;
-    benchcount_latency_reset();
+    // The histograms are still the zeros of a fresh process: nothing to reset (which would touch
+    // all their pages in every process of the program).
     timing_whole_process = 1;
     benchcount_latency_record(1);
 }
