@@ -149,3 +149,26 @@ import Testing
         #expect(!allocator.isAvailable && allocator.unavailableReason!.contains("/no/such/lib.so"))
     }
 }
+
+/// The histograms a program's processes write at exit (`<pid>.latency`), merged over the tree.
+@Suite struct ProgramLatencyFileTests {
+    @Test func theTreesHistogramsAreMergedAndACutFileIsLeftOut() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-latency-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let maxLine = String(LatencyHistogram.bucketCount)
+        // Two processes at 2 ticks a ns: 3 calls of 40 ticks and 1 of 101 (bucket 82, 100-101 ticks)
+        // in the first, 2 of 40 in the second; one free of 60 ticks; an empty region of 50 ticks.
+        try "2000 1000 50\n0 40 3\n0 82 1\n0 \(maxLine) 101\n1 60 1\n1 \(maxLine) 60\n"
+            .write(toFile: folder + "/101.latency", atomically: true, encoding: .utf8)
+        try "4000 2000 50\n0 40 2\n0 \(maxLine) 40\n".write(toFile: folder + "/102.latency", atomically: true, encoding: .utf8)
+        try "".write(toFile: folder + "/103.latency", atomically: true, encoding: .utf8) // killed while writing
+        try "7 7 700 7000\n".write(toFile: folder + "/101", atomically: true, encoding: .utf8) // the totals beside
+        let latency = try #require(ProgramPasses.latency(in: folder))
+        #expect(latency.alloc.count == 6 && latency.free.count == 1)
+        #expect(latency.alloc.value(atQuantile: 0.5) == 20, "the median call: 40 ticks at 2 a ns")
+        #expect(latency.alloc.maxNs == 50.5 && latency.free.maxNs == 30)
+        #expect(latency.emptyRegionNs == 25)
+        #expect(ProgramPasses.allocationCounts(in: folder) == AllocationCounts(mallocs: 7, frees: 7, bytesRequested: 700, bytesUsable: 7000),
+                "the totals are read without the histograms")
+    }
+}

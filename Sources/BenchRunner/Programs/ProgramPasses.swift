@@ -153,12 +153,17 @@ struct ProgramPasses {
         for file in Runner.files(in: folder, prefix: "") where file.hasSuffix(latencyEnding) {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
             let lines = text.split(separator: "\n").map { $0.split(separator: " ").compactMap { UInt64($0) } }
-            guard let header = lines.first, header.count == 3, header[1] > 0 else { continue }
+            // A file cut short (a process killed while writing) or without a clock rate is left out.
+            guard let header = lines.first, header.count == 3, header[0] > 0, header[1] > 0 else { continue }
             let rate = Double(header[0]) / Double(header[1])
             var counts = [[UInt64]](repeating: [UInt64](repeating: 0, count: LatencyHistogram.bucketCount), count: 2)
             var maxima: [UInt64] = [0, 0]
             for line in lines.dropFirst() where line.count == 3 && line[0] < 2 && line[1] <= UInt64(LatencyHistogram.bucketCount) {
-                if line[1] == UInt64(LatencyHistogram.bucketCount) { maxima[Int(line[0])] = line[2] } else { counts[Int(line[0])][Int(line[1])] = line[2] }
+                if line[1] == UInt64(LatencyHistogram.bucketCount) {
+                    maxima[Int(line[0])] = line[2]
+                } else {
+                    counts[Int(line[0])][Int(line[1])] = line[2]
+                }
             }
             let process = AllocationLatency(alloc: LatencyHistogram(counts: counts[0], maxTicks: maxima[0], ticksPerNs: rate),
                                             free: LatencyHistogram(counts: counts[1], maxTicks: maxima[1], ticksPerNs: rate),
