@@ -140,6 +140,15 @@ extension UnsafeMutablePointer where Pointee == Globals {
         }
     }
 
+    /// Returns the batches every central keeps (TransferBatches) to their spans.
+    func drainTransfers() {
+        var sizeClass = 1
+        while sizeClass < SizeClasses.count {
+            central(sizeClass).drainTransfers(heap: heap)
+            sizeClass += 1
+        }
+    }
+
     @inline(never)
     private func createCache() -> UnsafeMutablePointer<MCache> {
         heap.pointee.lock.lock()
@@ -155,10 +164,12 @@ extension UnsafeMutablePointer where Pointee == Globals {
         return cache
     }
 
-    /// Returns a thread's cache: its objects to the central lists, its counts to the totals of
-    /// exited threads, its memory to the FixAlloc.
+    /// Returns a thread's cache: its objects to their spans (and the batches the centrals keep,
+    /// which it may have given them: a process whose threads have ended holds no freed objects),
+    /// its counts to the totals of exited threads, its memory to the FixAlloc.
     func releaseCache(_ cache: UnsafeMutablePointer<MCache>) {
         cache.releaseAll(globals: self)
+        drainTransfers()
         heap.pointee.lock.lock()
         let counts = pointee.deadCounts!
         var sizeClass = 1

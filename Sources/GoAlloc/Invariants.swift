@@ -19,7 +19,10 @@ extension GoAlloc {
         }
         globals.heap.checkPagesLocked()
         globals.checkStacksLocked()
-        for sizeClass in 1..<SizeClasses.count { globals.central(sizeClass).checkListsLocked() }
+        for sizeClass in 1..<SizeClasses.count {
+            globals.central(sizeClass).checkListsLocked()
+            globals.central(sizeClass).checkTransfersLocked()
+        }
         globals.gc.checkManagedLocked(includingCaches: includingCaches)
         if includingCaches {
             globals.forEachCacheLocked { cache in

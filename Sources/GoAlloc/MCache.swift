@@ -20,8 +20,9 @@ import CGoAlloc
 /// of an 80-byte block, misuse checks and per-class counts included, fewer than mimalloc's 44.5
 /// (scripts/instructions-per-op.sh; docs/goalloc.md).
 ///
-/// When a list grows past its limit, half of it goes back to the class's MCentral. When a thread
-/// exits, everything goes back and the cache returns to the heap's FixAlloc.
+/// When a list grows past its limit, half of it goes to the class's MCentral as one batch, which
+/// the next cache to run out takes whole (TransferBatches.swift). When a thread exits, everything
+/// goes back to its spans and the cache returns to the heap's FixAlloc.
 ///
 /// Layout: this header; the cache's own copy of the table from request size to class (malloc
 /// indexes it from the cache pointer it holds already, rather than forming the address of the
@@ -194,7 +195,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
     }
 
     /// Frees an object that carries the freed-object key (FreedKey): stops the process if it is
-    /// already on this thread's list for `sizeClass` (a double free), else frees it as usual. Out
+    /// already on this thread's list for `sizeClass` or in a batch its central keeps (a double
+    /// free), else frees it as usual. Out
     /// of line: the free path stays a leaf. The walk is bounded by the list's count, so a corrupted
     /// list cannot make it loop.
     @inline(never)
@@ -207,6 +209,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
             next = candidate.load(as: UnsafeMutableRawPointer?.self)
             remaining -= 1
         }
+        if Globals.shared.central(sizeClass).transfersHold(object) { fatal("double free of a small object") }
         free(object, sizeClass: sizeClass)
     }
 
@@ -227,7 +230,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
         return allocate(sizeClass: sizeClass)
     }
 
-    /// Keeps the most recently freed half of the list and returns the rest.
+    /// Keeps the most recently freed half of the list and gives the rest to the central as a batch.
     @inline(never)
     func flush(_ sizeClass: Int) {
         let globals = Globals.shared
@@ -246,7 +249,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
         last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         let returned = entry.count - keep
         entry.room.pointee = entry.limit.pointee - keep
-        globals.central(sizeClass).returnObjects(rest, count: returned, heap: globals.heap)
+        globals.central(sizeClass).returnBatch(rest, count: returned, heap: globals.heap)
     }
 
     /// Returns the whole list of one class.

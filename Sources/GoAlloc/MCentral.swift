@@ -9,7 +9,10 @@
 /// (`unsweptPartial`, `unsweptFull`: Go's mcentral keeps swept and unswept sets of both); see
 /// GC/Sweep.swift. The explicit heap's are always empty.
 ///
-/// The lock guards the lists and the allocBits and allocCount of every span of this class. Its
+/// The explicit heap's centrals also keep whole batches of freed objects between thread caches
+/// (`transfer`, TransferBatches.swift).
+///
+/// The lock guards the lists, the batches, and the allocBits and allocCount of every span of this class. Its
 /// rank (LockRank.swift) is below the heap lock's for the explicit heap's centrals (spans are
 /// freed to the heap after unlocking) and above it for the collected heap's.
 struct MCentral {
@@ -19,16 +22,22 @@ struct MCentral {
     var full = MSpanList(tag: 2)
     var unsweptPartial = MSpanList(tag: 3)
     var unsweptFull = MSpanList(tag: 4)
+    var transfer = TransferBatches()
 }
 
 extension UnsafeMutablePointer where Pointee == MCentral {
-    /// Objects for a thread cache: either the free objects of a partial span, linked into a list
+    /// Objects for a thread cache: a batch another cache gave back (TransferBatches), the free
+    /// objects of a partial span, linked into a list
     /// (they were used before, so writing the links costs nothing new), or a fresh span whose
     /// objects the cache carves out one by one as they are needed (so untouched memory stays
     /// untouched). Either way the span's objects now all belong to the cache or to users.
     /// Nil when the heap cannot grow.
     func cacheObjects(heap: UnsafeMutablePointer<MHeap>) -> (list: UnsafeMutableRawPointer?, count: Int, fresh: UnsafeMutablePointer<MSpan>?)? {
         pointee.lock.lock()
+        if let batch = takeBatchLocked() {
+            pointee.lock.unlock()
+            return (batch.list, batch.count, nil)
+        }
         if let span = pointee.partial.first {
             pointee.partial.remove(span)
             var list: UnsafeMutableRawPointer?
