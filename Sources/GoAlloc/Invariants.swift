@@ -52,16 +52,21 @@ extension UnsafeMutablePointer where Pointee == MHeap {
                 where current.allocBits[word] & current.scavengedBits[word] != 0 {
                     fatal("invariant: a page is both in use and released")
                 }
+                // Recomputed run by run, not as the page allocator does it (a word at a time).
                 let stored = current.summaries[chunk]
-                var longest = 0
+                let limit = first + HeapArena.chunkPages
+                var longest = 0, end = 0
                 var bit = first
-                while bit < first + HeapArena.chunkPages {
-                    let start = Bitmap.next(false, in: current.allocBits, from: bit, limit: first + HeapArena.chunkPages)
-                    let end = Bitmap.next(true, in: current.allocBits, from: start, limit: first + HeapArena.chunkPages)
-                    longest = Swift.max(longest, end - start)
-                    bit = end
+                while bit < limit {
+                    let runStart = Bitmap.next(false, in: current.allocBits, from: bit, limit: limit)
+                    let runEnd = Bitmap.next(true, in: current.allocBits, from: runStart, limit: limit)
+                    longest = Swift.max(longest, runEnd - runStart)
+                    if runEnd == limit { end = runEnd - runStart }
+                    bit = runEnd
                 }
                 if Int(stored.max) != longest { fatal("invariant: a chunk summary's longest free run is stale") }
+                if Int(stored.start) != Bitmap.next(true, in: current.allocBits, from: first, limit: limit) - first
+                    || Int(stored.end) != end { fatal("invariant: a chunk summary's free run at its start or end is stale") }
             }
             var page = 0
             while page < HeapArena.pages {
