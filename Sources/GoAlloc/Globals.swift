@@ -140,11 +140,12 @@ extension UnsafeMutablePointer where Pointee == Globals {
         }
     }
 
-    /// Returns the batches every central keeps (TransferBatches) to their spans.
-    func drainTransfers() {
+    /// Returns what every central keeps for caches to come: its batches (TransferBatches) to
+    /// their spans, its kept empty spans to the heap.
+    func releaseKept() {
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
-            central(sizeClass).drainTransfers(heap: heap)
+            central(sizeClass).releaseKept(heap: heap)
             sizeClass += 1
         }
     }
@@ -164,12 +165,13 @@ extension UnsafeMutablePointer where Pointee == Globals {
         return cache
     }
 
-    /// Returns a thread's cache: its objects to their spans (and the batches the centrals keep,
-    /// which it may have given them: a process whose threads have ended holds no freed objects),
+    /// Returns a thread's cache: its objects to their spans (and what the centrals keep, batches
+    /// it may have given them and kept empty spans: a process whose threads have ended holds no freed
+    /// objects and no empty spans),
     /// its counts to the totals of exited threads, its memory to the FixAlloc.
     func releaseCache(_ cache: UnsafeMutablePointer<MCache>) {
         cache.releaseAll(globals: self)
-        drainTransfers()
+        releaseKept()
         heap.pointee.lock.lock()
         let counts = pointee.deadCounts!
         var sizeClass = 1

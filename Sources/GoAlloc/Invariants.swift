@@ -106,6 +106,17 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         // No array of the two lists: these checks hold locks the process's malloc may need.
         checkList(pointee.partial, full: false)
         checkList(pointee.full, full: true)
+        var count = 0
+        var next = pointee.empty.first
+        while let span = next {
+            count += 1
+            if span.pointee.spanclass != pointee.spanclass || span.pointee.state != .inUse || span.pointee.allocCount != 0
+                || Bitmap.countSet(span.pointee.allocBits!, 0, span.pointee.nelems) != 0 {
+                fatal("invariant: a span on a central's empty list is not an empty in-use span of its class")
+            }
+            next = span.pointee.next
+        }
+        if count != pointee.empty.count { fatal("invariant: a span list's count is off") }
     }
 
     func checkList(_ list: MSpanList, full: Bool) {

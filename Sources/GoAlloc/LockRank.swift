@@ -15,7 +15,7 @@ import CGoAlloc
 /// |---|---|---|
 /// | 0 `initialization` | `goalloc_init_lock` (C, ``InitLock``) | the one-time set-up of the heap |
 /// | 1 `gcCycle` | `GC.cycleLock` | one collection at a time; a thread leaving the collector's registry |
-/// | 2 `explicitCentral` | each `MCentral.lock` of the explicit heap | its span lists, its spans' allocBits and allocCount |
+/// | 2 `explicitCentral` | each `MCentral.lock` of the explicit heap | its span lists, transfer batches and kept empty spans, its spans' allocBits and allocCount |
 /// | 3 `heap` | `MHeap.lock` | pages, span tables, arenas, FixAllocs, the stack pool, the collector's registry and pacer, the trace |
 /// | 4 `managedCentral` | each `MCentral.lock` of the collected heap | as the explicit ones, and its unswept lists |
 ///

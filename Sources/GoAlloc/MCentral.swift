@@ -10,7 +10,10 @@
 /// GC/Sweep.swift. The explicit heap's are always empty.
 ///
 /// The explicit heap's centrals also keep whole batches of freed objects between thread caches
-/// (`transfer`, TransferBatches.swift).
+/// (`transfer`, TransferBatches.swift), and the spans their objects emptied last (`empty`, up to
+/// `emptyPagesLimit` pages): the next cache that needs a fresh span takes one rather than going
+/// to the heap's page allocator, which costs more (rptest-style random sizes empty and take spans
+/// of the larger classes, one or a few objects a span, all the time).
 ///
 /// The lock guards the lists, the batches, and the allocBits and allocCount of every span of this class. Its
 /// rank (LockRank.swift) is below the heap lock's for the explicit heap's centrals (spans are
@@ -23,6 +26,10 @@ struct MCentral {
     var unsweptPartial = MSpanList(tag: 3)
     var unsweptFull = MSpanList(tag: 4)
     var transfer = TransferBatches()
+    /// Spans of this class with no object in use, kept for caches to come.
+    var empty = MSpanList(tag: 5)
+    /// Most pages the `empty` list keeps (it keeps at least one span).
+    static let emptyPagesLimit = 32
 }
 
 extension UnsafeMutablePointer where Pointee == MCentral {
@@ -30,8 +37,8 @@ extension UnsafeMutablePointer where Pointee == MCentral {
     /// objects of a partial span, linked into a list
     /// (they were used before, so writing the links costs nothing new), or a fresh span whose
     /// objects the cache carves out one by one as they are needed (so untouched memory stays
-    /// untouched). Either way the span's objects now all belong to the cache or to users.
-    /// Nil when the heap cannot grow.
+    /// untouched: a kept empty span, else one from the heap). Either way the span's objects now
+    /// all belong to the cache or to users. Nil when the heap cannot grow.
     func cacheObjects(heap: UnsafeMutablePointer<MHeap>) -> (list: UnsafeMutableRawPointer?, count: Int, fresh: UnsafeMutablePointer<MSpan>?)? {
         pointee.lock.lock()
         if let batch = takeBatchLocked() {
@@ -58,16 +65,43 @@ extension UnsafeMutablePointer where Pointee == MCentral {
             pointee.lock.unlock()
             return (list, count, nil)
         }
+        if let span = pointee.empty.first {
+            pointee.empty.remove(span)
+            holdAllLocked(span)
+            pointee.lock.unlock()
+            return (nil, 0, span)
+        }
         pointee.lock.unlock()
 
         let sizeClass = pointee.spanclass.sizeClass
         guard let span = heap.allocSpan(npages: SizeClasses.npages(sizeClass), spanclass: pointee.spanclass) else { return nil }
-        Bitmap.set(span.pointee.allocBits!, 0, span.pointee.nelems)
-        span.pointee.allocCount = span.pointee.nelems
         pointee.lock.lock()
-        pointee.full.insert(span)
+        holdAllLocked(span)
         pointee.lock.unlock()
         return (nil, 0, span)
+    }
+
+    /// Marks every object of an empty span held for a cache's carving range, and lists the span
+    /// as full. Central lock held.
+    private func holdAllLocked(_ span: UnsafeMutablePointer<MSpan>) {
+        pointee.lock.assertHeld()
+        Bitmap.set(span.pointee.allocBits!, 0, span.pointee.nelems)
+        span.pointee.allocCount = span.pointee.nelems
+        pointee.full.insert(span)
+    }
+
+    /// Gives the kept empty spans back to the heap (freeOSMemory, thread exit: TransferBatches'
+    /// releaseKept).
+    func releaseEmpty(heap: UnsafeMutablePointer<MHeap>) {
+        var emptied: UnsafeMutablePointer<MSpan>?
+        pointee.lock.lock()
+        while let span = pointee.empty.first {
+            pointee.empty.remove(span)
+            span.pointee.next = emptied
+            emptied = span
+        }
+        pointee.lock.unlock()
+        releaseEmptied(emptied, heap: heap)
     }
 
     /// Takes back a list of `count` objects of this class from a thread cache (or the unused
@@ -98,8 +132,9 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         releaseEmptied(emptied, heap: heap)
     }
 
-    /// One object back to its span. Central lock held. Emptied spans are collected (linked
-    /// through `next`) to be freed to the heap after the lock is dropped.
+    /// One object back to its span. Central lock held. An emptied span is kept on the `empty`
+    /// list while that has room; past it, emptied spans are collected (linked through `next`) to
+    /// be freed to the heap after the lock is dropped.
     private func returnObjectLocked(_ address: UInt, heap: UnsafeMutablePointer<MHeap>, emptied: inout UnsafeMutablePointer<MSpan>?) {
         pointee.lock.assertHeld()
         guard let span = MHeap.spanOf(address), span.pointee.state == .inUse else {
@@ -118,8 +153,12 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         span.pointee.allocCount -= 1
         if span.pointee.allocCount == 0 {
             pointee.partial.remove(span)
-            span.pointee.next = emptied
-            emptied = span
+            if pointee.empty.isEmpty || (pointee.empty.count + 1) * span.pointee.npages <= MCentral.emptyPagesLimit {
+                pointee.empty.insert(span)
+            } else {
+                span.pointee.next = emptied
+                emptied = span
+            }
         }
     }
 

@@ -299,13 +299,13 @@ public enum GoAlloc {
         globals.fillMemStats(raw)
     }
 
-    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects back to their spans and
-    /// the batches the centrals keep back to theirs, the stack cache's spans back to the heap,
-    /// then returns every free page to the OS.
+    /// Go's debug.FreeOSMemory: hands the calling thread's cached objects and the batches the
+    /// centrals keep back to their spans, the centrals' kept empty spans and the stack cache's spans
+    /// back to the heap, then returns every free page to the OS.
     public static func freeOSMemory() {
         let globals = Globals.shared
         UnsafeMutablePointer<MCache>.current?.releaseAll(globals: globals)
-        globals.drainTransfers()
+        globals.releaseKept()
         globals.reapExitedThreads()
         globals.releaseStackCache()
         while globals.scavenge(maxPages: Int.max, keeping: nil) > 0 {}

@@ -17,7 +17,7 @@
 /// caches do), at most `capacity` batches of half a cache's list per class (64 KiB each, 4096
 /// objects for the smallest classes). When the slots are full, a batch goes to its spans as before;
 /// a thread's exit (which returns its own lists to their spans directly) and freeOSMemory return
-/// them all (`drainTransfers`).
+/// them all (`releaseKept`).
 struct TransferBatches {
     /// Batches one class keeps.
     static let capacity = 4
@@ -64,9 +64,9 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         return batch
     }
 
-    /// Returns every kept batch to its spans (freeOSMemory: the spans they emptied can go back to
-    /// the heap, and their pages to the OS).
-    func drainTransfers(heap: UnsafeMutablePointer<MHeap>) {
+    /// Returns every kept batch to its spans, and the kept empty spans (MCentral) to the heap: what the
+    /// central holds for caches to come goes back, and its pages can go to the OS.
+    func releaseKept(heap: UnsafeMutablePointer<MHeap>) {
         pointee.lock.lock()
         while let batch = takeBatchLocked() {
             pointee.lock.unlock()
@@ -74,6 +74,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
             pointee.lock.lock()
         }
         pointee.lock.unlock()
+        releaseEmpty(heap: heap)
     }
 
     /// Whether `object` is in one of the kept batches: a second free of it is a double free. The

@@ -4,14 +4,16 @@ import Glibc
 import Testing
 @testable import GoAlloc
 
-/// A full thread cache gives half its list to the central as one batch, and the next cache that
-/// runs out takes that batch whole (TransferBatches.swift). Each body runs in a fresh process (an
-/// exit test), so that no other test's thread moves the size class meanwhile.
+/// What a central keeps for caches to come. A full thread cache gives half its list to the central
+/// as one batch, and the next cache that runs out takes that batch whole (TransferBatches.swift);
+/// spans its objects empty stay with the central, up to a limit, for the next cache that needs a
+/// fresh span (MCentral's `empty`). Each body runs in a fresh process (an exit test), so that no
+/// other test's thread moves the size class meanwhile.
 ///
 /// The numbers: blocks of 200 bytes are class 208, whose list holds 131,072 / 208 = 630 objects.
 /// Freeing 700 fills the list at the 630th free; the 631st gives the 315 freed first to the central
 /// and keeps the 315 freed last.
-@Suite struct TransferBatchTests {
+@Suite struct MCentralKeepTests {
     @Test func aFullListsOlderHalfGoesToTheNextCacheWhole() async {
         await #expect(processExitsWith: .success) {
             nonisolated(unsafe) let blocks = (0..<700).map { _ in GoAlloc.allocate(byteCount: 200)! }
@@ -54,6 +56,39 @@ import Testing
             GoAlloc.freeOSMemory()
             let after = GoAlloc.readMemStats()
             guard before.heapInuse - after.heapInuse >= 700 * 208 else { exit(1) }
+            GoAlloc.checkInvariants()
+        }
+    }
+
+    /// Blocks of 16 KiB are one to a span. Of 64 freed on one thread, the list and the batches
+    /// keep some; the rest empty their spans, of which the central keeps `emptyPagesLimit` pages'
+    /// worth and frees the others to the heap. A cache that finds no batch takes a kept span; a
+    /// thread's exit gives back the rest.
+    @Test func emptiedSpansAreKeptUpToTheLimit() async {
+        await #expect(processExitsWith: .success) {
+            let sizeClass = SizeClasses.sizeClass(size: 16384, alignment: 16)
+            let npages = SizeClasses.npages(sizeClass)
+            guard npages * SizeClasses.pageSize / SizeClasses.size(sizeClass) == 1 else { exit(1) }
+            nonisolated(unsafe) let central = Globals.shared.central(sizeClass)
+            let blocks = (0..<64).map { _ in GoAlloc.allocate(byteCount: 16384)! }
+            for block in blocks { GoAlloc.deallocate(block) }
+            guard central.pointee.empty.count * npages == MCentral.emptyPagesLimit else { exit(2) }
+            GoAlloc.checkInvariants()
+            let kept = central.pointee.empty.count
+            onNewThread {
+                // The batches first, then one kept span.
+                var allocations = 0
+                while central.pointee.empty.count == kept {
+                    let batches = central.pointee.transfer.count
+                    _ = GoAlloc.allocate(byteCount: 16384)!
+                    allocations += 1
+                    if allocations > 64 { exit(3) }
+                    if central.pointee.empty.count != kept && batches != 0 { exit(4) }
+                }
+                if central.pointee.empty.count != kept - 1 { exit(5) }
+            }
+            // The thread's exit returned its blocks and what the central kept.
+            guard central.pointee.empty.count == 0, central.pointee.transfer.count == 0 else { exit(6) }
             GoAlloc.checkInvariants()
         }
     }
