@@ -21,9 +21,10 @@ bench-all: setup
 bench-programs: setup
 	scripts/programs-suite.sh
 
-## test: install what is missing, build everything (debug), check the module graph of docs/architecture.md, run swift test
+## test: install what is missing, build everything (debug, and libgoalloc.so without the Swift runtime), check the module graph of docs/architecture.md, run swift test
 test: setup
 	$(SWIFT) build --build-tests
+	scripts/build-goalloc-embedded.sh debug
 	scripts/check-architecture.py
 	$(SWIFT) test
 
@@ -31,9 +32,11 @@ test: setup
 setup:
 	@scripts/setup.sh
 
-## build: release build of every product (bench, libBenchCount.so, ...)
+## build: release build of every product (bench, libBenchCount.so, ...), and libgoalloc.so without
+## the Swift runtime (scripts/build-goalloc-embedded.sh)
 build: setup
 	$(SWIFT) build -c release
+	scripts/build-goalloc-embedded.sh release
 
 clean:
 	rm -rf .build

@@ -73,14 +73,33 @@ public struct AllocatorCatalog: Sendable {
         return AllocatorAvailability(name: name, library: nil, unavailableReason: "\(soname) not found\(install)")
     }
 
+    /// The products subfolder of the libgoalloc.so built without the Swift runtime
+    /// (scripts/build-goalloc-embedded.sh writes it).
+    static let embeddedFolder = "embedded"
+
     /// An allocator this package builds: available once its library is in the products folder.
+    /// The one built without the Swift runtime (`<products>/embedded/`) is taken when it is at
+    /// least as new as SwiftPM's, so that a `swift build` of changed sources, which rebuilds only
+    /// SwiftPM's, is never measured through a stale copy.
     static func builtAvailability(of name: AllocatorName, products: String?) -> AllocatorAvailability {
         let soname = name.preloadSoname!, product = name.packageProduct!
-        if let products, FileManager.default.isReadableFile(atPath: "\(products)/\(soname)") {
-            return AllocatorAvailability(name: name, library: "\(products)/\(soname)", unavailableReason: nil)
+        if let products {
+            let swiftPM = "\(products)/\(soname)", embedded = "\(products)/\(embeddedFolder)/\(soname)"
+            if let built = modificationDate(embedded), modificationDate(swiftPM).map({ built >= $0 }) ?? true {
+                return AllocatorAvailability(name: name, library: embedded, unavailableReason: nil)
+            }
+            if modificationDate(swiftPM) != nil {
+                return AllocatorAvailability(name: name, library: swiftPM, unavailableReason: nil)
+            }
         }
         return AllocatorAvailability(name: name, library: nil, unavailableReason:
             "\(soname) is not built (run make build, or swift build -c release --product \(product))")
+    }
+
+    /// When a readable file was last written; nil when there is none.
+    private static func modificationDate(_ path: String) -> Date? {
+        guard FileManager.default.isReadableFile(atPath: path) else { return nil }
+        return (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
     }
 
     /// soname -> path for the machine's architecture, from `ldconfig -p`.

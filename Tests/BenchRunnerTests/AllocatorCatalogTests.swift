@@ -36,6 +36,24 @@ import Testing
         #expect(built.library == folder + "/libgoalloc.so")
     }
 
+    /// The build without the Swift runtime wins while it is at least as new as SwiftPM's; a later
+    /// SwiftPM build (sources changed since) wins over it.
+    @Test func goPrefersTheEmbeddedBuildUnlessSwiftPMsIsNewer() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("allocbench-products-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder + "/embedded", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let swiftPM = folder + "/libgoalloc.so", embedded = folder + "/embedded/libgoalloc.so"
+        #expect(FileManager.default.createFile(atPath: embedded, contents: Data()))
+        #expect(AllocatorCatalog.builtAvailability(of: .go, products: folder).library == embedded, "only the embedded one")
+        #expect(FileManager.default.createFile(atPath: swiftPM, contents: Data()))
+        let now = Date()
+        try FileManager.default.setAttributes([.modificationDate: now], ofItemAtPath: swiftPM)
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(1)], ofItemAtPath: embedded)
+        #expect(AllocatorCatalog.builtAvailability(of: .goGC, products: folder).library == embedded, "built after SwiftPM's")
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(2)], ofItemAtPath: swiftPM)
+        #expect(AllocatorCatalog.builtAvailability(of: .go, products: folder).library == swiftPM, "SwiftPM's is newer")
+    }
+
     @Test func findsJemallocOnThisMachine() {
         // make test installs jemalloc first (scripts/setup.sh); this is the real lookup.
         #expect(AllocatorCatalog.discover(products: nil)[.jemalloc].isAvailable)

@@ -1,6 +1,8 @@
 // GoAlloc: Go's allocator in Swift. The design, and how this part fits in, is the essay at the top of
 // Malloc.swift (as Go's malloc.go introduces its runtime allocator).
 
+import CGoAlloc
+
 /// The mark phase (Go's mgcmark.go), run with the world stopped: every word of the roots that
 /// points into a managed object, at its start or anywhere inside it (an interior pointer),
 /// marks the object in its span's mark bytes; marked objects that may hold pointers (not noscan)
