@@ -9,6 +9,9 @@
 # SwiftPM at commit 4951886 (before the transfer batches); go-swiftpm is SwiftPM's build at this
 # run's commit, 0eb1093 (with the Swift runtime); go is scripts/build-goalloc-embedded.sh's.
 # Output: classics.txt, one line per allocator and round.
+# glibc-thread.txt: glibc's malloc-thread benchmark (mimalloc-bench's bench-malloc-thread.c,
+# gcc -O2 -pthread -o glibc-thread bench-malloc-thread.c -lm), `glibc-thread 2` (2 s) under each
+# allocator, three rounds: iterations done.
 cd /tmp/ref
 L=/usr/lib/x86_64-linux-gnu
 declare -A A=([system]= [jemalloc]=$L/libjemalloc.so.2 [tcmalloc]=$L/libtcmalloc_minimal.so.4 [mimalloc]=$L/libmimalloc.so
