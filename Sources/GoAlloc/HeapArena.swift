@@ -33,6 +33,8 @@ struct HeapArena {
     var zeroedBase = 0
     /// Bit c set: chunk c is mapped (Prepared or Ready) and managed by the page allocator.
     var mappedChunks: UInt32 = 0
+    /// Bit c set: chunk c is registered for the generational mode's write tracking (GC/Generational.swift).
+    var trackedChunks: UInt32 = 0
 
     /// Free-run summary of one chunk, in pages: the free run at its start, the longest free run
     /// anywhere in it, and the free run at its end (Go's pallocSum).

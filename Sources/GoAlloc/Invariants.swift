@@ -171,7 +171,9 @@ extension UnsafeMutablePointer where Pointee == GC {
                 }
                 var next = central.pointee.full.first
                 while let span = next {
-                    if !span.pointee.managed || span.pointee.spanclass != central.pointee.spanclass || span.pointee.largeMarked {
+                    // Marks of large objects outlive their sweep only in the generational mode.
+                    if !span.pointee.managed || span.pointee.spanclass != central.pointee.spanclass
+                        || (span.pointee.largeMarked && !stickyMarks) {
                         fatal("invariant: a managed large object's span is not as listed")
                     }
                     next = span.pointee.next
@@ -204,7 +206,13 @@ extension UnsafeMutablePointer where Pointee == GC {
         while let span = next {
             if !span.pointee.managed { fatal("invariant: an explicit span on a managed list") }
             let marks = (0..<span.pointee.nelems).reduce(0) { $0 + Int(span.pointee.gcmarkBytes![$1]) }
-            if swept && marks != 0 { fatal("invariant: a mark bit outlived its sweep") }
+            // In the generational mode marks outlive the sweep: those of the objects it kept.
+            if swept && marks != 0 && !stickyMarks { fatal("invariant: a mark bit outlived its sweep") }
+            if swept && stickyMarks && marks > span.pointee.allocCount { fatal("invariant: a kept mark without its object") }
+            // A cache would write new objects into a protected span: only full ones are protected.
+            if span.pointee.writeProtected && span.pointee.allocCount != span.pointee.nelems {
+                fatal("invariant: a write-protected span has a free slot")
+            }
             // The mark only marks allocated objects: an unswept span's marks are a subset of its allocBits.
             if !swept && marks > span.pointee.allocCount { fatal("invariant: an unswept span has more marks than objects") }
             next = span.pointee.next

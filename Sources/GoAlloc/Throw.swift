@@ -11,10 +11,19 @@ import Glibc
 /// the allocator's own paths and while locks are held.
 @inline(never)
 func fatal(_ message: StaticString) -> Never {
-    let prefix: StaticString = "goalloc: fatal error: "
+    writeLine("goalloc: fatal error: ", message)
+    abort()
+}
+
+/// Says on standard error that a setting could not take effect, and goes on (write(2) only).
+@inline(never)
+func warn(_ message: StaticString) {
+    writeLine("goalloc: ", message)
+}
+
+private func writeLine(_ prefix: StaticString, _ message: StaticString) {
     let newline: StaticString = "\n"
     _ = write(STDERR_FILENO, prefix.utf8Start, prefix.utf8CodeUnitCount)
     _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
     _ = write(STDERR_FILENO, newline.utf8Start, newline.utf8CodeUnitCount)
-    abort()
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "GoSizeClasses.h"
 #include "GoStopTheWorld.h"
+#include "GoWriteTracking.h"
 #include "GoAllocABI.h" // the MemStats struct libgoalloc.so exports
 
 // MARK: - Size classes

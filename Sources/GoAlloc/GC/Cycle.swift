@@ -48,10 +48,17 @@ extension UnsafeMutablePointer where Pointee == GC {
         trace.flush = monotonicNanoseconds()
         forEachThreadLocked { $0.flushLocked(gc: self, centralsLocked: true) }
         trace.leftUnswept = UInt64(finishSweepLocked(heap: heap))
-        let marked = markRootsLocked(trace: &trace)
+        let minor = nextCycleIsMinorLocked(forced: forced)
+        trace.generational.minor = minor
+        if stickyMarks && !minor { clearMarksLocked() }
+        let marked = markRootsLocked(trace: &trace, minor: minor)
         trace.sweep = monotonicNanoseconds()
-        sweepLocked(heap: heap, eager: forced)
-        pointee.pacer.endCycleLocked(marked: marked)
+        // A full cycle of the generational mode sweeps at once: what it protects are the spans
+        // the sweep leaves full.
+        sweepLocked(heap: heap, eager: forced || (stickyMarks && !minor))
+        pointee.pacer.endCycleLocked(marked: stickyMarks ? endGenerationalCycleLocked(minor: minor, marked: marked, heap: heap,
+                                                                                     trace: &trace.generational)
+                                                         : marked)
         trace.goal = pointee.pacer.heapGoal
         trace.start = monotonicNanoseconds()
 

@@ -37,6 +37,8 @@ struct GC {
     /// The mark's shared work and its helpers' stacks (MarkWork.swift), in this block.
     var markWork: UnsafeMutablePointer<MarkWork>?
     var pacer = GCPacer()
+    /// The generational mode's state (GOALLOC_GENERATIONAL; off by default).
+    var generational = Generational()
 
     // Statistics, guarded by the heap lock.
 
@@ -113,6 +115,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         guard pointee.started == 0 else { return }
         if goalloc_stw_install() != 0 { fatal("cannot install the collector's stop signal handler") }
         pointee.trace = GCTrace.requested()
+        pointee.generational.every = Generational.everyFromEnvironment()
         pointee.markWork.unsafelyUnwrapped.pointee.maxHelpers = MarkWork.helpersFromEnvironment()
         if pointee.markWork.unsafelyUnwrapped.pointee.maxHelpers > 0 { goalloc_stw_set_parked_work { goallocMarkHelp() } }
         pthread_key_create(&pointee.threadKey) { thread in
@@ -175,6 +178,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         let elapsed = monotonicNanoseconds() - pointee.startNanos
         out.pointee.gc_cpu_fraction = elapsed > 0 ? Double(pointee.pauseTotalNs) / Double(elapsed) : 0
         out.pointee.gc_sys &+= pointee.grey.sys + pointee.roots.sys + pointee.threadAlloc.sys + pointee.markWork.unsafelyUnwrapped.pointee.sys
+            + pointee.generational.sys
         withUnsafeMutableBytes(of: &out.pointee.pause_ns) { ring in
             withUnsafeMutableBytes(of: &out.pointee.pause_end) { ends in
                 var index = 0

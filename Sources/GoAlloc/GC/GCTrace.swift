@@ -31,6 +31,8 @@ struct GCTrace {
     /// The objects the mark helpers scanned (MarkWork.swift), of `objects`.
     var helped: UInt64 = 0
     var heapBefore: UInt64 = 0, goal: UInt64 = 0
+    /// The generational mode's part (GOALLOC_GENERATIONAL), printed only when it is on.
+    var generational = GenerationalTrace()
 
     /// Whether GOALLOC_GCTRACE=1 asked for the lines (read once, when the collector starts).
     static func requested() -> Bool {
@@ -100,13 +102,15 @@ struct GCTrace {
         line.number(markedBytes >> 10)
         line.text(" KiB, next goal ")
         line.number(goal >> 10)
-        line.text(" KiB\n")
+        line.text(" KiB")
+        if Globals.shared.gc.stickyMarks { generational.write(to: &line) }
+        line.text("\n")
         line.flush()
     }
 }
 
 /// A line built in a fixed buffer on the stack, then written at once.
-private struct TraceLine {
+struct TraceLine {
     private var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                         UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                         UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,

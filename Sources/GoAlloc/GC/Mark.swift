@@ -13,9 +13,15 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// stack pointer (its spilled registers lie there) to its top, and each registered range.
     /// Returns the bytes marked; `trace` gets each phase's start and what it covered. World
     /// stopped, heap lock held.
-    func markRootsLocked(trace: inout GCTrace) -> UInt64 {
+    /// A `minor` cycle first greys the old objects that may point to young ones (Generational.swift).
+    func markRootsLocked(trace: inout GCTrace, minor: Bool) -> UInt64 {
         assertHeapLockHeld()
         var marked: UInt64 = 0
+        if minor {
+            let start = monotonicNanoseconds()
+            greyOldObjectsLocked(trace: &trace.generational)
+            trace.generational.oldNanos = monotonicNanoseconds() &- start
+        }
         trace.stacks = monotonicNanoseconds()
         var threads: UInt64 = 0, stackBytes: UInt64 = 0
         forEachThreadLocked { thread in

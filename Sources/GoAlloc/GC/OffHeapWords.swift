@@ -50,6 +50,9 @@ struct OffHeapWords {
         count &+= length
     }
 
+    /// Forgets every word (the mapping stays).
+    mutating func removeAll() { count = 0 }
+
     /// Removes the `length` words at `index`, moving the last `length` words into their place.
     mutating func removeSwapping(at index: Int, length: Int) {
         count -= length

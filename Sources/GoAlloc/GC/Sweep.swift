@@ -5,7 +5,8 @@ import CGoAlloc
 
 /// The sweep (Go's mgcsweep.go). Sweeping a span makes the objects the mark did not reach free:
 /// allocBits takes the mark bytes' value (Go's allocBits takes gcmarkBits'), allocCount its
-/// population, the frees are counted per size class, and the marks are cleared for the next cycle.
+/// population, the frees are counted per size class, and the marks are cleared for the next cycle
+/// (kept, in the generational mode: Generational.swift).
 ///
 /// Right after the mark, with the world stopped, unmarked large objects go back to the heap. A
 /// forced collection (runtime.GC) sweeps every span then too, as Go's runtime.GC finishes the
@@ -106,7 +107,8 @@ extension UnsafeMutablePointer where Pointee == GC {
             live &+= allocBits[word].nonzeroBitCount
             word &+= 1
         }
-        marks.initializeMemory(as: UInt8.self, repeating: 0, count: words &* 64)
+        // In the generational mode the marks stay: they tell the next minor cycle which objects are old.
+        if !stickyMarks { marks.initializeMemory(as: UInt8.self, repeating: 0, count: words &* 64) }
         _ = goalloc_fetch_add(pointee.sweptFrees.unsafelyUnwrapped + span.pointee.spanclass.sizeClass,
                               UInt64(span.pointee.allocCount - live))
         span.pointee.allocCount = live
@@ -133,7 +135,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         while let span = next {
             next = span.pointee.next
             if span.pointee.largeMarked {
-                span.pointee.largeMarked = false
+                if !stickyMarks { span.pointee.largeMarked = false }
                 continue
             }
             central.pointee.full.remove(span)
