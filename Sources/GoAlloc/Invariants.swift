@@ -209,9 +209,9 @@ extension UnsafeMutablePointer where Pointee == GC {
             // In the generational mode marks outlive the sweep: those of the objects it kept.
             if swept && marks != 0 && !stickyMarks { fatal("invariant: a mark bit outlived its sweep") }
             if swept && stickyMarks && marks > span.pointee.allocCount { fatal("invariant: a kept mark without its object") }
-            // A cache would write new objects into a protected span: only full ones are protected.
-            if span.pointee.writeProtected && span.pointee.allocCount != span.pointee.nelems {
-                fatal("invariant: a write-protected span has a free slot")
+            // The generational mode finds old objects by this flag.
+            if swept && stickyMarks && span.pointee.holdsOld != (marks != 0) {
+                fatal("invariant: a span's old objects and its holdsOld disagree")
             }
             // The mark only marks allocated objects: an unswept span's marks are a subset of its allocBits.
             if !swept && marks > span.pointee.allocCount { fatal("invariant: an unswept span has more marks than objects") }

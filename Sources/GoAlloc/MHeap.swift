@@ -206,7 +206,7 @@ extension UnsafeMutablePointer where Pointee == MHeap {
         span.pointee.needzero = taken.needzero
         span.pointee.state = .inUse
         span.pointee.managed = managed
-        span.pointee.writeProtected = false
+        span.pointee.holdsOld = false
         let sizeClass = spanclass.sizeClass
         if sizeClass == 0 {
             span.pointee.elemsize = npages << SizeClasses.pageShift

@@ -51,9 +51,9 @@ struct MSpan {
     var managed = false
     /// The mark bit of a managed large object (its span has no bitmaps).
     var largeMarked = false
-    /// The generational mode write-protected the span's pages after the last full cycle
-    /// (GC/Generational.swift). Heap lock.
-    var writeProtected = false
+    /// A managed small-object span's last sweep kept objects in it: in the generational mode,
+    /// old objects (GC/Generational.swift).
+    var holdsOld = false
     /// The free stacks of a stack pool span (Go's manualFreeList), linked through each stack's
     /// lowest usable word. Guarded by the heap lock.
     var manualFreeList: UnsafeMutableRawPointer?

@@ -27,11 +27,10 @@ import Testing
         return hide(node)
     }
 
-    /// A chain of old nodes (a full cycle's survivors, most of them in write-protected spans),
-    /// then, before each of eight paced cycles, a young node stored only into an old node (one
-    /// in a protected span, one in the chain's unprotected span) and nowhere else. The
-    /// minor cycles between full ones must find both, through the written pages and through the
-    /// unprotected span's old objects.
+    /// A chain of old nodes (a full cycle's survivors, in write-protected spans), then, before
+    /// each of eight paced cycles, a young node stored only into an old node (one in a full span,
+    /// one in the chain's span with free slots, which caches fill with new objects) and nowhere
+    /// else. The minor cycles between full ones must find both through the written pages.
     @Test func minorCyclesKeepYoungObjectsThatOnlyOldOnesReach() async {
         await #expect(processExitsWith: .success) {
             setenv("GOALLOC_GENERATIONAL", "4", 1)
@@ -45,8 +44,8 @@ import Testing
             var minors = 0
             var young: [(old: UInt, node: UInt, id: UInt)] = []
             for round in 0..<8 {
-                // Edge 1 of a node deep in the chain (a protected span), and of one of the first
-                // nodes (allocated last: the chain's one span with free slots, never protected).
+                // Edge 1 of a node deep in the chain (a full span), and of one of the first nodes
+                // (allocated last: the chain's one span with free slots).
                 for old in [chain[1_000 + round * 37], chain[round]] {
                     let id = UInt(1 << 30 + young.count)
                     young.append((old, Self.attachYoung(to: old, id: id), id))
@@ -62,6 +61,33 @@ import Testing
             guard Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!).count == 5_000 else { exit(4) }
             collectAndCheck()
             for entry in young where !Node.isIntact(reveal(entry.node)) { exit(5) }
+        }
+    }
+
+    /// A forked child cannot use its parent's tracking (its descriptors read and protect the
+    /// parent's pages, and its own pages lost their protection at the fork): its cycles are all
+    /// full, so a young node stored only into an old one survives them.
+    @Test func aForkedChildCollectsWithFullCycles() async {
+        await #expect(processExitsWith: .success) {
+            setenv("GOALLOC_GENERATIONAL", "8", 1)
+            GoAlloc.Managed.registerThread()
+            let roots = RootSlots(count: 1)
+            roots.slots[0] = UInt(bitPattern: Node.chain(5_000, firstID: 1))
+            GoAlloc.Managed.collect()
+            let old = hide(Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!)[1_000])
+            let child = fork()
+            if child == 0 {
+                let young = Self.attachYoung(to: old, id: 7)
+                var minors = 0
+                for _ in 0..<3 where Self.runPacedCycle() { minors += 1 }
+                let node = reveal(young)
+                let intact = Node.edge(reveal(old), 1) == node && Node.isIntact(node) && Node.id(node) == 7
+                _exit(minors == 0 && intact ? 0 : 1)
+            }
+            var status: Int32 = 0
+            guard child > 0, waitpid(child, &status, 0) == child, status == 0 else { exit(1) }
+            // The parent's minor cycles go on.
+            guard Self.runPacedCycle() else { exit(2) }
         }
     }
 

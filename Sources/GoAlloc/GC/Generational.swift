@@ -17,22 +17,23 @@ import CGoAlloc
 //   set (allocBits still takes their value), so a minor mark skips an old object as it skips one
 //   already marked, and its sweep keeps it. A full cycle clears every mark before it marks.
 // - Old objects that may point to young ones must be scanned, and Swift gives a library no write
-//   barrier. The kernel gives one: after a full cycle, the spans whose every slot holds an old
-//   object (their objects' class may hold pointers) and the old large objects are
-//   write-protected with userfaultfd in asynchronous mode, where a write is let through by the
-//   kernel itself, which only clears the page's protection. A minor cycle asks PAGEMAP_SCAN for
-//   the protected pages written since, which it protects again as it reports them, and scans the
-//   old objects on them. Such spans stay full until the next full cycle (a minor sweep never
-//   frees an old object), so no cache ever allocates in them: new objects never fault.
-// - Every other span that may hold pointers (one with a free slot, which a cache may fill) is not
-//   protected, and a minor cycle scans all its old objects as roots.
+//   barrier. The kernel gives one: the pages of old objects are write-protected with userfaultfd
+//   in asynchronous mode, where a write is let through by the kernel itself, which only clears
+//   the page's protection (about 2 us, paid once per page and cycle). A minor cycle asks
+//   PAGEMAP_SCAN, span run by span run, which pages of the spans holding old objects (that may
+//   hold pointers) are no longer protected, scans the old objects on them, and the same call
+//   protects them again. Pages of spans whose objects just became old were never protected:
+//   they are reported too, and so protected from then on. After a full cycle (whose sweep frees
+//   old spans) the last protection is lifted and the surviving old spans protected anew.
+// - A cache allocating in a span with old objects writes its pages, which are then scanned at
+//   the next minor cycle: their old objects, not the young ones.
 // - The pacer counts old objects as marked: a minor cycle's live heap is the old bytes plus the
 //   young ones it marked, and the goal follows GOGC from there as in a full cycle.
 // - What a minor cycle keeps that a full one would free: old objects that died since the last
 //   full cycle, and the young objects they still point to, until that full cycle.
 // - Kept apart: a thread that was never registered must not write a pointer to a managed object
-//   into one (a write lands while the world is stopped, between PAGEMAP_SCAN and the scan, only
-//   from such a thread). A forked child turns minor cycles off (its copy of the descriptor would
+//   into one while the world is stopped (only such a thread can, and PAGEMAP_SCAN may already
+//   have passed its page). A forked child turns minor cycles off (its copy of the descriptor would
 //   act on its parent's pages). Where the kernel lacks asynchronous write-protect (before 6.7) or
 //   userfaultfd is refused, every cycle is full and one line on standard error says why.
 struct Generational {
@@ -49,7 +50,8 @@ struct Generational {
     var unavailable = false
     /// Bytes of old objects: the last full cycle's marked bytes, plus every minor cycle's since.
     var oldBytes: UInt64 = 0
-    /// The write-protected runs, [start, end) pairs in address order.
+    /// The runs of spans that held old objects at the last cycle, [start, end) pairs in address
+    /// order: write-protected, but for the pages written since.
     var runs = OffHeapWords()
     /// Cycles that were minor, since the start.
     var minorCycles: UInt64 = 0
@@ -74,33 +76,33 @@ struct Generational {
 /// What a cycle of the generational mode did, for its GOALLOC_GCTRACE line.
 struct GenerationalTrace {
     var minor = false
-    /// Old objects scanned as roots, and the written pages of protected spans they came from.
+    /// Old objects scanned as roots, and the written pages of old spans they came from.
     var oldObjects: UInt64 = 0
     var writtenPages: UInt64 = 0
-    /// After a full cycle: the protected runs and their pages.
+    /// The runs of old spans, protected from the end of the cycle on, and their pages.
     var runs: UInt64 = 0
     var protectedPages: UInt64 = 0
     /// A minor cycle's time finding and greying the old objects (part of the line's flush phase).
     var oldNanos: UInt64 = 0
 
-    /// The end of the cycle's GOALLOC_GCTRACE line: `; minor (old 120 us: 4100 objects, 3 written
-    /// pages)` or `; full (protected 96 pages in 2 runs)`.
+    /// The end of the cycle's GOALLOC_GCTRACE line: `; minor (old 120 us: 4100 objects on 3
+    /// written pages; protected 96 pages in 2 runs)`, or `; full (protected 96 pages in 2 runs)`.
     func write(to line: inout TraceLine) {
         if minor {
             line.text("; minor (old ")
             line.micros(oldNanos)
             line.text(" us: ")
             line.number(oldObjects)
-            line.text(" objects, ")
+            line.text(" objects on ")
             line.number(writtenPages)
-            line.text(" written pages)")
+            line.text(" written pages; protected ")
         } else {
             line.text("; full (protected ")
-            line.number(protectedPages)
-            line.text(" pages in ")
-            line.number(runs)
-            line.text(" runs)")
         }
+        line.number(protectedPages)
+        line.text(" pages in ")
+        line.number(runs)
+        line.text(" runs)")
     }
 }
 
@@ -182,20 +184,22 @@ extension UnsafeMutablePointer where Pointee == GC {
         }
     }
 
-    /// A minor cycle's extra roots: every old object of the unprotected spans that may hold
-    /// pointers, and the old objects on the protected pages written since the last cycle, greyed
-    /// onto `grey` (they are marked already). Before the stacks, so that no young object marked
-    /// this cycle is among them. World stopped, heap lock and managed central locks held.
-    func greyOldObjectsLocked(trace: inout GenerationalTrace) {
+    /// A minor cycle's extra roots: the old objects on the pages of old spans written since the
+    /// last cycle, greyed onto `grey` (they are marked already). PAGEMAP_SCAN reports them and
+    /// protects them again; it also reports, and so protects, the pages of spans whose objects
+    /// became old in the last minor cycle, which were never protected. Before the stacks, so
+    /// that no young object marked this cycle is among them. World stopped, heap lock and
+    /// managed central locks held, every span swept.
+    func greyOldObjectsLocked(heap: UnsafeMutablePointer<MHeap>, trace: inout GenerationalTrace) {
         assertHeapLockHeld()
-        var raw = 0 // the classes that may hold pointers: even raw values
-        while raw < GC.spanClassCount {
-            let central = pointee.centrals.unsafelyUnwrapped + raw
-            if raw >= 2 { forEachSpan(central.pointee.partial) { greyOld($0, $0.pointee.base, $0.pointee.limit, &trace) } }
-            forEachSpan(central.pointee.full) { span in
-                if !span.pointee.writeProtected { greyOld(span, span.pointee.base, span.pointee.limit, &trace) }
+        collectOldRunsLocked(heap: heap)
+        if pointee.generational.unavailable {
+            // A chunk could not be registered: its writes were not tracked. Every old object
+            // is a root this once; the cycles after it are full.
+            forEachOldSpanLocked(heap: heap) { _, span in
+                greyOld(span, span.pointee.base, span.pointee.base &+ UInt(span.pointee.bytes), &trace)
             }
-            raw += 2
+            return
         }
         let regions = pointee.generational.regions.unsafelyUnwrapped
         var run = 0
@@ -205,7 +209,7 @@ extension UnsafeMutablePointer where Pointee == GC {
             while start < end {
                 var next: UInt64 = end
                 let found = goalloc_wp_scan(pointee.generational.pagemap, start, end, regions, &next)
-                if found < 0 { fatal("generational mode: PAGEMAP_SCAN failed on a protected run") }
+                if found < 0 { fatal("generational mode: PAGEMAP_SCAN failed on a run of old spans") }
                 var index = 0
                 while index < found {
                     greyWritten(UInt(regions[index].start), UInt(regions[index].end), &trace)
@@ -215,25 +219,39 @@ extension UnsafeMutablePointer where Pointee == GC {
             }
             run += 2
         }
+        trace.runs = UInt64(pointee.generational.runs.count / 2)
+        trace.protectedPages = runPages
     }
 
-    /// Greys the old objects of the written pages [low, high) of protected spans.
+    /// Pages in `runs`.
+    private var runPages: UInt64 {
+        var pages: UInt64 = 0
+        var run = 0
+        while run < pointee.generational.runs.count {
+            pages &+= UInt64((pointee.generational.runs.words.unsafelyUnwrapped[run + 1]
+                              &- pointee.generational.runs.words.unsafelyUnwrapped[run]) >> UInt(SizeClasses.pageShift))
+            run += 2
+        }
+        return pages
+    }
+
+    /// Greys the old objects of the written pages [low, high) of old spans.
     private func greyWritten(_ low: UInt, _ high: UInt, _ trace: inout GenerationalTrace) {
         trace.writtenPages &+= UInt64((high &- low) >> UInt(SizeClasses.pageShift))
         var address = low
         while address < high {
             guard let span = MHeap.spanOf(address), span.pointee.state == .inUse else {
-                fatal("generational mode: a written protected page outside any span")
+                fatal("generational mode: a written page of an old span outside any span")
             }
-            greyOld(span, max(low, span.pointee.base), min(high, span.pointee.base &+ UInt(span.pointee.bytes)), &trace)
-            address = span.pointee.base &+ UInt(span.pointee.bytes)
+            let end = span.pointee.base &+ UInt(span.pointee.bytes)
+            greyOld(span, max(low, span.pointee.base), min(high, end), &trace)
+            address = end
         }
     }
 
     /// Greys the old objects of `span` that overlap [low, high): of a large object only those
     /// bytes (what was written of it), of small ones the whole object.
     private func greyOld(_ span: UnsafeMutablePointer<MSpan>, _ low: UInt, _ high: UInt, _ trace: inout GenerationalTrace) {
-        guard low < high else { return }
         if span.pointee.spanclass.sizeClass == 0 {
             guard span.pointee.largeMarked else { return }
             pointee.grey.push(low)
@@ -255,9 +273,9 @@ extension UnsafeMutablePointer where Pointee == GC {
         }
     }
 
-    /// After a full cycle's sweep: the protection of the last full cycle lifted, then the spans
-    /// full of old objects that may hold pointers (and the old large objects) write-protected,
-    /// run by run in address order. Opens the tracking on the first call. World stopped, heap
+    /// After a full cycle's sweep: the protection of the last cycle's old spans lifted (some are
+    /// free now, and their pages would fault when used again), then this cycle's old spans
+    /// write-protected, run by run. Opens the tracking on the first call. World stopped, heap
     /// lock held, every span swept.
     func protectOldSpansLocked(heap: UnsafeMutablePointer<MHeap>, trace: inout GenerationalTrace) {
         assertHeapLockHeld()
@@ -272,8 +290,47 @@ extension UnsafeMutablePointer where Pointee == GC {
             }
             run += 2
         }
+        collectOldRunsLocked(heap: heap)
+        run = 0
+        while run < pointee.generational.runs.count {
+            let start = pointee.generational.runs.words.unsafelyUnwrapped[run]
+            let end = pointee.generational.runs.words.unsafelyUnwrapped[run + 1]
+            if goalloc_wp_protect(uffd, UInt64(start), UInt64(end - start), 1) != 0 {
+                fatal("generational mode: cannot write-protect a run of old spans")
+            }
+            run += 2
+        }
+        trace.runs = UInt64(run / 2)
+        trace.protectedPages = runPages
+    }
+
+    /// Sets `runs` to the old spans that may hold pointers, merged into runs in address order,
+    /// each span's chunks registered for tracking.
+    private func collectOldRunsLocked(heap: UnsafeMutablePointer<MHeap>) {
         pointee.generational.runs.removeAll()
         var runStart: UInt = 0, runEnd: UInt = 0
+        forEachOldSpanLocked(heap: heap) { arena, span in
+            guard registerChunksLocked(arena, span) else { return }
+            if span.pointee.base != runEnd {
+                if runStart < runEnd {
+                    pointee.generational.runs.push(runStart)
+                    pointee.generational.runs.push(runEnd)
+                }
+                runStart = span.pointee.base
+            }
+            runEnd = span.pointee.base &+ UInt(span.pointee.bytes)
+        }
+        if runStart < runEnd {
+            pointee.generational.runs.push(runStart)
+            pointee.generational.runs.push(runEnd)
+        }
+    }
+
+    /// Calls `body` for each in-use managed span that may hold pointers and holds old objects
+    /// (its last sweep kept some; an old large object), in address order: every arena's spans
+    /// table, walked a span at a time.
+    private func forEachOldSpanLocked(heap: UnsafeMutablePointer<MHeap>,
+                                      _ body: (UnsafeMutablePointer<HeapArena>, UnsafeMutablePointer<MSpan>) -> Void) {
         var arena = heap.pointee.arenas
         while let current = arena {
             arena = current.pointee.next
@@ -285,33 +342,12 @@ extension UnsafeMutablePointer where Pointee == GC {
                     continue
                 }
                 page += span.pointee.npages
-                span.pointee.writeProtected = false
-                guard span.pointee.managed, !span.pointee.spanclass.noscan,
-                      span.pointee.spanclass.sizeClass == 0 || span.pointee.allocCount == span.pointee.nelems else { continue }
-                if !registerChunksLocked(current, span) { continue }
-                span.pointee.writeProtected = true
-                let end = address &+ UInt(span.pointee.bytes)
-                if address == runEnd {
-                    runEnd = end
-                } else {
-                    protectRun(runStart, runEnd, &trace)
-                    runStart = address
-                    runEnd = end
+                if span.pointee.managed && !span.pointee.spanclass.noscan
+                    && (span.pointee.spanclass.sizeClass == 0 ? span.pointee.largeMarked : span.pointee.holdsOld) {
+                    body(current, span)
                 }
             }
         }
-        protectRun(runStart, runEnd, &trace)
-    }
-
-    private func protectRun(_ start: UInt, _ end: UInt, _ trace: inout GenerationalTrace) {
-        guard start < end else { return }
-        if goalloc_wp_protect(pointee.generational.uffd, UInt64(start), UInt64(end - start), 1) != 0 {
-            fatal("generational mode: cannot write-protect a run of old spans")
-        }
-        pointee.generational.runs.push(start)
-        pointee.generational.runs.push(end)
-        trace.runs &+= 1
-        trace.protectedPages &+= UInt64((end - start) >> UInt(SizeClasses.pageShift))
     }
 
     /// Registers the chunks of `span` for write tracking, each once (a chunk is one mapping);

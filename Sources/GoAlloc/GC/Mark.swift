@@ -19,7 +19,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         var marked: UInt64 = 0
         if minor {
             let start = monotonicNanoseconds()
-            greyOldObjectsLocked(trace: &trace.generational)
+            greyOldObjectsLocked(heap: Globals.shared.heap, trace: &trace.generational)
             trace.generational.oldNanos = monotonicNanoseconds() &- start
         }
         trace.stacks = monotonicNanoseconds()

@@ -112,6 +112,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         _ = goalloc_fetch_add(pointee.sweptFrees.unsafelyUnwrapped + span.pointee.spanclass.sizeClass,
                               UInt64(span.pointee.allocCount - live))
         span.pointee.allocCount = live
+        span.pointee.holdsOld = live != 0
         return live
     }
 
