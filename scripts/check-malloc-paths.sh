@@ -48,6 +48,9 @@ allowed = {"pthread_mutex_lock", "pthread_mutex_unlock", "pthread_mutex_init", "
            "sched_getcpu", "sched_getaffinity", "sched_setaffinity", "__sched_cpucount",
            # GOALLOC_MARKHELPERS read once when the collector starts.
            "atoi",
+           # The generational mode (GOALLOC_GENERATIONAL): userfaultfd (syscall) and /proc/self/pagemap
+           # (open, close) opened once, their ioctls (write-protect, PAGEMAP_SCAN), getpid to notice a fork.
+           "ioctl", "getpid",
            "pthread_getattr_np", "pthread_attr_getstack", "pthread_attr_destroy",
            # The scavenger thread never keeps the process alive: it reads /proc/self/stat (open,
            # read, close into a stack buffer) and, alone with a main thread that called

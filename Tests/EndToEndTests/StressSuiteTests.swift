@@ -31,13 +31,16 @@ import BenchResults
     /// workloads register (their slot arrays live in malloc memory it does not scan). With GOGC=10
     /// it collects many times per cell, and the workloads' stamps and tree checks would fail the
     /// cell if it freed one block still in use (it does, when the roots are not registered).
-    @Test func theCollectorKeepsEveryBlockTheStressWorkloadsStillUse() throws {
+    /// The same in the generational mode (GOALLOC_GENERATIONAL=4), where three cycles in four
+    /// are minor: every cell's cycles include minor ones.
+    @Test(arguments: [false, true])
+    func theCollectorKeepsEveryBlockTheStressWorkloadsStillUse(generational: Bool) throws {
         guard BenchCommand.installedAllocators.contains("go-gc") else { return }
-        let out = BenchCommand.scratch("stress-gc")
+        let out = BenchCommand.scratch("stress-gc\(generational ? "-generational" : "")")
         let result = try BenchCommand.run(BenchCommand.bench, [
             "run", "--filter", "^AllocatorStress/(BinaryTrees|ProducerConsumer|Larson|ThreadChurn)$",
             "--allocators", "go-gc", "--threads", "2", "--benchtime", "20ms", "--count", "1", "--out", out,
-        ], environment: ["GOGC": "10"])
+        ], environment: ["GOGC": "10"].merging(generational ? ["GOALLOC_GENERATIONAL": "4", "GOALLOC_GCTRACE": "1"] : [:]) { $1 })
         #expect(result.status == 0, "\(result.stderr.suffix(2000))")
         let rows = try BenchCommand.rows(in: out)
         #expect(rows.count == 4)
@@ -47,6 +50,13 @@ import BenchResults
             // Collections took time while the timer ran, never more than all of it.
             let gcShare = try #require(row.metrics["gc-%"], "\(row.fullName) has no gc-% metric")
             #expect(gcShare > 0 && gcShare <= 100, "\(row.fullName): gc-% \(gcShare)")
+        }
+        guard generational else { return }
+        let logs = try FileManager.default.contentsOfDirectory(atPath: out + "/logs").filter { $0.hasSuffix("-timed.log") }
+        #expect(logs.count == 4)
+        for name in logs {
+            let log = try String(contentsOfFile: out + "/logs/" + name, encoding: .utf8)
+            #expect(log.contains("; minor (old "), "\(name) ran no minor cycle")
         }
     }
 

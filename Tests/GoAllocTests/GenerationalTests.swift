@@ -18,6 +18,17 @@ import Testing
         return gc.pointee.generational.minorCycles > minors
     }
 
+    /// Sets GOALLOC_GENERATIONAL (or unsets it: nil), then builds a chain of `count` nodes that a
+    /// registered root holds and collects: the chain is old, its spans protected.
+    static func oldChain(_ count: Int, generational: String?) -> RootSlots {
+        if let generational { setenv("GOALLOC_GENERATIONAL", generational, 1) } else { unsetenv("GOALLOC_GENERATIONAL") }
+        GoAlloc.Managed.registerThread()
+        let roots = RootSlots(count: 1)
+        roots.slots[0] = UInt(bitPattern: Node.chain(count, firstID: 1))
+        GoAlloc.Managed.collect()
+        return roots
+    }
+
     /// A new node stored into edge 1 of the hidden node `old`, and nowhere else (out of line:
     /// its frame is gone before the next cycle scans the stack). Returns it hidden.
     @inline(never)
@@ -33,11 +44,7 @@ import Testing
     /// else. The minor cycles between full ones must find both through the written pages.
     @Test func minorCyclesKeepYoungObjectsThatOnlyOldOnesReach() async {
         await #expect(processExitsWith: .success) {
-            setenv("GOALLOC_GENERATIONAL", "4", 1)
-            GoAlloc.Managed.registerThread()
-            let roots = RootSlots(count: 1)
-            roots.slots[0] = UInt(bitPattern: Node.chain(5_000, firstID: 1))
-            GoAlloc.Managed.collect() // full: the chain is old now, its full spans protected
+            let roots = Self.oldChain(5_000, generational: "4")
             let gc = Globals.shared.gc
             guard gc.pointee.generational.runs.count > 0 else { exit(10) }
             let chain = Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!).map { hide($0) }
@@ -69,11 +76,7 @@ import Testing
     /// full, so a young node stored only into an old one survives them.
     @Test func aForkedChildCollectsWithFullCycles() async {
         await #expect(processExitsWith: .success) {
-            setenv("GOALLOC_GENERATIONAL", "8", 1)
-            GoAlloc.Managed.registerThread()
-            let roots = RootSlots(count: 1)
-            roots.slots[0] = UInt(bitPattern: Node.chain(5_000, firstID: 1))
-            GoAlloc.Managed.collect()
+            let roots = Self.oldChain(5_000, generational: "8")
             let old = hide(Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!)[1_000])
             let child = fork()
             if child == 0 {
@@ -94,11 +97,7 @@ import Testing
     /// Minor cycles free young garbage: after one, HeapObjects is back near the old objects' count.
     @Test func minorCyclesFreeYoungGarbage() async {
         await #expect(processExitsWith: .success) {
-            setenv("GOALLOC_GENERATIONAL", "8", 1)
-            GoAlloc.Managed.registerThread()
-            let roots = RootSlots(count: 1)
-            roots.slots[0] = UInt(bitPattern: Node.chain(10_000, firstID: 1))
-            GoAlloc.Managed.collect()
+            let roots = Self.oldChain(10_000, generational: "8")
             let old = GoAlloc.readMemStats().heapObjects
             guard Self.runPacedCycle() else { exit(1) }
             _ = finishSweepForTest()
@@ -113,11 +112,7 @@ import Testing
     /// Without the setting every cycle is full and nothing is protected.
     @Test func offByDefault() async {
         await #expect(processExitsWith: .success) {
-            unsetenv("GOALLOC_GENERATIONAL")
-            GoAlloc.Managed.registerThread()
-            let roots = RootSlots(count: 1)
-            roots.slots[0] = UInt(bitPattern: Node.chain(5_000, firstID: 1))
-            GoAlloc.Managed.collect()
+            let roots = Self.oldChain(5_000, generational: nil)
             guard !Self.runPacedCycle(), Globals.shared.gc.pointee.generational.runs.count == 0 else { exit(1) }
         }
     }

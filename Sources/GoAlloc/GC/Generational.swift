@@ -280,28 +280,24 @@ extension UnsafeMutablePointer where Pointee == GC {
     func protectOldSpansLocked(heap: UnsafeMutablePointer<MHeap>, trace: inout GenerationalTrace) {
         assertHeapLockHeld()
         guard startTrackingLocked() else { return }
-        let uffd = pointee.generational.uffd
+        setRunsProtection(false)
+        collectOldRunsLocked(heap: heap)
+        setRunsProtection(true)
+        trace.runs = UInt64(pointee.generational.runs.count / 2)
+        trace.protectedPages = runPages
+    }
+
+    /// Write-protects (`protect`) or unprotects every run of `runs`.
+    private func setRunsProtection(_ protect: Bool) {
         var run = 0
         while run < pointee.generational.runs.count {
             let start = pointee.generational.runs.words.unsafelyUnwrapped[run]
             let end = pointee.generational.runs.words.unsafelyUnwrapped[run + 1]
-            if goalloc_wp_protect(uffd, UInt64(start), UInt64(end - start), 0) != 0 {
-                fatal("generational mode: cannot lift the write protection of a run")
+            if goalloc_wp_protect(pointee.generational.uffd, UInt64(start), UInt64(end - start), protect ? 1 : 0) != 0 {
+                fatal("generational mode: cannot change the write protection of a run of old spans")
             }
             run += 2
         }
-        collectOldRunsLocked(heap: heap)
-        run = 0
-        while run < pointee.generational.runs.count {
-            let start = pointee.generational.runs.words.unsafelyUnwrapped[run]
-            let end = pointee.generational.runs.words.unsafelyUnwrapped[run + 1]
-            if goalloc_wp_protect(uffd, UInt64(start), UInt64(end - start), 1) != 0 {
-                fatal("generational mode: cannot write-protect a run of old spans")
-            }
-            run += 2
-        }
-        trace.runs = UInt64(run / 2)
-        trace.protectedPages = runPages
     }
 
     /// Sets `runs` to the old spans that may hold pointers, merged into runs in address order,
