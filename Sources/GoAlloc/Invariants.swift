@@ -205,6 +205,9 @@ extension UnsafeMutablePointer where Pointee == GC {
         var next = list.first
         while let span = next {
             if !span.pointee.managed { fatal("invariant: an explicit span on a managed list") }
+            if (0..<span.pointee.nelems).contains(where: { span.pointee.gcmarkBytes![$0] == MarkByte.grey }) {
+                fatal("invariant: an object left grey after the mark")
+            }
             let marks = (0..<span.pointee.nelems).reduce(0) { $0 + Int(span.pointee.gcmarkBytes![$1]) }
             // In the generational mode marks outlive the sweep: those of the objects it kept.
             if swept && marks != 0 && !stickyMarks { fatal("invariant: a mark bit outlived its sweep") }

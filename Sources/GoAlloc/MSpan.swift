@@ -41,11 +41,20 @@ struct MSpan {
     /// One bit per object, 1 = not free. The sweep rebuilds them from the mark bytes, as Go
     /// rebuilds its allocBits from gcmarkBits.
     var allocBits: UnsafeMutablePointer<UInt64>?
-    /// A managed small-object span's marks (GC/Mark.swift): one byte per object, 1 = reached by
-    /// the collector's mark. Bytes rather than Go's bits, so that mark workers running at once set
-    /// them with plain stores (two workers setting one byte agree; two setting bits of one word
-    /// could lose one). From `MHeap.markBytesAlloc`, in multiples of 64 bytes, zero past nelems.
+    /// A managed small-object span's marks (GC/Mark.swift): one byte per object, ``MarkByte``:
+    /// non-zero = reached by the collector's mark, its low bit set whether or not the object is
+    /// still waiting in the span to be scanned (GC/SpanMark.swift). Bytes rather than Go's bits,
+    /// so that mark workers running at once set them with plain stores (two workers setting one
+    /// byte agree; two setting bits of one word could lose one). From `MHeap.markBytesAlloc`, in
+    /// multiples of 64 bytes, zero past nelems.
     var gcmarkBytes: UnsafeMutablePointer<UInt8>?
+    /// The span is on a grey stack, its grey objects to be scanned together (GC/SpanMark.swift).
+    /// False outside the mark.
+    var markQueued = false
+    /// The indices of the span's grey objects lie in [greyLow, greyEnd) while it is queued; while
+    /// it is scanned, greyLow is the scan's position, or lower where it greyed an object behind it.
+    var greyLow: Int32 = 0
+    var greyEnd: Int32 = 0
     /// The span belongs to the garbage-collected heap (GC/GC.swift): its objects are never freed
     /// explicitly, only swept.
     var managed = false

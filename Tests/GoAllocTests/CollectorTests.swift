@@ -442,6 +442,32 @@ extension HeapTests {
             }
         }
 
+        /// Span-local marking (SpanMark.swift) scans a span's grey objects in address order and
+        /// goes back for those its scan greys behind its position: a chain through 600 nodes of
+        /// 48 bytes (four spans) in a shuffled order, each followed in memory by a garbage node,
+        /// keeps every node and loses every garbage node, through three collections.
+        @Test func aChainInShuffledOrderSurvivesSpanBySpanMarking() {
+            GoAlloc.Managed.registerThread()
+            let roots = RootSlots(count: 1)
+            nonisolated(unsafe) var garbage: [UInt] = []
+            onNewThread {
+                var random = SeededGenerator(seed: 48)
+                var nodes: [UnsafeMutableRawPointer] = []
+                for index in 0..<600 {
+                    nodes.append(Node.make(id: 7_000 + UInt(index)))
+                    garbage.append(hide(Node.make(id: 9_000 + UInt(index))))
+                }
+                let order = nodes.shuffled(using: &random)
+                for (node, next) in zip(order, order.dropFirst()) { Node.setEdge(node, 0, next) }
+                roots.slots[0] = UInt(bitPattern: order[0])
+            }
+            for _ in 0..<3 { collectAndCheck() }
+            let chain = Node.walk(UnsafeMutableRawPointer(bitPattern: roots.slots[0])!)
+            #expect(chain.count == 600 && chain.allSatisfy(Node.isIntact), "every node of the chain kept")
+            #expect(Set(chain.map(Node.id)) == Set((0..<600).map { 7_000 + UInt($0) }))
+            #expect(garbage.map(reveal).filter { GoAlloc.Managed.isLive($0) }.isEmpty, "garbage reclaimed")
+        }
+
         /// The sweep turns a span's mark bytes into its allocation bitmap: bit i of each word is
         /// mark byte i of its 64, for every pattern (random ones, and one byte set at each place).
         @Test func markBytesPackIntoBitmapWords() {

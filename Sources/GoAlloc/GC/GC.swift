@@ -34,6 +34,8 @@ struct GC {
     var roots = OffHeapWords()
     /// The collecting thread's mark stack.
     var grey = OffHeapWords()
+    /// The heap's bounds for this cycle's mark, taken as it starts (MarkContext.swift).
+    var markContext = MarkContext()
     /// The mark's shared work and its helpers' stacks (MarkWork.swift), in this block.
     var markWork: UnsafeMutablePointer<MarkWork>?
     var pacer = GCPacer()

@@ -254,8 +254,7 @@ extension UnsafeMutablePointer where Pointee == GC {
     private func greyOld(_ span: UnsafeMutablePointer<MSpan>, _ low: UInt, _ high: UInt, _ trace: inout GenerationalTrace) {
         if span.pointee.spanclass.sizeClass == 0 {
             guard span.pointee.largeMarked else { return }
-            pointee.grey.push(low)
-            pointee.grey.push(high)
+            pointee.grey.pushBounds(low, high &- low)
             trace.oldObjects &+= 1
             return
         }
@@ -264,9 +263,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         let last = min(span.pointee.objectIndex(high &- 1), span.pointee.nelems &- 1)
         while index <= last {
             if marks[index] != 0 {
-                let object = span.pointee.objectAddress(index)
-                pointee.grey.push(object)
-                pointee.grey.push(object &+ UInt(bitPattern: span.pointee.elemsize))
+                pointee.grey.pushBounds(span.pointee.objectAddress(index), UInt(bitPattern: span.pointee.elemsize))
                 trace.oldObjects &+= 1
             }
             index &+= 1

@@ -6,8 +6,9 @@ import CGoAlloc
 /// The mark phase (Go's mgcmark.go), run with the world stopped: every word of the roots that
 /// points into a managed object, at its start or anywhere inside it (an interior pointer),
 /// marks the object in its span's mark bytes; marked objects that may hold pointers (not noscan)
-/// go on the grey stack and are scanned word by word in turn. Conservative: any word that looks
-/// like a pointer to an allocated managed object keeps it, whatever it really is.
+/// are grey, to be scanned word by word in turn: small ones in their span, which goes on the
+/// grey stack (SpanMark.swift), large ones on the grey stack themselves. Conservative: any word
+/// that looks like a pointer to an allocated managed object keeps it, whatever it really is.
 extension UnsafeMutablePointer where Pointee == GC {
     /// Marks everything reachable from the roots: each registered thread's stack from its saved
     /// stack pointer (its spilled registers lie there) to its top, and each registered range.
@@ -17,6 +18,7 @@ extension UnsafeMutablePointer where Pointee == GC {
     func markRootsLocked(trace: inout GCTrace, minor: Bool) -> UInt64 {
         assertHeapLockHeld()
         var marked: UInt64 = 0
+        pointee.markContext = MarkContext(heap: Globals.shared.heap)
         if minor {
             let start = monotonicNanoseconds()
             greyOldObjectsLocked(heap: Globals.shared.heap, trace: &trace.generational)
@@ -28,7 +30,8 @@ extension UnsafeMutablePointer where Pointee == GC {
             // 0: the thread could not be stopped (it no longer exists): nothing of it to scan.
             let low = thread.pointee.stop.sp
             if low != 0 {
-                scan(low, thread.pointee.stop.stack_high, into: &pointee.grey, marked: &marked)
+                scan(low, thread.pointee.stop.stack_high, into: &pointee.grey, context: pointee.markContext, spanLocal: true,
+                     marked: &marked)
                 threads += 1
                 stackBytes += UInt64(thread.pointee.stop.stack_high &- low)
             }
@@ -43,7 +46,7 @@ extension UnsafeMutablePointer where Pointee == GC {
         while index < pointee.roots.count {
             let base = pointee.roots.words.unsafelyUnwrapped[index]
             let bytes = pointee.roots.words.unsafelyUnwrapped[index + 1]
-            scan(base, base + bytes, into: &pointee.grey, marked: &marked)
+            scan(base, base + bytes, into: &pointee.grey, context: pointee.markContext, spanLocal: true, marked: &marked)
             trace.rangeBytes += UInt64(bytes)
             index += 2
         }
@@ -54,16 +57,27 @@ extension UnsafeMutablePointer where Pointee == GC {
         return marked
     }
 
-    /// Marks the object of every aligned word in [low, high), greying onto `grey`.
-    func scan(_ low: UInt, _ high: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) {
-        let step = UInt(MemoryLayout<UInt>.stride)
+    /// Marks the object of every aligned word in [low, high), greying onto `grey`; `spanLocal`:
+    /// the mark runs alone, and queues the spans of small grey objects (SpanMark.swift).
+    @inline(__always)
+    func scan(_ low: UInt, _ high: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, context: MarkContext,
+              spanLocal: Bool, marked: inout UInt64) {
+        let mask = UInt(MemoryLayout<UInt>.stride) &- 1
         // Wrapping arithmetic: the ranges are stacks, registered ranges and objects, far from the
-        // top of the address space, and this loop runs for every word the mark reads.
-        var address = (low &+ step &- 1) & ~(step &- 1)
-        while address &+ step <= high {
+        // top of the address space.
+        scanWords((low &+ mask) & ~mask, high & ~mask, into: grey, context: context, spanLocal: spanLocal, marked: &marked)
+    }
+
+    /// ``scan(_:_:into:context:spanLocal:marked:)`` of the words from `low` (aligned) up to `end`
+    /// (aligned): an object's, where nothing needs rounding. This loop runs for every word the mark reads.
+    @inline(__always)
+    func scanWords(_ low: UInt, _ end: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, context: MarkContext,
+                   spanLocal: Bool, marked: inout UInt64) {
+        var address = low
+        while address < end {
             let word = UnsafeRawPointer(bitPattern: address).unsafelyUnwrapped.load(as: UInt.self)
-            mark(word, into: grey, marked: &marked) // finds no span for a word that points nowhere into the heap
-            address &+= step
+            mark(word, into: grey, context: context, spanLocal: spanLocal, marked: &marked)
+            address &+= UInt(MemoryLayout<UInt>.stride)
         }
     }
 
@@ -72,29 +86,40 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// arithmetic wraps (a span's offsets are far from overflowing) and the object's index,
     /// found by divMul, is checked against nelems rather than computing the span's limit.
     @inline(__always)
-    private func mark(_ address: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) {
-        guard let span = MHeap.spanOf(address), span.pointee.managed, span.pointee.state == .inUse else { return }
-        let object: UInt, bytes: UInt
-        if span.pointee.spanclass.sizeClass == 0 {
-            if span.pointee.largeMarked { return }
-            span.pointee.largeMarked = true
-            object = span.pointee.base
-            bytes = UInt(bitPattern: span.pointee.bytes)
+    private func mark(_ address: UInt, into grey: UnsafeMutablePointer<OffHeapWords>, context: MarkContext,
+                      spanLocal: Bool, marked: inout UInt64) {
+        guard address &- context.heapLow < context.heapBytes else { return }
+        let span: UnsafeMutablePointer<MSpan>
+        if address &- context.homeBase < context.homeBytes {
+            span = context.home.unsafelyUnwrapped
         } else {
-            let index = span.pointee.objectIndex(address)
-            guard index < span.pointee.nelems else { return }
-            let marks = span.pointee.gcmarkBytes.unsafelyUnwrapped
-            // A free slot is not an object, whatever points at it.
-            guard marks[index] == 0, span.pointee.isAllocated(index) else { return }
-            marks[index] = 1
-            bytes = UInt(bitPattern: span.pointee.elemsize)
-            object = span.pointee.startAddr &+ UInt(bitPattern: index &* span.pointee.elemsize)
+            // Finds no span for a word that points into no arena, or to pages not in use.
+            guard let found = MHeap.spanOf(address), found.pointee.managed, found.pointee.state == .inUse else { return }
+            if found.pointee.spanclass.sizeClass == 0 {
+                if found.pointee.largeMarked { return }
+                found.pointee.largeMarked = true
+                marked &+= UInt64(truncatingIfNeeded: found.pointee.bytes)
+                // As bounds: scanning it needs no second lookup of its span.
+                if !found.pointee.spanclass.noscan { grey.pointee.pushBounds(found.pointee.base, UInt(bitPattern: found.pointee.bytes)) }
+                return
+            }
+            span = found
         }
-        marked &+= UInt64(bytes)
-        if !span.pointee.spanclass.noscan {
-            // As bounds: scanning it needs no second lookup of its span.
-            grey.pointee.push(object)
-            grey.pointee.push(object &+ bytes)
+        let noscan = span.pointee.spanclass.noscan
+        let index = span.pointee.objectIndex(address)
+        guard index < span.pointee.nelems else { return }
+        let marks = span.pointee.gcmarkBytes.unsafelyUnwrapped
+        // A free slot is not an object, whatever points at it.
+        guard marks[index] == MarkByte.white, span.pointee.isAllocated(index) else { return }
+        marked &+= UInt64(truncatingIfNeeded: span.pointee.elemsize)
+        if spanLocal && !noscan {
+            if span.greyInSpan(index) {
+                grey.pointee.push(UInt(bitPattern: span))
+                grey.pointee.push(0)
+            }
+            return
         }
+        marks[index] = MarkByte.black
+        if !noscan { grey.pointee.pushBounds(span.pointee.objectAddress(index), UInt(bitPattern: span.pointee.elemsize)) }
     }
 }

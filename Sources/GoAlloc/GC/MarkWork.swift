@@ -24,7 +24,7 @@ import CGoAlloc
 ///
 /// **Work.** Each worker scans the objects on its own grey stack, depth first (a tree's walk keeps
 /// the siblings of its path there). While another worker is idle, a busy one moves the older half
-/// of its stack (the largest subtrees) to the shared list every ``shareEvery`` objects, and an
+/// of its stack (the largest subtrees) to the shared list every ``shareEvery`` grey entries, and an
 /// idle one takes up to ``batch`` objects from there.
 ///
 /// **Marks.** Mark bytes, set with plain stores (``MSpan/gcmarkBytes``): two workers that reach an
@@ -41,7 +41,8 @@ import CGoAlloc
 struct MarkWork {
     /// Grey objects are (start, end) pairs: a worker shares, and takes, this many at most.
     static let batch = 64
-    /// A busy worker checks for an idle one after every this many objects.
+    /// A busy worker checks for an idle one after every this many grey entries (objects, or
+    /// spans the collector queued while it marked the roots alone).
     static let shareEvery: UInt64 = 16
     /// Helpers at most, whatever the CPUs.
     static let maxHelperSlots = 7
@@ -155,13 +156,11 @@ extension UnsafeMutablePointer where Pointee == GC {
     }
 
     /// The mark alone: scans the objects of `grey`, and those they grey in turn, until none is
-    /// left. Returns how many it scanned.
+    /// left, span by span (SpanMark.swift). Returns how many it scanned.
     func drainAlone(grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) -> UInt64 {
         var objects: UInt64 = 0
-        while let end = grey.pointee.pop() {
-            scan(grey.pointee.pop().unsafelyUnwrapped, end, into: grey, marked: &marked)
-            objects &+= 1
-        }
+        let context = pointee.markContext
+        while let scanned = scanNextGrey(grey, context: context, spanLocal: true, marked: &marked) { objects &+= scanned }
         return objects
     }
 
@@ -170,12 +169,14 @@ extension UnsafeMutablePointer where Pointee == GC {
     /// over. Returns the objects it scanned.
     func markWorker(grey: UnsafeMutablePointer<OffHeapWords>, marked: inout UInt64) -> UInt64 {
         let work = pointee.markWork.unsafelyUnwrapped
-        var objects: UInt64 = 0
+        let context = pointee.markContext
+        var objects: UInt64 = 0, entries: UInt64 = 0
         repeat {
-            while let end = grey.pointee.pop() {
-                scan(grey.pointee.pop().unsafelyUnwrapped, end, into: grey, marked: &marked)
-                objects &+= 1
-                if objects % MarkWork.shareEvery == 0 && goalloc_load_relaxed_u32(&work.pointee.idle) != 0
+            // Object by object: spans are queued only by a mark running alone (SpanMark.swift).
+            while let scanned = scanNextGrey(grey, context: context, spanLocal: false, marked: &marked) {
+                objects &+= scanned
+                entries &+= 1
+                if entries % MarkWork.shareEvery == 0 && goalloc_load_relaxed_u32(&work.pointee.idle) != 0
                     && grey.pointee.count >= 4 {
                     share(from: grey)
                 }

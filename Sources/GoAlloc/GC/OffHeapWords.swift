@@ -22,6 +22,13 @@ struct OffHeapWords {
         count &+= 1 // under capacity
     }
 
+    /// Pushes the grey object of `bytes` at `object` as the mark's (start, end) pair.
+    @inline(__always)
+    mutating func pushBounds(_ object: UInt, _ bytes: UInt) {
+        push(object)
+        push(object &+ bytes)
+    }
+
     @inline(__always)
     mutating func pop() -> UInt? {
         guard count > 0 else { return nil }
