@@ -68,26 +68,31 @@ extension HeapTests {
             GoAlloc.checkInvariants(includingCaches: false)
         }
 
-        @Test func aThreadsCacheGoesBackWhenTheThreadExits() throws {
-            GoAlloc.releaseThreadCache()
-            let before = GoAlloc.readMemStats()
-            nonisolated(unsafe) var during = MemStats()
-            onNewThread {
-                // Objects of two classes, all freed into this thread's cache before it exits.
-                var blocks: [UnsafeMutableRawPointer] = []
-                for _ in 0..<300 { blocks.append(GoAlloc.allocate(byteCount: 12288)!) }
-                for _ in 0..<300 { blocks.append(GoAlloc.allocate(byteCount: 48)!) }
-                for block in blocks { GoAlloc.deallocate(block) }
-                during = GoAlloc.readMemStats()
+        /// In a fresh process (an exit test): HeapInuse and the counts are the whole process's,
+        /// and a collection in a test of another suite, running meanwhile, moves HeapInuse.
+        @Test func aThreadsCacheGoesBackWhenTheThreadExits() async {
+            await #expect(processExitsWith: .success) {
+                GoAlloc.releaseThreadCache()
+                let before = GoAlloc.readMemStats()
+                nonisolated(unsafe) var during = MemStats()
+                onNewThread {
+                    // Objects of two classes, all freed into this thread's cache before it exits.
+                    var blocks: [UnsafeMutableRawPointer] = []
+                    for _ in 0..<300 { blocks.append(GoAlloc.allocate(byteCount: 12288)!) }
+                    for _ in 0..<300 { blocks.append(GoAlloc.allocate(byteCount: 48)!) }
+                    for block in blocks { GoAlloc.deallocate(block) }
+                    during = GoAlloc.readMemStats()
+                }
+                let after = GoAlloc.readMemStats()
+                guard during.mCacheInuse > before.mCacheInuse else { exit(1) } // the thread had a cache
+                guard after.mCacheInuse == before.mCacheInuse else { exit(2) } // it went back to the FixAlloc
+                guard after.heapObjects == before.heapObjects else { exit(3) }
+                // Its objects went back to their spans, and empty spans to the heap.
+                guard after.heapInuse == before.heapInuse else { exit(4) }
+                guard after.mallocs - before.mallocs == 600 else { exit(5) } // counts of exited threads are kept
+                guard after.bySize[56].mallocs - before.bySize[56].mallocs == 300 else { exit(6) } // 12288 bytes: class 56
+                GoAlloc.checkInvariants()
             }
-            let after = GoAlloc.readMemStats()
-            #expect(during.mCacheInuse > before.mCacheInuse, "the thread had a cache")
-            #expect(after.mCacheInuse == before.mCacheInuse, "its cache went back to the FixAlloc")
-            #expect(after.heapObjects == before.heapObjects)
-            #expect(after.heapInuse == before.heapInuse, "its objects went back to their spans, and empty spans to the heap")
-            #expect(after.mallocs - before.mallocs == 600, "counts of exited threads are kept")
-            #expect(after.bySize[56].mallocs - before.bySize[56].mallocs == 300) // 12288 bytes: class 56
-            GoAlloc.checkInvariants()
         }
     }
 }

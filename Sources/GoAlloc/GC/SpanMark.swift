@@ -27,7 +27,7 @@
 // The grey stack holds (start, end) pairs; a queued span is the pair (span, 0).
 
 /// The values of a managed object's mark byte (``MSpan/gcmarkBytes``). The low bit is "marked",
-/// which is all the sweep (``Sweep/packMarks``) and the generational mode read.
+/// which is all the sweep (packMarks, Sweep.swift) and the generational mode read.
 enum MarkByte {
     /// Not reached (yet): the sweep frees it.
     static let white: UInt8 = 0
