@@ -137,12 +137,21 @@ extension UnsafeMutablePointer where Pointee == MCentral {
 }
 
 extension UnsafeMutablePointer where Pointee == MCache {
-    /// Cached objects belong to spans of their class and are marked not free there; the list
-    /// length matches the count. The cache's owner must not be running.
+    /// Cached objects belong to spans of their class and are marked not free there; the list's
+    /// length matches its count, and a spare list holds `limit` objects. The cache's owner must
+    /// not be running.
     func checkClass(_ sizeClass: Int, heap: UnsafeMutablePointer<MHeap>) {
         let entry = entry(sizeClass)
+        if checkedLength(entry.head.pointee, sizeClass) != entry.count { fatal("invariant: a cache list's count is off") }
+        if entry.spare.pointee != nil, checkedLength(entry.spare.pointee, sizeClass) != entry.limit.pointee {
+            fatal("invariant: a cache's spare list is not full")
+        }
+    }
+
+    /// The length of a cached list, each object checked to be held for the cache in its span.
+    private func checkedLength(_ head: UnsafeMutableRawPointer?, _ sizeClass: Int) -> Int {
         var count = 0
-        var next = entry.head.pointee
+        var next = head
         while let object = next {
             count += 1
             let address = UInt(bitPattern: object)
@@ -151,7 +160,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
             else { fatal("invariant: a cached object is not held for its cache in its span") }
             next = object.load(as: UnsafeMutableRawPointer?.self)
         }
-        if count != entry.count { fatal("invariant: a cache list's count is off") }
+        return count
     }
 }
 

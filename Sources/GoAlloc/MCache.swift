@@ -8,7 +8,8 @@ import CGoAlloc
 ///
 /// For each size class the cache holds
 /// - a LIFO list of free objects, linked through their first word: freed objects are reused at
-///   once, whichever span (or thread) they came from, as in tcmalloc; and
+///   once, whichever span (or thread) they came from, as in tcmalloc;
+/// - a spare list, full or absent (see below); and
 /// - a carving range in a fresh span (Go's "one span per class"): objects are cut from it one at
 ///   a time, so memory the program has not asked for yet is never written.
 ///
@@ -20,9 +21,17 @@ import CGoAlloc
 /// of an 80-byte block, misuse checks and per-class counts included, fewer than mimalloc's 44.5
 /// (scripts/instructions-per-op.sh; docs/goalloc.md).
 ///
-/// When a list grows past its limit, half of it goes to the class's MCentral as one batch, which
-/// the next cache to run out takes whole (TransferBatches.swift). When a thread exits, everything
-/// goes back to its spans and the cache returns to the heap's FixAlloc.
+/// The two lists are Bonwick's magazines (Bonwick & Adams, "Magazines and Vmem", USENIX 2001): a
+/// list holds at most `limit` objects. When the loaded list is full, a free makes it the spare and
+/// starts an empty one, and the spare it had goes to the class's MCentral as one batch, which the
+/// next cache to run out takes whole (TransferBatches.swift); when the loaded list is empty, an
+/// allocation takes the spare before it goes to the central. Each exchange moves a list head and
+/// a count and reads no object: a cache that kept the newer half of one long list had to walk
+/// that half to cut it off, one dependent load per object, a miss for most of them (20% of a
+/// producer/consumer program's time, stress-xmalloc, perf at 10 kHz). And a thread that
+/// allocates and frees around the limit swaps its two lists and never reaches the central.
+/// When a thread exits, everything goes back to its spans and the cache returns to the heap's
+/// FixAlloc.
 ///
 /// Layout: this header; the cache's own copy of the table from request size to class (malloc
 /// indexes it from the cache pointer it holds already, rather than forming the address of the
@@ -36,12 +45,26 @@ struct MCache {
     /// The header and `CacheClass.fields` words per size class; C knows the size too, for the
     /// empty cache (`goalloc_empty_cache`); a test checks that the two agree.
     static let bytes = Int(GOALLOC_MCACHE_BYTES)
-    /// Most bytes of free objects a class's list may hold before half of it is returned.
-    static let listBytesLimit = 128 * 1024
+    /// Most bytes of free objects one list of a class holds (its `limit` in objects, at least 1
+    /// and at most `listObjectsLimit`); a class holds at most two lists.
+    static let listBytesLimit = 64 * 1024
+    static let listObjectsLimit = 2048
 
     /// Live caches, linked for ReadMemStats (heap lock).
     var next: UnsafeMutablePointer<MCache>?
     var prev: UnsafeMutablePointer<MCache>?
+
+    /// Whether the list at `head`, of `count` objects, holds `object`. Reads at most `count` links.
+    static func list(_ head: UnsafeMutableRawPointer?, count: Int, holds object: UnsafeMutableRawPointer) -> Bool {
+        var next = head
+        var remaining = count
+        while let candidate = next, remaining > 0 {
+            if candidate == object { return true }
+            next = candidate.load(as: UnsafeMutableRawPointer?.self)
+            remaining -= 1
+        }
+        return false
+    }
 }
 
 /// One size class in a thread cache: the class's word in each of the cache's field arrays. The
@@ -50,7 +73,7 @@ struct MCache {
 /// statistics cost two instructions per alloc+free pair).
 struct CacheClass {
     /// Words per size class (fields below).
-    static let fields = 8
+    static let fields = 9
     /// The class's word in the first array; field f's word is f arrays further.
     let slot: UnsafeMutableRawPointer
 
@@ -63,14 +86,17 @@ struct CacheClass {
     var nfree: UnsafeMutablePointer<UInt64> { word(1).assumingMemoryBound(to: UInt64.self) }
     /// Free objects, linked through their first word.
     var head: UnsafeMutablePointer<UnsafeMutableRawPointer?> { word(2).assumingMemoryBound(to: UnsafeMutableRawPointer?.self) }
-    /// How many more objects the list takes before half of it goes back: `limit` minus its length
+    /// How many more objects the list takes before it becomes the spare: `limit` minus its length
     /// (a count down, so that free tests it with the decrement it makes anyway). Owner only.
     var room: UnsafeMutablePointer<Int> { word(3).assumingMemoryBound(to: Int.self) }
+    /// Most objects a list holds.
     var limit: UnsafeMutablePointer<Int> { word(4).assumingMemoryBound(to: Int.self) }
     /// The carving range [bumpNext, bumpEnd) of the class's fresh span.
     var bumpNext: UnsafeMutablePointer<UInt> { word(5).assumingMemoryBound(to: UInt.self) }
     var bumpEnd: UnsafeMutablePointer<UInt> { word(6).assumingMemoryBound(to: UInt.self) }
     var elemsize: UnsafeMutablePointer<Int> { word(7).assumingMemoryBound(to: Int.self) }
+    /// A full list (`limit` objects, linked through their first word), or nil. Owner only.
+    var spare: UnsafeMutablePointer<UnsafeMutableRawPointer?> { word(8).assumingMemoryBound(to: UnsafeMutableRawPointer?.self) }
 
     /// Objects on the list.
     var count: Int { limit.pointee - room.pointee }
@@ -127,8 +153,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
         return nil
     }
 
-    /// Puts a freed object of `sizeClass` on the list; when the list is full, first returns half
-    /// of it to the central lists.
+    /// Puts a freed object of `sizeClass` on the list; when the list is full, first makes it the
+    /// spare (flush).
     @inline(__always)
     func free(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
@@ -171,7 +197,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
         goalloc_increment_relaxed(entry.nfree)
     }
 
-    /// Returns half of a full list, then frees `object` into it. Out of line: the free path stays a leaf.
+    /// Makes a full list the spare, then frees `object` into the new one. Out of line: the free path
+    /// stays a leaf.
     @inline(never)
     func flushAndFree(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         flush(sizeClass)
@@ -180,7 +207,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
 
     /// freeUnsized's slow path: an object that is not a small one of the explicit heap (class 0:
     /// the full lookup says what it is), a thread without a cache (the object goes where
-    /// `Globals.free` puts it), or a full list (half of it goes back first).
+    /// `Globals.free` puts it), or a full list (it becomes the spare first).
     @inline(never)
     func freeUnsizedWithoutRoom(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         if sizeClass == 0 {
@@ -195,28 +222,31 @@ extension UnsafeMutablePointer where Pointee == MCache {
     }
 
     /// Frees an object that carries the freed-object key (FreedKey): stops the process if it is
-    /// already on this thread's list for `sizeClass` or in a batch its central keeps (a double
-    /// free), else frees it as usual. Out
-    /// of line: the free path stays a leaf. The walk is bounded by the list's count, so a corrupted
-    /// list cannot make it loop.
+    /// already on one of this thread's lists for `sizeClass` or in a batch its central keeps (a
+    /// double free), else frees it as usual. Out of line: the free path stays a leaf. The walks are
+    /// bounded by the lists' counts, so a corrupted list cannot make them loop.
     @inline(never)
     func freeMarked(_ object: UnsafeMutableRawPointer, sizeClass: Int) {
         let entry = entry(sizeClass)
-        var next = entry.head.pointee
-        var remaining = entry.count
-        while let candidate = next, remaining > 0 {
-            if candidate == object { fatal("double free of a small object") }
-            next = candidate.load(as: UnsafeMutableRawPointer?.self)
-            remaining -= 1
+        if MCache.list(entry.head.pointee, count: entry.count, holds: object)
+            || MCache.list(entry.spare.pointee, count: entry.limit.pointee, holds: object)
+            || Globals.shared.central(sizeClass).transfersHold(object) {
+            fatal("double free of a small object")
         }
-        if Globals.shared.central(sizeClass).transfersHold(object) { fatal("double free of a small object") }
         free(object, sizeClass: sizeClass)
     }
 
-    /// Refills an empty class from its MCentral and allocates from it; nil when the heap cannot grow.
+    /// Refills an empty class from its spare list, else from its MCentral, and allocates from it;
+    /// nil when the heap cannot grow.
     @inline(never)
     func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
         let entry = entry(sizeClass)
+        if let spare = entry.spare.pointee {
+            entry.spare.pointee = nil
+            entry.head.pointee = spare
+            entry.room.pointee = 0
+            return allocate(sizeClass: sizeClass)
+        }
         entry.bumpNext.pointee = 0
         entry.bumpEnd.pointee = 0
         guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return nil }
@@ -230,36 +260,33 @@ extension UnsafeMutablePointer where Pointee == MCache {
         return allocate(sizeClass: sizeClass)
     }
 
-    /// Keeps the most recently freed half of the list and gives the rest to the central as a batch.
+    /// Makes the full list of `sizeClass` its spare and starts an empty one; the spare it had goes
+    /// to the central as a batch. Reads no object.
     @inline(never)
     func flush(_ sizeClass: Int) {
-        let globals = Globals.shared
         let entry = entry(sizeClass)
-        let keep = entry.limit.pointee / 2
-        guard keep > 0, var last = entry.head.pointee else {
-            returnList(sizeClass, globals: globals)
-            return
+        if let full = entry.spare.pointee {
+            let globals = Globals.shared
+            globals.central(sizeClass).returnBatch(full, count: entry.limit.pointee, heap: globals.heap)
         }
-        var linked = 1
-        while linked < keep {
-            last = last.load(as: UnsafeMutableRawPointer.self)
-            linked += 1
-        }
-        let rest = last.load(as: UnsafeMutableRawPointer?.self)
-        last.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
-        let returned = entry.count - keep
-        entry.room.pointee = entry.limit.pointee - keep
-        globals.central(sizeClass).returnBatch(rest, count: returned, heap: globals.heap)
+        entry.spare.pointee = entry.head.pointee
+        entry.head.pointee = nil
+        entry.room.pointee = entry.limit.pointee
     }
 
-    /// Returns the whole list of one class.
-    func returnList(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) {
+    /// Returns both lists of one class to their spans.
+    func returnLists(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) {
         let entry = entry(sizeClass)
+        let central = globals.central(sizeClass)
+        if let spare = entry.spare.pointee {
+            entry.spare.pointee = nil
+            central.returnObjects(spare, count: entry.limit.pointee, heap: globals.heap)
+        }
         guard let list = entry.head.pointee else { return }
         entry.head.pointee = nil
         let count = entry.count
         entry.room.pointee = entry.limit.pointee
-        globals.central(sizeClass).returnObjects(list, count: count, heap: globals.heap)
+        central.returnObjects(list, count: count, heap: globals.heap)
     }
 
     /// Returns every cached object and every carving range to the central lists (thread exit,
@@ -268,7 +295,7 @@ extension UnsafeMutablePointer where Pointee == MCache {
         var sizeClass = 1
         while sizeClass < SizeClasses.count {
             defer { sizeClass += 1 }
-            returnList(sizeClass, globals: globals)
+            returnLists(sizeClass, globals: globals)
             let entry = entry(sizeClass)
             if entry.bumpNext.pointee < entry.bumpEnd.pointee {
                 globals.central(sizeClass).returnRange(entry.bumpNext.pointee, entry.bumpEnd.pointee,
@@ -287,7 +314,8 @@ extension UnsafeMutablePointer where Pointee == MCache {
             let size = SizeClasses.size(sizeClass)
             let limit = MCache.listBytesLimit / size
             entry(sizeClass).elemsize.pointee = size
-            entry(sizeClass).limit.pointee = limit > 4096 ? 4096 : limit < 2 ? 2 : limit
+            entry(sizeClass).limit.pointee = min(max(limit, 1), MCache.listObjectsLimit)
+            entry(sizeClass).spare.pointee = nil
             entry(sizeClass).room.pointee = entry(sizeClass).limit.pointee
             sizeClass += 1
         }

@@ -30,9 +30,10 @@ import Glibc
 //	1. Round the size up to one of Go's 67 size classes (16-byte minimum alignment, as glibc).
 //	2. Take the first object of the thread's free list for the class, or else cut the next object
 //	   from the class's carving range. No lock, no atomic read-modify-write. This is the fast path.
-//	3. If both are empty, refill from the class's MCentral: the free objects of a span that has
-//	   some, linked into the list; or, when no span has any, a fresh span from the MHeap, which
-//	   becomes the carving range.
+//	3. If both are empty, take the class's spare list; else refill from the class's MCentral: a
+//	   batch another cache gave back, the free objects of a span that has some, linked into the
+//	   list; or, when no span has any, an empty span it keeps or a fresh one from the MHeap,
+//	   which becomes the carving range.
 //	4. If the MHeap has no free page run long enough, it grows: it maps the next 4 MiB of its
 //	   current arena, or reserves a new 64 MiB arena from the OS.
 //
@@ -44,9 +45,11 @@ import Glibc
 //	2. Push it on the thread's free list for the class: the next allocation of that class on this
 //	   thread reuses it. Any thread may free any object: the object simply joins the freeing
 //	   thread's list.
-//	3. When a list grows past its limit (128 KiB of objects, at most 4096), half of it goes back to
-//	   the MCentral, which returns each object to its span (clearing its bit in the span's
-//	   allocBits); a span that no longer has an object in use goes back to the MHeap.
+//	3. When the list is full (64 KiB of objects, at most 2048), it becomes the class's spare
+//	   list, and the spare it had goes to the MCentral as one batch, kept whole for the next
+//	   cache that runs out (up to 4 a class; past them the MCentral returns each object to its
+//	   span, clearing its bit in the span's allocBits; a span that no longer has an object in use
+//	   stays with the MCentral for the next cache that needs one, or goes back to the MHeap).
 //
 // Large objects (over 32 KiB) get a span of their own, whole pages, straight from the MHeap
 // under its lock; freeing one returns the pages at once.
@@ -403,8 +406,8 @@ func deallocateSlowUnsized(_ pointer: UnsafeMutableRawPointer?) {
 /// glibc's tcache key, in GoAlloc: while a small object freed through `free` waits on a thread's
 /// list, its second word holds a key derived from its address; `malloc` clears the word when it
 /// hands the object out again. A free that finds the key is a double free, or a live object whose
-/// data happens to equal the key (odds of 2^-64): the thread's list for the class is then searched,
-/// and the process stops if the object is on it. An object freed twice after its batch went back
+/// data happens to equal the key (odds of 2^-64): the thread's lists for the class and its
+/// central's batches are then searched, and the process stops if the object is on one. An object freed twice after its batch went back
 /// to its span, or from another thread's list, is caught when the batch returns (as a wrong count)
 /// or not at all, as in glibc. Cost on the unsized path, measured with the instruction pass:
 /// see docs/goalloc.md.

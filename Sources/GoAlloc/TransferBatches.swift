@@ -14,7 +14,7 @@
 /// A batch here moves as a list head and a count, under the central lock, whatever its length.
 ///
 /// The cost is memory held: objects in batches keep their spans in use (as objects in thread
-/// caches do), at most `capacity` batches of half a cache's list per class (64 KiB each, 4096
+/// caches do), at most `capacity` batches of a cache's full list per class (64 KiB each, 2048
 /// objects for the smallest classes). When the slots are full, a batch goes to its spans as before;
 /// a thread's exit (which returns its own lists to their spans directly) and freeOSMemory return
 /// them all (`releaseKept`).
@@ -84,13 +84,7 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         defer { pointee.lock.unlock() }
         var slot = 0
         while slot < pointee.transfer.count {
-            var next = transferSlots[slot].list
-            var remaining = transferSlots[slot].count
-            while let candidate = next, remaining > 0 {
-                if candidate == object { return true }
-                next = candidate.load(as: UnsafeMutableRawPointer?.self)
-                remaining -= 1
-            }
+            if MCache.list(transferSlots[slot].list, count: transferSlots[slot].count, holds: object) { return true }
             slot += 1
         }
         return false

@@ -4,15 +4,16 @@ import Glibc
 import Testing
 @testable import GoAlloc
 
-/// What a central keeps for caches to come. A full thread cache gives half its list to the central
-/// as one batch, and the next cache that runs out takes that batch whole (TransferBatches.swift);
-/// spans its objects empty stay with the central, up to a limit, for the next cache that needs a
-/// fresh span (MCentral's `empty`). Each body runs in a fresh process (an exit test), so that no
-/// other test's thread moves the size class meanwhile.
+/// What a thread cache keeps, and what a central keeps for caches to come. A full list becomes the
+/// cache's spare, and the spare it had goes to the central as one batch, which the next cache that
+/// runs out takes whole (MCache.swift, TransferBatches.swift); spans its objects empty stay with
+/// the central, up to a limit, for the next cache that needs a fresh span (MCentral's `empty`).
+/// Each body runs in a fresh process (an exit test), so that no other test's thread moves the size
+/// class meanwhile.
 ///
-/// The numbers: blocks of 200 bytes are class 208, whose list holds 131,072 / 208 = 630 objects.
-/// Freeing 700 fills the list at the 630th free; the 631st gives the 315 freed first to the central
-/// and keeps the 315 freed last.
+/// The numbers: blocks of 200 bytes are class 208, whose lists hold 65,536 / 208 = 315 objects.
+/// Of 700 freed, the 316th free makes the first 315 the spare; the 631st gives them to the central
+/// and makes the next 315 the spare; the last 70 stay on the list.
 @Suite struct MCentralKeepTests {
     @Test func aFullListsOlderHalfGoesToTheNextCacheWhole() async {
         await #expect(processExitsWith: .success) {
@@ -33,13 +34,46 @@ import Testing
         }
     }
 
-    /// The second free of an object that waits in a batch is stopped at the call, as one on the
-    /// thread's own list is.
+    /// The thread that freed them allocates from its list, then from its spare, and leaves the
+    /// central's batch for later: it gets back the 385 objects freed last (and, between list and
+    /// spare, what is left of its carving range), and the batch is still there; then it takes it.
+    @Test func anEmptyListTakesTheSpareBeforeTheCentral() async {
+        await #expect(processExitsWith: .success) {
+            let sizeClass = SizeClasses.sizeClass(size: 200, alignment: 16)
+            let central = Globals.shared.central(sizeClass)
+            let blocks = (0..<700).map { _ in GoAlloc.allocate(byteCount: 200)! }
+            for block in blocks { GoAlloc.deallocate(block) }
+            guard central.pointee.transfer.count == 1 else { exit(1) }
+            let freedLast = Set(blocks[315...])
+            var takenBack = Set<UnsafeMutableRawPointer>()
+            var carved = 0
+            while takenBack.count < freedLast.count {
+                let block = GoAlloc.allocate(byteCount: 200)!
+                if freedLast.contains(block) { takenBack.insert(block) } else { carved += 1 }
+                guard carved < 64, central.pointee.transfer.count == 1 else { exit(2) }
+            }
+            guard blocks[0..<315].contains(GoAlloc.allocate(byteCount: 200)!), central.pointee.transfer.count == 0 else { exit(3) }
+            GoAlloc.checkInvariants()
+        }
+    }
+
+    /// The second free of an object that waits in a batch, or in a cache's spare list, is stopped
+    /// at the call, as one on the thread's own list is.
     @Test func freeingAnObjectTwiceIsCaughtWhileItWaitsInABatch() async {
         let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
             let blocks = (0..<700).map { _ in GoAlloc.allocateForMalloc(byteCount: 200)! }
             for block in blocks { GoAlloc.deallocate(block) }
             GoAlloc.deallocate(blocks[0]) // in the batch, not on this thread's list
+        }
+        let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(output.contains("goalloc: fatal error: double free of a small object"), "stderr: \(output.prefix(300))")
+    }
+
+    @Test func freeingAnObjectTwiceIsCaughtWhileItWaitsInTheSpareList() async {
+        let result = await #expect(processExitsWith: .signal(SIGABRT), observing: [\.standardErrorContent]) {
+            let blocks = (0..<700).map { _ in GoAlloc.allocateForMalloc(byteCount: 200)! }
+            for block in blocks { GoAlloc.deallocate(block) }
+            GoAlloc.deallocate(blocks[315]) // in the spare list
         }
         let output = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
         #expect(output.contains("goalloc: fatal error: double free of a small object"), "stderr: \(output.prefix(300))")

@@ -39,9 +39,9 @@ static inline uint32_t goalloc_class_div_mul(uint32_t sizeclass) { return go_cla
 #define GOALLOC_HIDDEN __attribute__((visibility("hidden")))
 
 /// Bytes of an MCache (MCache.bytes in Swift, checked there): a 64-byte header, the cache's copy
-/// of go_size16_to_class (rounded up to words), and eight words per size class.
+/// of go_size16_to_class (rounded up to words), and nine words per size class.
 enum { GOALLOC_CLASS_TABLE_BYTES = (sizeof go_size16_to_class + 7) & ~7 };
-enum { GOALLOC_MCACHE_BYTES = 64 + GOALLOC_CLASS_TABLE_BYTES + 8 * 8 * GO_NUM_SIZE_CLASSES };
+enum { GOALLOC_MCACHE_BYTES = 64 + GOALLOC_CLASS_TABLE_BYTES + 9 * 8 * GO_NUM_SIZE_CLASSES };
 /// Copies go_size16_to_class into a new cache (MCache.initializeClasses).
 static inline void goalloc_copy_size16_table(void *cache_table) { memcpy(cache_table, go_size16_to_class, sizeof go_size16_to_class); }
 
