@@ -45,7 +45,7 @@ import Glibc
 //	2. Push it on the thread's free list for the class: the next allocation of that class on this
 //	   thread reuses it. Any thread may free any object: the object simply joins the freeing
 //	   thread's list.
-//	3. When the list is full (64 KiB of objects, at most 2048), it becomes the class's spare
+//	3. When the list is full (64 KiB of objects, 16 to 2048), it becomes the class's spare
 //	   list, and the spare it had goes to the MCentral as one batch, kept whole for the next
 //	   cache that runs out (up to 4 a class; past them the MCentral returns each object to its
 //	   span, clearing its bit in the span's allocBits; a span that no longer has an object in use

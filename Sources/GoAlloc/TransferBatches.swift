@@ -15,7 +15,7 @@
 ///
 /// The cost is memory held: objects in batches keep their spans in use (as objects in thread
 /// caches do), at most `capacity` batches of a cache's full list per class (64 KiB each, 2048
-/// objects for the smallest classes). When the slots are full, a batch goes to its spans as before;
+/// objects for the smallest classes, 16 for those over 4 KiB). When the slots are full, a batch goes to its spans as before;
 /// a thread's exit (which returns its own lists to their spans directly) and freeOSMemory return
 /// them all (`releaseKept`).
 struct TransferBatches {

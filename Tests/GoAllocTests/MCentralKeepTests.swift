@@ -94,17 +94,17 @@ import Testing
         }
     }
 
-    /// Blocks of 16 KiB are one to a span. Of 64 freed on one thread, the list and the batches
-    /// keep some; the rest empty their spans, of which the central keeps `emptyPagesLimit` pages'
-    /// worth and frees the others to the heap. A cache that finds no batch takes a kept span; a
-    /// thread's exit gives back the rest.
+    /// Blocks of 16 KiB are one to a span. Of 160 freed on one thread, the lists and the batches
+    /// keep 96 (two lists of 16 and four batches); the rest empty their spans, of which the central
+    /// keeps `emptyPagesLimit` pages' worth and frees the others to the heap. A cache that finds no
+    /// batch takes a kept span; a thread's exit gives back the rest.
     @Test func emptiedSpansAreKeptUpToTheLimit() async {
         await #expect(processExitsWith: .success) {
             let sizeClass = SizeClasses.sizeClass(size: 16384, alignment: 16)
             let npages = SizeClasses.npages(sizeClass)
             guard npages * SizeClasses.pageSize / SizeClasses.size(sizeClass) == 1 else { exit(1) }
             nonisolated(unsafe) let central = Globals.shared.central(sizeClass)
-            let blocks = (0..<64).map { _ in GoAlloc.allocate(byteCount: 16384)! }
+            let blocks = (0..<160).map { _ in GoAlloc.allocate(byteCount: 16384)! }
             for block in blocks { GoAlloc.deallocate(block) }
             guard central.pointee.empty.count * npages == MCentral.emptyPagesLimit else { exit(2) }
             GoAlloc.checkInvariants()
@@ -116,7 +116,7 @@ import Testing
                     let batches = central.pointee.transfer.count
                     _ = GoAlloc.allocate(byteCount: 16384)!
                     allocations += 1
-                    if allocations > 64 { exit(3) }
+                    if allocations > 160 { exit(3) }
                     if central.pointee.empty.count != kept && batches != 0 { exit(4) }
                 }
                 if central.pointee.empty.count != kept - 1 { exit(5) }
