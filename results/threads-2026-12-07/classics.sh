@@ -12,12 +12,19 @@
 # glibc-thread.txt: glibc's malloc-thread benchmark (mimalloc-bench's bench-malloc-thread.c,
 # gcc -O2 -pthread -o glibc-thread bench-malloc-thread.c -lm), `glibc-thread 2` (2 s) under each
 # allocator, three rounds: iterations done.
-cd /tmp/ref
+# Other allocators: NAME=LIB arguments replace the list (LIB empty for glibc's malloc), as
+# results/magazines-2026-12-07 runs it; REF names the folder of the built copies (/tmp/ref).
+cd "${REF:-/tmp/ref}"
 L=/usr/lib/x86_64-linux-gnu
 declare -A A=([system]= [jemalloc]=$L/libjemalloc.so.2 [tcmalloc]=$L/libtcmalloc_minimal.so.4 [mimalloc]=$L/libmimalloc.so
               [go-4951886]=/tmp/x/libgoalloc-before.so [go-swiftpm]=/tmp/x/libgoalloc-swiftpm.so [go]=/tmp/x/libgoalloc-embedded.so)
+names=(system jemalloc tcmalloc mimalloc go-4951886 go-swiftpm go)
+if [ $# -gt 0 ]; then
+  A=(); names=()
+  for pair in "$@"; do A[${pair%%=*}]=${pair#*=}; names+=("${pair%%=*}"); done
+fi
 for round in $(seq 1 ${ROUNDS:-1}); do
-for a in system jemalloc tcmalloc mimalloc go-4951886 go-swiftpm go; do
+for a in "${names[@]}"; do
   p=${A[$a]}
   l=$(LD_PRELOAD=$p ./larson 5 8 1000 5000 100 4141 2 2>&1 | grep -i throughput | awk '{print $3}')
   x=$(LD_PRELOAD=$p ./xmalloc-test -w 2 -t 5 -s 64 2>&1 | grep -o "free/sec: [0-9.]* M" | awk '{print $2}')
