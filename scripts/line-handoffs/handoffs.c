@@ -5,9 +5,10 @@
 // as the allocation calls show: a thread that is handed a block writes all of it (the programs
 // measured with it fill what they get, as rptest's memset does), and a thread that frees a block
 // writes its first line (every allocator here links a free block through its first word). At
-// each allocation it counts the block's lines whose last writer was another thread: on a machine
-// where threads run on different cores, each one is a line the allocating thread must fetch from
-// another core's cache before it can write it. An allocator that returns a block freed by another
+// each allocation it counts the block's lines whose last writer was another thread: where threads
+// run on cores with private caches, each one is a line the allocating thread must fetch from
+// another core's cache before it can write it (where two CPUs share their caches, as the 2-vCPU VM
+// of results/cross-thread-lines-2026-12-07 does, such a line costs about nothing). An allocator that returns a block freed by another
 // thread to the thread that allocated it (mimalloc's thread-free lists, glibc's arenas) keeps the
 // count low; one whose thread caches take whatever their thread frees (tcmalloc, jemalloc,
 // GoAlloc) hands the lines across. The count depends on the allocator's policy, not on the
