@@ -75,16 +75,16 @@ struct MHeap {
         let slot = address >> UInt(HeapArena.logBytes)
         guard slot < UInt(arenaIndexEntries) else { return nil }
         guard let entry = goalloc_arena_at(Int(bitPattern: slot)) else { return nil }
-        return (entry + Int(bitPattern: slot << UInt(HeapArena.logBytes - SizeClasses.pageShift + 3)) - HeapArena.pageClassesOffset)
+        return (entry + Int(bitPattern: slot << UInt(HeapArena.logBytes - SizeClasses.pageShift)) - HeapArena.pageClassesOffset)
             .assumingMemoryBound(to: HeapArena.self)
     }
 
     /// What the arena index holds for `arena`, whose first address is `slot << HeapArena.logBytes`:
-    /// the address of its page classes less its first page number's word, so that free indexes it
+    /// the address of its page classes less its first page number, so that free indexes it
     /// with the pointer's page number as it is (no mask to the page within the arena). arenaOf
     /// undoes it.
     static func indexEntry(_ arena: UnsafeMutablePointer<HeapArena>, slot: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(arena) + HeapArena.pageClassesOffset - slot << (HeapArena.logBytes - SizeClasses.pageShift + 3)
+        UnsafeMutableRawPointer(arena) + HeapArena.pageClassesOffset - slot << (HeapArena.logBytes - SizeClasses.pageShift)
     }
 
     /// The bits an address that free's fast path takes has clear: those at or above 2^47 (no
@@ -241,14 +241,14 @@ extension UnsafeMutablePointer where Pointee == MHeap {
     private func setSpansLocked(_ span: UnsafeMutablePointer<MSpan>, to value: UnsafeMutablePointer<MSpan>?) {
         assertHeapLockHeld()
         let sizeClass = span.pointee.spanclass.sizeClass
-        let fastClass: UInt64 = value != nil && !span.pointee.managed && sizeClass >= FreedKey.smallestClass ? UInt64(sizeClass) : 0
+        let fastClass: UInt8 = value != nil && !span.pointee.managed && sizeClass >= FreedKey.smallestClass ? UInt8(sizeClass) : 0
         var address = span.pointee.startAddr
         let end = address + UInt(span.pointee.bytes)
         while address < end {
             let arena = MHeap.arenaOf(address)!
             let page = arena.pageIndex(address)
             arena.spans[page] = value
-            goalloc_store_relaxed(arena.pageClasses + page, fastClass)
+            goalloc_store_relaxed_u8(arena.pageClasses + page, fastClass)
             address += UInt(SizeClasses.pageSize)
         }
     }

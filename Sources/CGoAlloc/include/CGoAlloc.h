@@ -100,11 +100,13 @@ enum { GOALLOC_ARENA_INDEX_ENTRIES = 1 << 21 };
 extern GOALLOC_HIDDEN void *goalloc_arena_index[GOALLOC_ARENA_INDEX_ENTRIES];
 static inline void *goalloc_arena_at(size_t slot) { return __atomic_load_n(&goalloc_arena_index[slot], __ATOMIC_RELAXED); }
 /// The page class of page number `page` (an address >> 13) through its arena's index entry: one
-/// word load (relaxed: written under the heap lock while other threads read). A word, not a
-/// byte, so that the class needs no widening once tested (one instruction on every free).
+/// byte load, zero-extended by the load itself. Written under the heap lock while other threads
+/// read it: a volatile load (one indivisible byte load on every target GoAlloc builds for, the
+/// kernel's READ_ONCE), not an atomic one, which the compiler widens with one more instruction.
 static inline uint64_t goalloc_load_page_class(const void *entry, size_t page) {
-    return __atomic_load_n((const uint64_t *)entry + page, __ATOMIC_RELAXED);
+    return ((const volatile uint8_t *)entry)[page];
 }
+static inline void goalloc_store_relaxed_u8(uint8_t *p, uint8_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
 static inline void goalloc_set_arena_at(size_t slot, void *arena) { __atomic_store_n(&goalloc_arena_index[slot], arena, __ATOMIC_RELEASE); }
 
 // MARK: - Atomics on raw memory
