@@ -47,6 +47,21 @@ struct Scavenger {
     var backgroundReleasedPages: UInt64 = 0
 }
 
+extension UnsafeMutablePointer where Pointee == MHeap {
+    /// The pages the heap retains (in use, plus free pages not released) beyond what `retention`
+    /// lets it keep: `retention.percent` over the largest of the minimum goal, the pages in use now
+    /// (or, `overPeak`, the most ever in use) and `collectorGoalPages`. Zero or less: nothing to
+    /// release.
+    func pagesRetainedOverLocked(_ retention: Scavenger.Retention, collectorGoalPages: Int) -> Int {
+        assertHeapLockHeld()
+        let inUse = pointee.pagesInUse
+        let freeReady = pointee.pagesMapped - pointee.pagesAllocated - pointee.pagesReleased
+        let base = retention.overPeak ? pointee.pagesInUsePeak : inUse
+        let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, base, collectorGoalPages)
+        return inUse + freeReady - (goal + goal * retention.percent / 100)
+    }
+}
+
 extension UnsafeMutablePointer where Pointee == Globals {
     /// Starts the background scavenger once the heap has grown past what the scavenger always
     /// retains (the minimum goal plus 10%): below that it would never release a page, and a small
@@ -96,13 +111,8 @@ extension UnsafeMutablePointer where Pointee == Globals {
         heap.pointee.lock.lock()
         var wanted = maxPages
         if let retention {
-            let inUse = heap.pointee.pagesInUse
-            let freeReady = heap.pointee.pagesMapped - heap.pointee.pagesAllocated - heap.pointee.pagesReleased
-            let base = retention.overPeak ? heap.pointee.pagesInUsePeak : inUse
             // After a cycle the collector's heap goal counts too: Go keeps 10% over it.
-            let goal = max(Scavenger.minimumGoalBytes >> SizeClasses.pageShift, base, gc.scavengeGoalPages)
-            let retainLimit = goal + goal * retention.percent / 100
-            wanted = min(wanted, inUse + freeReady - retainLimit)
+            wanted = min(wanted, heap.pagesRetainedOverLocked(retention, collectorGoalPages: gc.scavengeGoalPages))
         }
         guard wanted > 0, let run = heap.highestUnscavengedRunLocked(maxPages: wanted) else {
             heap.pointee.lock.unlock()

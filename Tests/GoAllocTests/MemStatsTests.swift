@@ -132,6 +132,33 @@ extension HeapTests {
             }
         }
 
+        /// Growth gives the scavenging after it work only over the retained goal, as Go's
+        /// mheap.grow measures it: a heap climbing to a new peak records nothing (its slow path then
+        /// skips two trips through the heap lock), and growth beside free resident pages records
+        /// only the excess. The heap is used directly, so neither the scavenging after growth nor
+        /// the background thread runs meanwhile.
+        @Test func growthRecordsOnlyWhatLiesOverTheRetainedGoal() async {
+            await #expect(processExitsWith: .success) {
+                let heap = Globals.shared.heap
+                let mebibyte = (1 << 20) >> SizeClasses.pageShift
+                // 16 MiB, a new peak each time, and a 1 MiB fence above them.
+                let blocks = (0..<16).map { _ in heap.allocLarge(npages: mebibyte)! }
+                let fence = heap.allocLarge(npages: mebibyte)!
+                guard heap.pointee.retainedGrowthPages == 0 else { exit(1) }
+                // The 16 MiB below the fence freed (resident) and 24 MiB taken above it, new pages:
+                // 25 MiB in use (the peak) and 16 MiB free, over 18% above the peak.
+                for block in blocks { heap.freeLarge(block) }
+                let big = heap.allocLarge(npages: 24 * mebibyte)!
+                heap.pointee.lock.lock()
+                let over = heap.pagesRetainedOverLocked(.afterGrowth, collectorGoalPages: 0)
+                let recorded = heap.pointee.retainedGrowthPages
+                heap.pointee.lock.unlock()
+                guard over > 0, recorded == UInt64(over) else { exit(2) }
+                heap.freeLarge(big)
+                heap.freeLarge(fence)
+            }
+        }
+
         @Test func fieldsOfStacksAreZeroAndEverythingElseIsAccountedFor() throws {
             _ = GoAlloc.allocate(byteCount: 64)
             let stats = GoAlloc.readMemStats()
