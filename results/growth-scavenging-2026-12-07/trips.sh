@@ -6,7 +6,8 @@
 # growth, the background thread calls it at most every millisecond. A probe costs a trap a call,
 # so these runs are slower than the timed ones: read the counts, not the times.
 #
-#   trips.sh "PROGRAM ARGS" NAME=LIB...
+#   trips.sh "PROGRAM ARGS" NAME=LIB...   (the stress-* ports built as magazines-2026-12-07/counts.sh builds
+#   them; the original rptest as results/threads-2026-12-07/classics.sh says)
 set -euo pipefail
 command=$1; shift
 for pair in "$@"; do
