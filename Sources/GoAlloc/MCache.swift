@@ -242,20 +242,25 @@ extension UnsafeMutablePointer where Pointee == MCache {
         free(object, sizeClass: sizeClass)
     }
 
-    /// Refills an empty class from its spare list, else from its MCentral, and allocates from it;
-    /// nil when the heap cannot grow.
+    /// Refills an empty class and allocates from it; nil when the heap cannot grow.
     @inline(never)
     func refill(sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
+        reload(sizeClass, globals: globals) ? allocate(sizeClass: sizeClass) : nil
+    }
+
+    /// Gives a class with an empty list and carving range objects again: its spare list, else
+    /// what its MCentral has (a list, or a fresh span to carve). False when the heap cannot grow.
+    private func reload(_ sizeClass: Int, globals: UnsafeMutablePointer<Globals>) -> Bool {
         let entry = entry(sizeClass)
         if let spare = entry.spare.pointee {
             entry.spare.pointee = nil
             entry.head.pointee = spare
             entry.room.pointee = 0
-            return allocate(sizeClass: sizeClass)
+            return true
         }
         entry.bumpNext.pointee = 0
         entry.bumpEnd.pointee = 0
-        guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return nil }
+        guard let objects = globals.central(sizeClass).cacheObjects(heap: globals.heap) else { return false }
         if let span = objects.fresh {
             entry.bumpNext.pointee = span.pointee.base
             entry.bumpEnd.pointee = span.pointee.limit
@@ -263,7 +268,29 @@ extension UnsafeMutablePointer where Pointee == MCache {
             entry.head.pointee = objects.list
             entry.room.pointee = entry.limit.pointee - objects.count
         }
-        return allocate(sizeClass: sizeClass)
+        return true
+    }
+
+    /// calloc's fast path (GoAlloc.allocateZeroed): as allocate(sizeClass:), with the object's
+    /// first `byteCount` bytes reading as zero. A carved object of a span whose `needzero` is
+    /// false (its pages were never used, or came back from the OS since) is zero already and is
+    /// not written, as Go's mallocgc skips the clearing for such a span: calloc of fresh memory
+    /// touches only what the program touches. A list object was used before and is cleared.
+    @inline(__always)
+    func allocateZeroed(sizeClass: Int, byteCount: Int) -> UnsafeMutableRawPointer? {
+        // allocate pops the list when it has an object, else carves.
+        let carved = entry(sizeClass).head.pointee == nil
+        guard let object = allocate(sizeClass: sizeClass) else { return nil }
+        if !carved || MHeap.spanOf(UInt(bitPattern: object)).unsafelyUnwrapped.pointee.needzero {
+            object.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+        }
+        return object
+    }
+
+    /// refill(sizeClass:globals:) for calloc: refills and allocates a zeroed object.
+    @inline(never)
+    func refillZeroed(sizeClass: Int, byteCount: Int, globals: UnsafeMutablePointer<Globals>) -> UnsafeMutableRawPointer? {
+        reload(sizeClass, globals: globals) ? allocateZeroed(sizeClass: sizeClass, byteCount: byteCount) : nil
     }
 
     /// Makes the full list of `sizeClass` its spare and starts an empty one; the spare it had goes

@@ -67,6 +67,8 @@ extension UnsafeMutablePointer where Pointee == MCentral {
         }
         if let span = pointee.empty.first {
             pointee.empty.remove(span)
+            // Its objects were handed out before: calloc must clear what it carves from it.
+            span.pointee.needzero = true
             holdAllLocked(span)
             pointee.lock.unlock()
             return (nil, 0, span)

@@ -30,7 +30,9 @@ struct MSpan {
     var spanclass = SpanClass.large
     var state = State.dead
     /// The span's free memory may hold old data: calloc, and the managed heap's allocation, must
-    /// clear what they hand out (a managed span's is set when it is cached again after a sweep).
+    /// clear what they hand out. Set from its pages when the heap allocates it; a managed span's
+    /// when it is cached again after a sweep, an explicit one's when its central hands it out
+    /// to be carved again after it emptied.
     var needzero = false
     var elemsize = 0
     var nelems = 0

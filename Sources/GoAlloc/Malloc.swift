@@ -68,6 +68,12 @@ import Glibc
 // in use (Go's heap-growth scavenging, bounded by the high-water mark), or all at once with freeOSMemory(). Released pages are free pages like
 // any other, so the page allocator reuses them before it maps new ones.
 //
+// Zeroing. calloc clears only what may hold old data, as Go's mallocgc does by a span's needzero:
+// the page allocator knows which pages were ever used (below an arena's zeroedBase) and which
+// came back from the OS since (released pages read as zero), so a large object on such pages,
+// and a small object carved from a span on them, is handed out unwritten. A list object, and
+// a span carved again after it emptied, are cleared.
+//
 // Statistics. Thread caches count their own allocations and frees per size class; MemStats adds
 // them up under the heap lock, with the heap's page counts and the FixAllocs' figures, to give
 // every field of Go's runtime.MemStats with Go's meaning and invariants.
@@ -155,9 +161,9 @@ public enum GoAlloc {
     }
 
     /// Everything but the fast path: large objects, alignments over 16, invalid requests, the
-    /// first allocation of a thread, and refills.
+    /// first allocation of a thread, refills, and calloc's allocations (`zeroed`).
     @usableFromInline @inline(never)
-    static func allocateSlow(byteCount: Int, alignment: Int) -> UnsafeMutableRawPointer? {
+    static func allocateSlow(byteCount: Int, alignment: Int, zeroed: Bool = false) -> UnsafeMutableRawPointer? {
         guard alignment > 0, alignment & (alignment - 1) == 0, alignment <= maxAlignment,
               byteCount >= 0, byteCount <= maxAllocation else { return outOfMemory() }
         let globals = Globals.shared
@@ -168,10 +174,16 @@ public enum GoAlloc {
         let sizeClass = SizeClasses.sizeClass(size: byteCount, alignment: alignment)
         if sizeClass == 0 {
             let npages = (max(byteCount, 1) + pageSize - 1) / pageSize
-            return globals.heap.allocLarge(npages: npages, alignment: alignment)
-                .flatMap { UnsafeMutableRawPointer(bitPattern: $0.pointee.base) } ?? outOfMemory()
+            guard let span = globals.heap.allocLarge(npages: npages, alignment: alignment) else { return outOfMemory() }
+            let object = UnsafeMutableRawPointer(bitPattern: span.pointee.base).unsafelyUnwrapped
+            if zeroed && span.pointee.needzero { object.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
+            return object
         }
         let cache = globals.cache
+        if zeroed {
+            return cache.allocateZeroed(sizeClass: sizeClass, byteCount: byteCount)
+                ?? cache.refillZeroed(sizeClass: sizeClass, byteCount: byteCount, globals: globals) ?? outOfMemory()
+        }
         return cache.allocate(sizeClass: sizeClass) ?? cache.refill(sizeClass: sizeClass, globals: globals) ?? outOfMemory()
     }
 
@@ -182,16 +194,17 @@ public enum GoAlloc {
         return nil
     }
 
-    /// Allocates zeroed memory, like calloc.
+    /// Allocates zeroed memory, like calloc. Only memory that may hold old data is cleared (Go's
+    /// needzero): a large object on pages that are fresh or came back from the OS, and a small
+    /// one carved from such a span, read as zero already.
     public static func allocateZeroed(byteCount: Int, alignment: Int = 16) -> UnsafeMutableRawPointer? {
-        guard let object = allocate(byteCount: byteCount, alignment: alignment) else { return nil }
-        if SizeClasses.sizeClass(size: byteCount, alignment: alignment) == 0 {
-            // A large object's span knows whether its pages can hold old data; fresh or released
-            // pages read as zero already.
-            if let span = MHeap.spanOf(UInt(bitPattern: object)), !span.pointee.needzero { return object }
+        if alignment > 0 && alignment <= 16 && alignment & (alignment &- 1) == 0
+            && UInt(bitPattern: byteCount) <= UInt(SizeClasses.maxSmallSize) {
+            // As malloc's fast path: the empty cache (class 0) has nothing to hand out.
+            let cache = UnsafeMutablePointer<MCache>.currentOrEmpty
+            if let object = cache.allocateZeroed(sizeClass: cache.sizeClass16(byteCount), byteCount: byteCount) { return object }
         }
-        object.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
-        return object
+        return allocateSlow(byteCount: byteCount, alignment: alignment, zeroed: true)
     }
 
     /// Frees memory from `allocate`, finding its size through the arena index.
