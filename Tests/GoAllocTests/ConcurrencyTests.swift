@@ -20,11 +20,13 @@ extension HeapTests {
 
         /// Several threads allocate and free at random, and a third of the blocks are freed by a
         /// thread other than the one that allocated them. Every block's pattern is checked before
-        /// it is freed, so an overlap or a reuse of live memory shows up as corruption.
+        /// it is freed, so an overlap or a reuse of live memory shows up as corruption. Half the
+        /// blocks come from calloc and must read as zero, whether carved or reused.
         @Test func stressWithCrossThreadFrees() throws {
             let before = GoAlloc.readMemStats()
             let mailbox = Mailbox()
             let corruptions = Mailbox()
+            let unclearedCallocs = Mailbox()
             let threads = 4
             let done = DispatchGroup()
             for thread in 0..<threads {
@@ -37,9 +39,14 @@ extension HeapTests {
                         if live.count < 300 && roll < 50 {
                             let size = roll == 0 ? Int.random(in: 32769...120_000, using: &random)
                                 : Int.random(in: 1...1500, using: &random)
-                            guard let pointer = GoAlloc.allocate(byteCount: size) else { continue }
+                            let zeroed = step & 1 == 0
+                            guard let pointer = zeroed ? GoAlloc.allocateZeroed(byteCount: size) : GoAlloc.allocate(byteCount: size)
+                            else { continue }
                             let block = Block(pointer: pointer, size: size, alignment: 16,
                                               tag: UInt64(thread << 32 | step))
+                            if zeroed && !UnsafeRawBufferPointer(start: pointer, count: size).allSatisfy({ $0 == 0 }) {
+                                unclearedCallocs.post(block)
+                            }
                             block.fill()
                             live.append(block)
                         } else if roll < 70, !live.isEmpty {
@@ -62,6 +69,7 @@ extension HeapTests {
                 GoAlloc.deallocate(block.pointer)
             }
             #expect(corruptions.take() == nil, "a block was corrupted while live")
+            #expect(unclearedCallocs.take() == nil, "calloc returned a block that was not zero")
             let after = GoAlloc.readMemStats()
             #expect(after.heapObjects == before.heapObjects, "every block was freed")
             #expect(violatedInvariants(after).isEmpty)
