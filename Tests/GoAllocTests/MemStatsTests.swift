@@ -159,6 +159,34 @@ extension HeapTests {
             }
         }
 
+        /// The background scavenger keeps Go's 10% over the heap as it is now (a process using
+        /// GoAlloc only as its malloc has no collector goal): a heap that has just shrunk goes down
+        /// to 10% over what is in use at once, not to the minimum goal and not to a recent peak.
+        /// Holding a recent peak saves the refaults of a heap that climbs back and holds the memory
+        /// of one that does not (results/scavenger-window-2026-12-07). The heap is used directly,
+        /// so the background thread never runs.
+        @Test func backgroundScavengingKeepsTenPercentOverTheHeapInUseNow() async {
+            await #expect(processExitsWith: .success) {
+                let globals = Globals.shared
+                let heap = globals.heap
+                let mebibyte = (1 << 20) >> SizeClasses.pageShift
+                let blocks = (0..<32).map { _ in heap.allocLarge(npages: mebibyte)! }
+                // 8 MiB stay in use, over the 4 MiB minimum goal.
+                for block in blocks[8...] { heap.freeLarge(block) }
+                var released = 0
+                while case let pages = globals.scavenge(maxPages: Int.max, keeping: .background), pages > 0 {
+                    released += pages
+                }
+                let stats = GoAlloc.readMemStats()
+                let retained = stats.heapSys - stats.heapReleased
+                let kept = stats.heapInuse * 110 / 100
+                let step = UInt64(Scavenger.stepPages << SizeClasses.pageShift)
+                guard stats.heapInuse == 8 << 20, released >= 20 * mebibyte,
+                      retained <= kept, retained + step > kept else { exit(1) }
+                for block in blocks[..<8] { heap.freeLarge(block) }
+            }
+        }
+
         @Test func fieldsOfStacksAreZeroAndEverythingElseIsAccountedFor() throws {
             _ = GoAlloc.allocate(byteCount: 64)
             let stats = GoAlloc.readMemStats()
